@@ -1,0 +1,147 @@
+/**
+ * Error classes. Every error a caller sees is one of these, so `instanceof` tells what happened and
+ * whether the server ever saw the request.
+ */
+
+/** Base class: everything Haul throws on purpose. */
+export class HaulError extends Error {
+  override name = 'HaulError';
+}
+
+/** The fields of an ErrorResponse/NoticeResponse, named as in the PostgreSQL docs (protocol-error-fields). */
+export interface PostgresErrorFields {
+  severity: string;
+  code: string;
+  message: string;
+  detail?: string;
+  hint?: string;
+  position?: number;
+  internalPosition?: number;
+  internalQuery?: string;
+  where?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  dataType?: string;
+  constraint?: string;
+  file?: string;
+  line?: number;
+  routine?: string;
+}
+
+/** An ErrorResponse from the server. The message reads `SEVERITY: message (SQLSTATE code)`. */
+export class PostgresError extends HaulError implements PostgresErrorFields {
+  override name = 'PostgresError';
+  severity: string;
+  code: string;
+  detail?: string;
+  hint?: string;
+  position?: number;
+  internalPosition?: number;
+  internalQuery?: string;
+  where?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  dataType?: string;
+  constraint?: string;
+  file?: string;
+  line?: number;
+  routine?: string;
+
+  constructor(fields: PostgresErrorFields) {
+    super(`${fields.severity}: ${fields.message} (SQLSTATE ${fields.code})`);
+    this.severity = fields.severity;
+    this.code = fields.code;
+    Object.assign(this, fields);
+    this.message = `${fields.severity}: ${fields.message} (SQLSTATE ${fields.code})`;
+  }
+
+  /** The server's own message text, without severity and code. */
+  get serverMessage(): string {
+    return this.message.replace(/^[A-Z]+: /, '').replace(/ \(SQLSTATE \w+\)$/, '');
+  }
+}
+
+/** The server (or something pretending to be one) sent bytes that break the protocol. */
+export class ProtocolError extends HaulError {
+  override name = 'ProtocolError';
+}
+
+/** The connection string or options are invalid. Nothing was sent. */
+export class ConfigError extends HaulError {
+  override name = 'ConfigError';
+}
+
+/** Authentication failed or the server asked for something we refuse (e.g. cleartext over a wire we can't trust). */
+export class AuthError extends HaulError {
+  override name = 'AuthError';
+}
+
+/**
+ * The transport failed: connect refused, socket dropped, TLS failure. `sent` says whether any bytes
+ * of the failed request may have reached the server (if false, retrying is safe).
+ */
+export class ConnectionError extends HaulError {
+  override name = 'ConnectionError';
+  constructor(
+    message: string,
+    readonly sent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The connection was closed by `close()` before the request completed. */
+export class ConnectionClosedError extends ConnectionError {
+  override name = 'ConnectionClosedError';
+}
+
+/** A timeout expired; `phase` tells which wait. */
+export class TimeoutError extends HaulError {
+  override name = 'TimeoutError';
+  constructor(
+    message: string,
+    readonly phase: 'connect' | 'query' | 'queue' | 'close' | 'cancel',
+  ) {
+    super(message);
+  }
+}
+
+/** The caller's AbortSignal fired; `cause` is the signal's reason. */
+export class AbortError extends HaulError {
+  override name = 'AbortError';
+}
+
+/**
+ * A statement did not run to completion because another statement in the same Sync segment failed.
+ * `outcome` says what happened to it: `rolled-back` (it ran, its effects were undone),
+ * `aborted-transaction` (it ran inside the caller's transaction, which is now failed and must be rolled
+ * back), or `skipped` (the server never executed it).
+ */
+export class BatchError extends HaulError {
+  override name = 'BatchError';
+  constructor(
+    message: string,
+    readonly outcome: 'rolled-back' | 'aborted-transaction' | 'skipped',
+    /** Index, within its batch/segment, of the statement that failed. */
+    readonly failedIndex: number,
+    /** The failing statement's error. */
+    override readonly cause: PostgresError,
+  ) {
+    super(message, { cause });
+  }
+}
+
+/** A parameter could not be encoded; names its 1-based index. Nothing was sent. */
+export class EncodeError extends HaulError {
+  override name = 'EncodeError';
+  constructor(
+    message: string,
+    readonly parameter: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The one contract between the protocol core and a runtime's byte stream. Adapters in `adapters/`
+ * fill it in; nothing else in the core touches a runtime.
+ */
+
+/** Receives what the socket reads. Chunks are handed over: the receiver may keep them. */
+export interface SocketHandlers {
+  data(chunk: Uint8Array): void;
+  /** The stream ended (error undefined: clean EOF). Called at most once, after which no `data` comes. */
+  end(error?: Error): void;
+}
+
+export interface TlsOptions {
+  /** Server name for SNI and certificate checking. */
+  servername: string;
+  /** false for sslmode=require (encrypt, don't verify); true for verify-full. */
+  rejectUnauthorized: boolean;
+  /** Extra trusted CA certificates in PEM (adapters that support it). */
+  ca?: string | string[];
+}
+
+export interface ByteSocket {
+  /**
+   * Starts delivering reads to `handlers`. Called once per socket (again on the socket `startTls`
+   * returns).
+   */
+  start(handlers: SocketHandlers): void;
+  /**
+   * Queues bytes for sending; ownership of `chunk` passes to the socket. Returns a promise only when
+   * the transport's buffer is full: the caller must wait for it before writing more (backpressure).
+   */
+  write(chunk: Uint8Array): Promise<void> | undefined;
+  /** Stops/restarts delivering reads (read backpressure); bytes wait in the kernel meanwhile. */
+  pause(): void;
+  resume(): void;
+  /**
+   * Upgrades to TLS after the server accepted SSLRequest. No reads may be pending on this socket;
+   * the returned socket replaces it (this one must not be used again).
+   */
+  startTls?(options: TlsOptions): Promise<ByteSocket>;
+  /** Flushes what was written, then closes. Settles within `timeoutMs` by destroying if needed. */
+  close(timeoutMs?: number): Promise<void>;
+  /** Closes at once, dropping unsent bytes. Idempotent. */
+  destroy(error?: Error): void;
+}
+
+export interface SocketConnectOptions {
+  host: string;
+  port: number;
+  /** The caller may call `startTls` later (Cloudflare needs to know at connect time). */
+  tlsUpgradable: boolean;
+  signal?: AbortSignal;
+}
+
+/** Opens a byte stream to `host:port`; an adapter's one entry point. */
+export type SocketFactory = (options: SocketConnectOptions) => Promise<ByteSocket>;
