@@ -1,0 +1,50 @@
+/**
+ * Public shapes of the connection API: what a query returns and what it accepts.
+ */
+
+export interface FieldInfo {
+  name: string;
+  /** OID of the table the column comes from, or 0. */
+  tableOid: number;
+  columnAttr: number;
+  typeOid: number;
+  typeSize: number;
+  typeModifier: number;
+  format: 0 | 1;
+}
+
+export interface QueryResult<Row = Record<string, unknown>> {
+  rows: Row[];
+  fields: FieldInfo[];
+  /** The command tag's verb, e.g. `SELECT`, `INSERT`, `CREATE TABLE`. */
+  command: string;
+  /** Rows affected/returned as the command tag reports it, or null when the tag has no count. */
+  rowCount: number | null;
+}
+
+export interface QueryOptions {
+  /** Aborting sends a CancelRequest; the query rejects with AbortError. */
+  signal?: AbortSignal;
+  /** Milliseconds before the query is cancelled and rejects with TimeoutError. */
+  timeout?: number;
+  /** Return rows as arrays instead of objects keyed by column name. */
+  rowMode?: 'object' | 'array';
+}
+
+export interface Statement {
+  sql: string;
+  params?: readonly unknown[];
+}
+
+export type SyncPolicy = 'independent' | 'atomic' | 'auto';
+
+export interface BatchOptions {
+  sync?: SyncPolicy;
+  signal?: AbortSignal;
+  timeout?: number;
+}
+
+/** One statement's outcome in a batch: `db.batch` never rejects for a statement's own failure. */
+export type BatchOutcome<Row = Record<string, unknown>> =
+  | { status: 'fulfilled'; value: QueryResult<Row> }
+  | { status: 'rejected'; reason: Error };

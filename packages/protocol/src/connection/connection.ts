@@ -1,0 +1,451 @@
+/**
+ * The connection driver: owns one socket, turns calls into messages in the shared writer, flushes once
+ * per tick (or when the buffer is large), and feeds every byte read to the framer and the pipeline.
+ * Every promise it hands out settles: by the server's answer, by cancel + grace period, or by the
+ * connection failing, which rejects everything still pending.
+ */
+import { AbortError, ConnectionClosedError, ConnectionError, HaulError, PostgresError, TimeoutError } from '../errors.ts';
+import { Framer } from '../messages/framer.ts';
+import { query as queryMessage, SYNC, TERMINATE } from '../messages/frontend.ts';
+import type { ByteSocket, SocketFactory } from '../socket.ts';
+import { TypeRegistry } from '../types/registry.ts';
+import { Writer } from '../wire/writer.ts';
+import type { BatchOptions, BatchOutcome, QueryOptions, QueryResult, Statement, SyncPolicy } from './api.ts';
+import { sendCancelRequest } from './cancel.ts';
+import type { ResolvedConfig } from './config.ts';
+import { encodeExtended } from './encode-statement.ts';
+import { newSegment, Pipeline, type Segment, settleWith } from './pipeline.ts';
+import { StatementCache } from './statement-cache.ts';
+import type { PendingStatement } from './statement.ts';
+import type { StartupResult } from './startup.ts';
+import { mayWrite } from './write-classifier.ts';
+
+/** Statements queued together: one unit is encoded contiguously (an atomic batch is never split). */
+interface Unit {
+  policy: SyncPolicy | 'simple';
+  statements: PendingStatement[];
+  params: (readonly unknown[])[];
+  readOnly: boolean;
+}
+
+/** Writes above this size go out at once instead of waiting for the end of the tick. */
+const FLUSH_THRESHOLD = 256 * 1024;
+
+export interface ExtendedQueryOptions extends QueryOptions {
+  /** Sync policy for this one query: `independent` (default) or `auto`. */
+  sync?: 'independent' | 'auto';
+  /** For `auto`: the query does not write, whatever it looks like (e.g. a SELECT of a pure function). */
+  readOnly?: boolean;
+}
+
+export class Connection {
+  readonly processId: number;
+  readonly secretKey: number;
+  /** Server parameters (server_version, TimeZone, …), kept current from ParameterStatus. */
+  readonly parameters: Map<string, string>;
+
+  private readonly out = new Writer();
+  private readonly framer: Framer;
+  private readonly pipeline: Pipeline;
+  private readonly cache: StatementCache;
+  private readonly backlog: Unit[] = [];
+  private openAuto: Segment | null = null;
+  private inFlightStatements = 0;
+  private inFlightBytes = 0;
+  private flushScheduled = false;
+  private writeBlocked = false;
+  private closed: Error | null = null;
+  private closing: Promise<void> | null = null;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly socket: ByteSocket,
+    private readonly config: ResolvedConfig,
+    private readonly socketFactory: SocketFactory,
+    started: StartupResult,
+    framer: Framer,
+  ) {
+    this.processId = started.processId;
+    this.secretKey = started.secretKey;
+    this.parameters = started.parameters;
+    this.framer = framer;
+    this.cache = new StatementCache(config.statementCacheSize);
+    this.pipeline = new Pipeline(new TypeRegistry(config.types), {
+      onCurrent: (st) => {
+        if (st.abortReason && !st.cancelSent) this.cancel(st);
+      },
+      onSettled: (segment) => this.onSettled(segment),
+      onAsync: (message) => {
+        if (message.type === 'ParameterStatus') this.parameters.set(message.name, message.value);
+        else if (message.type === 'NoticeResponse') this.config.onNotice?.(message.fields);
+        else if (message.type === 'NotificationResponse') this.config.onNotification?.(message);
+      },
+    });
+  }
+
+  /** Called by the socket relay with each chunk read. */
+  receive(chunk: Uint8Array): void {
+    if (this.closed) return;
+    try {
+      this.framer.push(chunk);
+      for (let type = this.framer.next(); type !== -1; type = this.framer.next()) {
+        this.pipeline.handle(type, this.framer.body);
+      }
+    } catch (error) {
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** Called by the socket relay when the stream ends. */
+  ended(error?: Error): void {
+    this.fail(new ConnectionError(`connection to ${this.config.host}:${this.config.port} lost`, true, { cause: error }));
+  }
+
+  /** Transaction status after the last ReadyForQuery: idle, in a transaction, or in a failed one. */
+  get transactionStatus(): 'I' | 'T' | 'E' {
+    return this.pipeline.transactionStatus;
+  }
+
+  get isClosed(): boolean {
+    return this.closed !== null;
+  }
+
+  /** Runs one statement with the extended protocol (Parse/Bind/Describe/Execute/Sync in one flight). */
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: ExtendedQueryOptions = {},
+  ): Promise<QueryResult<Row>> {
+    return new Promise((resolve, reject) => {
+      const st = this.statement(sql, options, resolve as (v: unknown) => void, reject);
+      const policy = options.sync ?? 'independent';
+      this.enqueue({ policy, statements: [st], params: [params], readOnly: options.readOnly ?? false }, options);
+    });
+  }
+
+  /** Runs SQL text with the simple protocol (several statements allowed, no parameters); one result each. */
+  exec(sql: string, options: QueryOptions = {}): Promise<QueryResult[]> {
+    return new Promise((resolve, reject) => {
+      const st = this.statement(sql, options, resolve as (v: unknown) => void, reject);
+      st.kind = 'simple';
+      this.enqueue({ policy: 'simple', statements: [st], params: [[]], readOnly: false }, options);
+    });
+  }
+
+  /**
+   * Pipelines several statements under one Sync policy. Never rejects for a statement's failure: each
+   * outcome says what happened to that statement (see BatchError for rolled-back / skipped).
+   */
+  async batch<Row = Record<string, unknown>>(
+    statements: readonly Statement[],
+    options: BatchOptions = {},
+  ): Promise<BatchOutcome<Row>[]> {
+    const policy = options.sync ?? 'independent';
+    if (policy !== 'atomic') {
+      return Promise.allSettled(
+        statements.map((s) => this.query<Row>(s.sql, s.params, { ...options, sync: policy })),
+      ) as Promise<BatchOutcome<Row>[]>;
+    }
+    const promises: Promise<QueryResult<Row>>[] = [];
+    const unit: Unit = { policy, statements: [], params: [], readOnly: false };
+    for (const s of statements) {
+      promises.push(
+        new Promise((resolve, reject) => {
+          unit.statements.push(this.statement(s.sql, options, resolve as (v: unknown) => void, reject));
+          unit.params.push(s.params ?? []);
+        }),
+      );
+    }
+    this.enqueue(unit, options);
+    return Promise.allSettled(promises) as Promise<BatchOutcome<Row>[]>;
+  }
+
+  /** Waits for in-flight work (bounded by closeTimeout), sends Terminate and closes the socket. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closing = (async () => {
+      if (!this.closed) {
+        const timedOut = await this.waitIdle(this.config.closeTimeout);
+        if (!this.closed) {
+          if (!timedOut) void this.socket.write(TERMINATE.slice());
+          this.fail(new ConnectionClosedError('connection closed by close()', true));
+        }
+      }
+      await this.socket.close(this.config.closeTimeout);
+    })();
+    return this.closing;
+  }
+
+  private waitIdle(timeoutMs: number): Promise<boolean> {
+    if (this.pipeline.idle && this.backlog.length === 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(true), timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+  }
+
+  private statement(
+    sql: string,
+    options: QueryOptions,
+    resolve: (v: unknown) => void,
+    reject: (e: Error) => void,
+  ): PendingStatement {
+    const st: PendingStatement = {
+      kind: 'extended',
+      sql,
+      policy: 'independent',
+      rowMode: options.rowMode ?? 'object',
+      creates: null,
+      uses: null,
+      bytes: 0,
+      plan: null,
+      rows: [],
+      results: [],
+      done: false,
+      error: null,
+      abortReason: null,
+      cancelSent: false,
+      settled: false,
+      resolve,
+      reject,
+      cleanup: noop,
+    };
+    return st;
+  }
+
+  /** Wires signal and timeout (once per unit), then queues the unit for encoding. */
+  private enqueue(unit: Unit, options: QueryOptions): void {
+    if (this.closed || this.closing) {
+      const error = this.closed ?? new ConnectionClosedError('connection is closing', false);
+      for (const st of unit.statements) settleWith(st, new ConnectionClosedError(error.message, false, { cause: error }));
+      return;
+    }
+    const timeout = options.timeout ?? this.config.queryTimeout;
+    const { signal } = options;
+    if (signal?.aborted) {
+      for (const st of unit.statements) settleWith(st, new AbortError('query aborted before it was sent', { cause: signal.reason }));
+      return;
+    }
+    if (signal || timeout > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const onAbort = () => this.abortUnit(unit, new AbortError('query aborted', { cause: signal?.reason }));
+      if (timeout > 0) {
+        timer = setTimeout(() => this.abortUnit(unit, new TimeoutError(`query timed out after ${timeout} ms`, 'query')), timeout);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      let remaining = unit.statements.length;
+      const cleanup = () => {
+        if (--remaining > 0) return;
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      for (const st of unit.statements) st.cleanup = cleanup;
+    }
+    this.backlog.push(unit);
+    this.pump();
+  }
+
+  private abortUnit(unit: Unit, reason: Error): void {
+    const queued = this.backlog.indexOf(unit);
+    if (queued >= 0) {
+      this.backlog.splice(queued, 1);
+      for (const st of unit.statements) settleWith(st, reason);
+      return;
+    }
+    for (const st of unit.statements) {
+      if (st.settled || st.abortReason) continue;
+      st.abortReason = reason;
+      if (this.pipeline.current() === st) this.cancel(st);
+    }
+  }
+
+  /** Sends a CancelRequest for `st` (now executing) and bounds the wait for the server's answer. */
+  private cancel(st: PendingStatement): void {
+    st.cancelSent = true;
+    const grace = setTimeout(() => {
+      if (!st.settled) {
+        this.fail(new TimeoutError(`server did not answer within ${this.config.cancelGrace} ms of a cancel request`, 'cancel'));
+      }
+    }, this.config.cancelGrace);
+    const cleanup = st.cleanup;
+    st.cleanup = () => {
+      clearTimeout(grace);
+      cleanup();
+    };
+    sendCancelRequest(this.socketFactory, this.config, this.processId, this.secretKey).catch(() => {
+      // The grace timer still bounds the wait: if the cancel never arrives, the connection is destroyed.
+    });
+  }
+
+  /** Encodes queued units while the in-flight caps allow. */
+  private pump(): void {
+    const { maxInFlightStatements, maxInFlightBytes } = this.config;
+    while (this.backlog.length > 0 && !this.closed) {
+      const unit = this.backlog[0]!;
+      const busy = this.inFlightStatements > 0;
+      if (busy && (this.inFlightStatements + unit.statements.length > maxInFlightStatements || this.inFlightBytes > maxInFlightBytes)) {
+        break;
+      }
+      this.backlog.shift();
+      this.encodeUnit(unit);
+      if (this.out.length > FLUSH_THRESHOLD) this.writeOut();
+    }
+    this.scheduleFlush();
+  }
+
+  private encodeUnit(unit: Unit): void {
+    if (unit.policy === 'auto') return this.encodeAuto(unit);
+    this.closeAuto();
+    const segment = newSegment(unit.policy === 'simple' ? 'independent' : unit.policy);
+    const mark = this.out.length;
+    try {
+      for (let i = 0; i < unit.statements.length; i++) {
+        const st = unit.statements[i]!;
+        if (st.settled) throw new AbortError('batch aborted before it was sent');
+        st.policy = segment.policy;
+        if (unit.policy === 'simple') {
+          const at = this.out.length;
+          queryMessage(this.out, st.sql);
+          st.bytes = this.out.length - at;
+        } else {
+          st.bytes = encodeExtended(this.out, st, unit.params[i]!, this.cache);
+        }
+        segment.statements.push(st);
+      }
+    } catch (error) {
+      this.out.truncate(mark);
+      for (const st of segment.statements) if (st.creates) this.cache.forget(st.creates);
+      return rejectUnencoded(unit.statements, error, segment.statements.length);
+    }
+    if (unit.policy !== 'simple') this.out.raw(SYNC);
+    segment.synced = true;
+    this.track(segment);
+  }
+
+  /** `auto`: append to the open segment unless a sync point falls between (see AutoSyncOptions). */
+  private encodeAuto(unit: Unit): void {
+    const st = unit.statements[0]!;
+    const write = !unit.readOnly && mayWrite(st.sql);
+    const open = this.openAuto;
+    const rules = this.config.autoSync;
+    if (open && (open.statements.length >= rules.maxStatements || (open.endsWithWrite && (!write || !rules.groupWrites)))) {
+      this.closeAuto();
+    }
+    let bytes: number;
+    try {
+      bytes = encodeExtended(this.out, st, unit.params[0]!, this.cache);
+    } catch (error) {
+      return rejectUnencoded(unit.statements, error, 0);
+    }
+    st.policy = 'auto';
+    st.bytes = bytes;
+    let segment = this.openAuto;
+    if (!segment) {
+      segment = newSegment('auto');
+      this.openAuto = segment;
+      this.segments.push(segment);
+    }
+    segment.statements.push(st);
+    segment.endsWithWrite = write;
+    this.inFlightStatements++;
+    this.inFlightBytes += bytes;
+    if (bytes > rules.largeStatementBytes) this.closeAuto();
+  }
+
+  private get segments(): Segment[] {
+    return this.pipeline.segments;
+  }
+
+  private closeAuto(): void {
+    if (!this.openAuto) return;
+    this.out.raw(SYNC);
+    this.openAuto.synced = true;
+    this.openAuto = null;
+  }
+
+  private track(segment: Segment): void {
+    this.segments.push(segment);
+    this.inFlightStatements += segment.statements.length;
+    for (const st of segment.statements) this.inFlightBytes += st.bytes;
+  }
+
+  private onSettled(segment: Segment): void {
+    this.inFlightStatements -= segment.statements.length;
+    for (const st of segment.statements) {
+      this.inFlightBytes -= st.bytes;
+      if (st.creates && !st.creates.parsed) this.cache.forget(st.creates);
+      // The server dropped or invalidated the plan: parse afresh next time.
+      if (st.uses && st.error && (st.error.code === '26000' || st.error.code === '0A000')) this.cache.forget(st.uses);
+    }
+    if (this.backlog.length > 0) this.pump();
+    if (this.pipeline.idle && this.backlog.length === 0) {
+      const waiters = this.idleWaiters.splice(0);
+      for (const wake of waiters) wake();
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.closeAuto();
+      this.writeOut();
+    });
+  }
+
+  /** Hands buffered bytes to the socket, unless it asked us to wait. Reads continue meanwhile. */
+  private writeOut(): void {
+    if (this.writeBlocked || this.out.length === 0 || this.closed) return;
+    const pending = this.socket.write(this.out.take());
+    if (!pending) return;
+    this.writeBlocked = true;
+    pending.then(
+      () => {
+        this.writeBlocked = false;
+        this.writeOut();
+      },
+      (error: unknown) => this.fail(new ConnectionError('write failed', true, { cause: error })),
+    );
+  }
+
+  /** The connection is unusable: reject everything pending and drop the socket. */
+  private fail(error: Error): void {
+    if (this.closed) return;
+    this.closed = error;
+    for (const segment of this.segments.splice(0)) {
+      for (const st of segment.statements) {
+        const reason =
+          st.error ?? (error instanceof HaulError && !(error instanceof PostgresError) ? error : new ConnectionError(error.message, true, { cause: error }));
+        settleWith(st, st.abortReason && !(error instanceof ConnectionClosedError) ? withCauseOnce(st.abortReason, reason) : reason);
+      }
+    }
+    for (const unit of this.backlog.splice(0)) {
+      const reason = new ConnectionError(`connection failed before the query was sent: ${error.message}`, false, { cause: error });
+      for (const st of unit.statements) settleWith(st, reason);
+    }
+    this.openAuto = null;
+    this.socket.destroy();
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+}
+
+function withCauseOnce(reason: Error, cause: Error): Error {
+  if (reason.cause === undefined) Object.defineProperty(reason, 'cause', { value: cause, enumerable: false });
+  return reason;
+}
+
+/** Nothing of the unit was sent: the statement that failed to encode gets its error, the rest say why. */
+function rejectUnencoded(statements: PendingStatement[], error: unknown, failedIndex: number): void {
+  const reason = error instanceof Error ? error : new Error(String(error));
+  statements.forEach((st, i) => {
+    if (i === failedIndex || statements.length === 1) settleWith(st, reason);
+    else settleWith(st, new AbortError(`not sent: statement ${failedIndex} of its batch failed before sending (${reason.message})`, { cause: reason }));
+  });
+}
+
+function noop(): void {}
+

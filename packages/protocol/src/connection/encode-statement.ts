@@ -1,0 +1,54 @@
+/**
+ * Encodes one extended-protocol execution (Parse?/Bind/Describe?/Execute) into the connection's
+ * writer, choosing a cached prepared statement where one is ready. The Sync is the caller's business:
+ * it depends on the Sync policy.
+ */
+import { EncodeError } from '../errors.ts';
+import { bindText, describe, execute, parse } from '../messages/frontend.ts';
+import { paramTypeOid, serializeParam } from '../types/params.ts';
+import type { Writer } from '../wire/writer.ts';
+import { StatementCache } from './statement-cache.ts';
+import type { PendingStatement } from './statement.ts';
+
+/**
+ * Writes the statement's messages; returns their size. On an encode error nothing is left in the
+ * writer and the error (naming the parameter) is thrown.
+ */
+export function encodeExtended(
+  w: Writer,
+  st: PendingStatement,
+  params: readonly unknown[],
+  cache: StatementCache,
+): number {
+  const mark = w.length;
+  const values: (string | null)[] = new Array(params.length);
+  const types: number[] = new Array(params.length);
+  for (let i = 0; i < params.length; i++) {
+    types[i] = paramTypeOid(params[i]);
+    values[i] = serializeParam(params[i], i + 1);
+  }
+  if (params.length > 65535) throw new EncodeError(`too many parameters: ${params.length} (max 65535)`, 65536);
+  const choice = cache.choose(StatementCache.key(st.sql, types));
+  try {
+    if (choice === null) {
+      parse(w, '', st.sql, types);
+      bindText(w, '', '', values);
+      describe(w, 'P', '');
+    } else {
+      st.uses = choice.entry;
+      if (choice.create) {
+        st.creates = choice.entry;
+        parse(w, choice.entry.name, st.sql, types);
+      }
+      bindText(w, '', choice.entry.name, values);
+      if (choice.entry.plan) st.plan = choice.entry.plan;
+      else describe(w, 'P', '');
+    }
+    execute(w, '', 0);
+  } catch (error) {
+    w.truncate(mark);
+    if (choice?.create) cache.forget(choice.entry);
+    throw error;
+  }
+  return w.length - mark;
+}

@@ -1,0 +1,209 @@
+/**
+ * The pipeline as data: Sync segments written to the server, in order, each waiting for its
+ * ReadyForQuery. Backend messages are matched to the statement they answer; "after an error, the server
+ * skips to the next Sync" is a rule in here. No promise settles before its segment's ReadyForQuery, and
+ * when a segment fails every statement in it is told what happened to it.
+ */
+import { BatchError, PostgresError, ProtocolError } from '../errors.ts';
+import { type BackendMessage, decodeBackend, Tag, type TransactionStatus } from '../messages/backend.ts';
+import type { TypeRegistry } from '../types/registry.ts';
+import type { QueryResult, SyncPolicy } from './api.ts';
+import { decodeRow, NO_COLUMNS, type PendingStatement, parseCommandTag, planRows } from './statement.ts';
+
+export interface Segment {
+  policy: SyncPolicy;
+  statements: PendingStatement[];
+  /** Index of the statement the next response belongs to. */
+  cursor: number;
+  /** Its Sync has been written (an open `auto` segment has none yet). */
+  synced: boolean;
+  /** Index of the failed statement, -1 for a failure at commit (after every statement completed). */
+  failedAt: number;
+  error: PostgresError | null;
+  /** The last statement's classification, for the `auto` write rule. */
+  endsWithWrite: boolean;
+  bytes: number;
+}
+
+export function newSegment(policy: SyncPolicy): Segment {
+  return { policy, statements: [], cursor: 0, synced: false, failedAt: -2, error: null, endsWithWrite: false, bytes: 0 };
+}
+
+const TXN_END = new Set(['COMMIT', 'ROLLBACK', 'COMMIT PREPARED', 'ROLLBACK PREPARED', 'PREPARE TRANSACTION']);
+
+export interface PipelineEvents {
+  /** A statement became the one the server is working on (where a deferred cancel is sent). */
+  onCurrent(statement: PendingStatement): void;
+  /** A segment settled; its statements no longer count as in flight. */
+  onSettled(segment: Segment): void;
+  onAsync(message: BackendMessage): void;
+}
+
+export class Pipeline {
+  readonly segments: Segment[] = [];
+  transactionStatus: TransactionStatus = 'I';
+
+  constructor(
+    private readonly registry: TypeRegistry,
+    private readonly events: PipelineEvents,
+  ) {}
+
+  get idle(): boolean {
+    return this.segments.length === 0;
+  }
+
+  /** The statement the server is executing now, if any. */
+  current(): PendingStatement | undefined {
+    const head = this.segments[0];
+    return head?.statements[head.cursor];
+  }
+
+  /** Handles one backend message of the normal (post-startup) phase. `body` is valid only during the call. */
+  handle(type: number, body: Uint8Array): void {
+    const head = this.segments[0];
+    if (type === Tag.DataRow) {
+      const st = head?.statements[head.cursor];
+      if (!st?.plan) throw new ProtocolError('DataRow without a RowDescription');
+      st.rows.push(decodeRow(st.plan, st.rowMode, body));
+      return;
+    }
+    const message = decodeBackend(type, body);
+    switch (message.type) {
+      case 'NoticeResponse':
+      case 'NotificationResponse':
+      case 'ParameterStatus':
+        this.events.onAsync(message);
+        return;
+      case 'ErrorResponse':
+        return this.fail(head, new PostgresError(message.fields));
+      case 'ReadyForQuery':
+        return this.ready(head, message.status);
+      default:
+        break;
+    }
+    const st = head?.statements[head.cursor];
+    if (!head || !st) throw new ProtocolError(`unexpected ${message.type} with no statement waiting for it`);
+    switch (message.type) {
+      case 'ParseComplete':
+        if (st.creates) st.creates.parsed = true;
+        return;
+      case 'BindComplete':
+      case 'CloseComplete':
+        return;
+      case 'RowDescription':
+        st.plan = planRows(message.fields, this.registry);
+        if (st.uses) st.uses.plan = st.plan;
+        return;
+      case 'NoData':
+        st.plan = NO_COLUMNS;
+        if (st.uses) st.uses.plan = NO_COLUMNS;
+        return;
+      case 'CommandComplete':
+      case 'EmptyQueryResponse':
+      case 'PortalSuspended': {
+        const tag = message.type === 'CommandComplete' ? message.tag : '';
+        const result = this.result(st, tag);
+        if (st.kind === 'simple') {
+          st.results.push(result);
+          st.rows = [];
+          st.plan = null;
+          return;
+        }
+        st.results.push(result);
+        st.done = true;
+        this.advance(head);
+        return;
+      }
+      case 'CopyInResponse':
+      case 'CopyOutResponse':
+      case 'CopyBothResponse':
+        throw new ProtocolError('COPY is not supported through query(); use the COPY API');
+      default:
+        throw new ProtocolError(`unexpected ${message.type} during a query`);
+    }
+  }
+
+  private result(st: PendingStatement, tag: string): QueryResult {
+    const { command, rowCount } = parseCommandTag(tag);
+    return { rows: st.rows as QueryResult['rows'], fields: st.plan?.fields ?? [], command, rowCount };
+  }
+
+  private advance(head: Segment): void {
+    head.cursor++;
+    const next = head.statements[head.cursor];
+    if (next) this.events.onCurrent(next);
+  }
+
+  private fail(head: Segment | undefined, error: PostgresError): void {
+    if (!head) throw error; // an error outside any request (e.g. FATAL at shutdown): the connection handles it
+    const st = head.statements[head.cursor];
+    head.error = error;
+    head.failedAt = st ? head.cursor : -1;
+    if (st) st.error = error;
+    // The server now skips everything up to the Sync.
+    head.cursor = head.statements.length;
+  }
+
+  private ready(head: Segment | undefined, status: TransactionStatus): void {
+    this.transactionStatus = status;
+    if (!head || !head.synced) throw new ProtocolError('ReadyForQuery with no Sync outstanding');
+    this.segments.shift();
+    settleSegment(head, status);
+    this.events.onSettled(head);
+    const next = this.current();
+    if (next) this.events.onCurrent(next);
+  }
+}
+
+/** Settles every statement of a segment according to how it ended. */
+export function settleSegment(segment: Segment, status: TransactionStatus): void {
+  const { statements, error, failedAt } = segment;
+  if (!error) {
+    for (const st of statements) settleWith(st, st.kind === 'simple' ? st.results : st.results[0]!);
+    return;
+  }
+  // Statements up to a completed COMMIT/ROLLBACK inside the segment were settled by it, not by the failure.
+  let settledThrough = -1;
+  const failed = failedAt === -1 ? statements.length : failedAt;
+  for (let i = 0; i < failed; i++) {
+    const command = statements[i]!.results[0]?.command;
+    if (command !== undefined && TXN_END.has(command)) settledThrough = i;
+  }
+  for (let i = 0; i < statements.length; i++) {
+    const st = statements[i]!;
+    if (i === failedAt || statements.length === 1) {
+      settleWith(st, st.abortReason && error.code === '57014' ? withCause(st.abortReason, error) : error);
+    } else if (i <= settledThrough) {
+      settleWith(st, st.results[0]!);
+    } else if (i < failed) {
+      const outcome = status === 'E' ? 'aborted-transaction' : 'rolled-back';
+      const what =
+        outcome === 'rolled-back' ? 'rolled back' : 'left in a failed transaction (ROLLBACK it)';
+      const because = failedAt === -1 ? 'the commit failed' : `statement ${failedAt} of its Sync segment failed`;
+      settleWith(st, new BatchError(`${what} because ${because}: ${error.message}`, outcome, failedAt, error));
+    } else {
+      settleWith(
+        st,
+        new BatchError(
+          `skipped because statement ${failedAt} of its Sync segment failed: ${error.message}`,
+          'skipped',
+          failedAt,
+          error,
+        ),
+      );
+    }
+  }
+}
+
+function withCause(reason: Error, cause: PostgresError): Error {
+  if (reason.cause === undefined) Object.defineProperty(reason, 'cause', { value: cause, enumerable: false });
+  return reason;
+}
+
+export function settleWith(st: PendingStatement, outcome: QueryResult | QueryResult[] | Error): void {
+  if (st.settled) return;
+  st.settled = true;
+  st.cleanup();
+  if (outcome instanceof Error) st.reject(outcome);
+  else st.resolve(outcome);
+}

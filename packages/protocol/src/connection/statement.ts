@@ -1,0 +1,90 @@
+/**
+ * One statement on its way through the pipeline: what was sent for it, what has come back, and how
+ * its promise settles. Also the per-column decode plan and the DataRow decoder that uses it.
+ */
+import { ProtocolError, type PostgresError } from '../errors.ts';
+import type { FieldDecoder, TypeRegistry } from '../types/registry.ts';
+import type { FieldInfo, QueryResult, SyncPolicy } from './api.ts';
+
+/** Decoders and keys chosen once per RowDescription and reused for every row. */
+export interface RowPlan {
+  fields: FieldInfo[];
+  names: string[];
+  decoders: FieldDecoder[];
+}
+
+export function planRows(fields: FieldInfo[], registry: TypeRegistry): RowPlan {
+  return { fields, names: fields.map((f) => f.name), decoders: fields.map((f) => registry.decoder(f.typeOid)) };
+}
+
+export const NO_COLUMNS: RowPlan = { fields: [], names: [], decoders: [] };
+
+/** A named server-side prepared statement, reused by later executions of the same SQL. */
+export interface CachedStatement {
+  name: string;
+  /** pending until ParseComplete and its row description have both arrived. */
+  parsed: boolean;
+  plan: RowPlan | null;
+}
+
+export interface PendingStatement {
+  kind: 'extended' | 'simple';
+  sql: string;
+  policy: SyncPolicy;
+  rowMode: 'object' | 'array';
+  /** The prepared statement this execution created (its Parse was sent with this one). */
+  creates: CachedStatement | null;
+  /** The prepared statement this execution used or created (null: unnamed statement). */
+  uses: CachedStatement | null;
+  /** Bytes of its messages, counted against the in-flight cap until it settles. */
+  bytes: number;
+  plan: RowPlan | null;
+  rows: unknown[];
+  /** Results of a simple query, one per statement in its text. */
+  results: QueryResult[];
+  done: boolean;
+  error: PostgresError | null;
+  /** Set once the caller's signal or timeout fired; the error it will settle with if the server cancels. */
+  abortReason: Error | null;
+  cancelSent: boolean;
+  settled: boolean;
+  resolve: (value: QueryResult | QueryResult[]) => void;
+  reject: (reason: Error) => void;
+  /** Detaches the abort listener and clears the timer. */
+  cleanup: () => void;
+}
+
+/** Decodes one DataRow body with the statement's plan. */
+export function decodeRow(plan: RowPlan, rowMode: 'object' | 'array', body: Uint8Array): unknown {
+  const count = (body[0]! << 8) | body[1]!;
+  const { decoders, names } = plan;
+  if (count !== decoders.length) {
+    throw new ProtocolError(`DataRow has ${count} fields but RowDescription announced ${decoders.length}`);
+  }
+  const end = body.length;
+  let pos = 2;
+  const row: unknown[] | Record<string, unknown> = rowMode === 'array' ? new Array(count) : {};
+  for (let i = 0; i < count; i++) {
+    if (pos + 4 > end) throw new ProtocolError('DataRow truncated in a field length');
+    const len = (body[pos]! << 24) | (body[pos + 1]! << 16) | (body[pos + 2]! << 8) | body[pos + 3]!;
+    pos += 4;
+    let value: unknown = null;
+    if (len >= 0) {
+      if (pos + len > end) throw new ProtocolError(`DataRow field ${i} of ${len} bytes overruns the message`);
+      value = decoders[i]!(body, pos, pos + len);
+      pos += len;
+    }
+    if (rowMode === 'array') (row as unknown[])[i] = value;
+    else (row as Record<string, unknown>)[names[i]!] = value;
+  }
+  return row;
+}
+
+/** Splits a CommandComplete tag (`INSERT 0 5`, `SELECT 3`, `CREATE TABLE`) into verb and count. */
+export function parseCommandTag(tag: string): { command: string; rowCount: number | null } {
+  const m = /^(.*?)(?: (\d+))?(?: (\d+))?$/.exec(tag);
+  if (!m) return { command: tag, rowCount: null };
+  const last = m[3] ?? m[2];
+  // INSERT's tag is `INSERT oid rows`: the row count is the last number.
+  return { command: m[1]!, rowCount: last === undefined ? null : Number(last) };
+}

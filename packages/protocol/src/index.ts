@@ -1,0 +1,28 @@
+/**
+ * @haul/protocol — a runtime-agnostic PostgreSQL wire-protocol client core.
+ *
+ * This entry has no runtime imports: pick an adapter entry (`@haul/protocol/node`, `/websocket`,
+ * `/cloudflare`, `/deno`, `/bun`) for a ready `connect`, or pass your own SocketFactory to `connectWith`.
+ */
+export type { BatchOptions, BatchOutcome, FieldInfo, QueryOptions, QueryResult, Statement, SyncPolicy } from './connection/api.ts';
+export type { AutoSyncOptions, ConnectOptions, SslMode } from './connection/config.ts';
+export { resolveConfig } from './connection/config.ts';
+export { connectWith } from './connection/connect.ts';
+export { Connection, type ExtendedQueryOptions } from './connection/connection.ts';
+export { mayWrite } from './connection/write-classifier.ts';
+export {
+  AbortError,
+  AuthError,
+  BatchError,
+  ConfigError,
+  ConnectionClosedError,
+  ConnectionError,
+  EncodeError,
+  HaulError,
+  PostgresError,
+  type PostgresErrorFields,
+  ProtocolError,
+  TimeoutError,
+} from './errors.ts';
+export type { ByteSocket, SocketConnectOptions, SocketFactory, SocketHandlers, TlsOptions } from './socket.ts';
+export { TypeRegistry, type TypeOptions } from './types/registry.ts';
