@@ -34,20 +34,22 @@ export class PostgresError extends HaulError implements PostgresErrorFields {
   override name = 'PostgresError';
   severity: string;
   code: string;
-  detail?: string;
-  hint?: string;
-  position?: number;
-  internalPosition?: number;
-  internalQuery?: string;
-  where?: string;
-  schema?: string;
-  table?: string;
-  column?: string;
-  dataType?: string;
-  constraint?: string;
-  file?: string;
-  line?: number;
-  routine?: string;
+  declare detail?: string;
+  declare hint?: string;
+  declare position?: number;
+  /** The server's own message text, without severity and code. */
+  readonly serverMessage: string;
+  declare internalPosition?: number;
+  declare internalQuery?: string;
+  declare where?: string;
+  declare schema?: string;
+  declare table?: string;
+  declare column?: string;
+  declare dataType?: string;
+  declare constraint?: string;
+  declare file?: string;
+  declare line?: number;
+  declare routine?: string;
 
   constructor(fields: PostgresErrorFields) {
     super(`${fields.severity}: ${fields.message} (SQLSTATE ${fields.code})`);
@@ -55,12 +57,9 @@ export class PostgresError extends HaulError implements PostgresErrorFields {
     this.code = fields.code;
     Object.assign(this, fields);
     this.message = `${fields.severity}: ${fields.message} (SQLSTATE ${fields.code})`;
+    this.serverMessage = fields.message;
   }
 
-  /** The server's own message text, without severity and code. */
-  get serverMessage(): string {
-    return this.message.replace(/^[A-Z]+: /, '').replace(/ \(SQLSTATE \w+\)$/, '');
-  }
 }
 
 /** The server (or something pretending to be one) sent bytes that break the protocol. */

@@ -4,7 +4,7 @@
  * Every promise it hands out settles: by the server's answer, by cancel + grace period, or by the
  * connection failing, which rejects everything still pending.
  */
-import { AbortError, ConnectionClosedError, ConnectionError, HaulError, PostgresError, TimeoutError } from '../errors.ts';
+import { AbortError, ConnectionClosedError, ConnectionError, TimeoutError } from '../errors.ts';
 import { Framer } from '../messages/framer.ts';
 import { query as queryMessage, SYNC, TERMINATE } from '../messages/frontend.ts';
 import type { ByteSocket, SocketFactory } from '../socket.ts';
@@ -419,7 +419,8 @@ export class Connection {
     for (const segment of this.segments.splice(0)) {
       for (const st of segment.statements) {
         const reason =
-          st.error ?? (error instanceof HaulError && !(error instanceof PostgresError) ? error : new ConnectionError(error.message, true, { cause: error }));
+          st.error ??
+          (error instanceof ConnectionError ? error : new ConnectionError(`connection failed: ${error.message}`, true, { cause: error }));
         settleWith(st, st.abortReason && !(error instanceof ConnectionClosedError) ? withCauseOnce(st.abortReason, reason) : reason);
       }
     }
