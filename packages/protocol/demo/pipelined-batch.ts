@@ -25,15 +25,21 @@ try {
     const outcomes = await db.batch(statements, { sync });
     const ms = (performance.now() - started).toFixed(1);
     console.log(`sync: '${sync}' — ${statements.length} statements in one flight, ${ms} ms`);
-    outcomes.forEach((o, i) => console.log(`  [${i}] ${describe(o)}`));
-    const { rows } = await db.query<{ id: number; name: string }>('select id, name from haul_demo order by id');
+    for (const [i, o] of outcomes.entries()) console.log(`  [${i}] ${describe(o)}`);
+    const { rows } = await db.query<{ id: number; name: string }>(
+      'select id, name from haul_demo order by id',
+    );
     console.log(`  table now: ${JSON.stringify(rows)}\n`);
   }
 
   const started = performance.now();
-  const many = await Promise.all(Array.from({ length: 10_000 }, (_, i) => db.query<{ n: number }>('select $1::int as n', [i])));
+  const many = await Promise.all(
+    Array.from({ length: 10_000 }, (_, i) => db.query<{ n: number }>('select $1::int as n', [i])),
+  );
   const ms = performance.now() - started;
-  console.log(`10,000 pipelined selects: ${ms.toFixed(0)} ms (${Math.round(10_000 / (ms / 1000))} queries/s), last = ${many[9999]!.rows[0]!.n}`);
+  console.log(
+    `10,000 pipelined selects: ${ms.toFixed(0)} ms (${Math.round(10_000 / (ms / 1000))} queries/s), last = ${many[9999]!.rows[0]!.n}`,
+  );
   await db.exec('drop table haul_demo');
 } finally {
   await db.close();

@@ -59,7 +59,6 @@ export class PostgresError extends HaulError implements PostgresErrorFields {
     this.message = `${fields.severity}: ${fields.message} (SQLSTATE ${fields.code})`;
     this.serverMessage = fields.message;
   }
-
 }
 
 /** The server (or something pretending to be one) sent bytes that break the protocol. */

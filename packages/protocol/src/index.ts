@@ -4,7 +4,15 @@
  * This entry has no runtime imports: pick an adapter entry (`@haul/protocol/node`, `/websocket`,
  * `/cloudflare`, `/deno`, `/bun`) for a ready `connect`, or pass your own SocketFactory to `connectWith`.
  */
-export type { BatchOptions, BatchOutcome, FieldInfo, QueryOptions, QueryResult, Statement, SyncPolicy } from './connection/api.ts';
+export type {
+  BatchOptions,
+  BatchOutcome,
+  FieldInfo,
+  QueryOptions,
+  QueryResult,
+  Statement,
+  SyncPolicy,
+} from './connection/api.ts';
 export type { AutoSyncOptions, ConnectOptions, SslMode } from './connection/config.ts';
 export { resolveConfig } from './connection/config.ts';
 export { connectWith } from './connection/connect.ts';
@@ -24,5 +32,11 @@ export {
   ProtocolError,
   TimeoutError,
 } from './errors.ts';
-export type { ByteSocket, SocketConnectOptions, SocketFactory, SocketHandlers, TlsOptions } from './socket.ts';
-export { TypeRegistry, type TypeOptions } from './types/registry.ts';
+export type {
+  ByteSocket,
+  SocketConnectOptions,
+  SocketFactory,
+  SocketHandlers,
+  TlsOptions,
+} from './socket.ts';
+export { type TypeOptions, TypeRegistry } from './types/registry.ts';

@@ -15,7 +15,8 @@ function coreFiles(dir: string): string[] {
   });
 }
 
-const RUNTIME_IMPORT = /from\s+['"](node:|cloudflare:|bun['"]|net['"]|tls['"]|fs['"]|crypto['"]|buffer['"]|stream['"])|require\(|import\(\s*['"]node:/;
+const RUNTIME_IMPORT =
+  /from\s+['"](node:|cloudflare:|bun['"]|net['"]|tls['"]|fs['"]|crypto['"]|buffer['"]|stream['"])|require\(|import\(\s*['"]node:/;
 const NODE_GLOBALS = /(?<![\w.])(Buffer|process|__dirname|__filename|setImmediate|global)\s*[.(]/;
 
 describe('protocol core purity', () => {

@@ -4,10 +4,18 @@
  */
 import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseTargets } from '../../../tools/test-targets.ts';
 import { connect } from '../src/adapters/node.ts';
 import type { Connection } from '../src/connection/connection.ts';
-import { AbortError, ConfigError, ConnectionError, PostgresError, ProtocolError, TimeoutError } from '../src/errors.ts';
-import { databaseTargets } from '../../../tools/test-targets.ts';
+import {
+  AbortError,
+  ConfigError,
+  ConnectionError,
+  EncodeError,
+  PostgresError,
+  ProtocolError,
+  TimeoutError,
+} from '../src/errors.ts';
 
 describe.each(databaseTargets())('failures on $name', ({ url }) => {
   let db: Connection;
@@ -23,11 +31,14 @@ describe.each(databaseTargets())('failures on $name', ({ url }) => {
 
   it('an AbortSignal cancels a running query on the server; the connection stays usable', async () => {
     const controller = new AbortController();
+    const started = Date.now();
     const running = db.query('select pg_sleep(30)', [], { signal: controller.signal });
     setTimeout(() => controller.abort(new Error('user pressed Ctrl+C')), 200);
     const error = await running.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
-    expect(((error as Error).cause as PostgresError).code).toBe('57014');
+    expect(((error as Error).cause as Error).message).toBe('user pressed Ctrl+C');
+    // The server really stopped: pg_sleep(30) ended long before its time.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect((await db.query<{ n: number }>('select 1 as n')).rows).toEqual([{ n: 1 }]);
   });
 
@@ -77,7 +88,10 @@ describe.each(databaseTargets())('failures on $name', ({ url }) => {
   });
 
   it('a wrong parameter is an EncodeError naming it, and nothing is sent', async () => {
-    await expect(db.query('select $1::text', ['a\0b'])).rejects.toThrow(/parameter 1/);
+    const error = (await db.query('select $1::text', ['a\0b']).catch((e: unknown) => e)) as EncodeError;
+    expect(error).toBeInstanceOf(EncodeError);
+    expect(error.parameter).toBe(1);
+    expect(error.message).toMatch(/\$1: .*NUL/);
     expect((await db.query('select 3 as n')).rows).toEqual([{ n: 3 }]);
   });
 });
@@ -108,26 +122,36 @@ describe('bad peers and bad input', () => {
   it('a server that never answers: connect times out', async () => {
     const server = await fakeServer(() => {});
     const started = Date.now();
-    await expect(connect({ host: '127.0.0.1', port: server.port, sslmode: 'disable', connectTimeout: 300 })).rejects.toBeInstanceOf(TimeoutError);
+    await expect(
+      connect({ host: '127.0.0.1', port: server.port, sslmode: 'disable', connectTimeout: 300 }),
+    ).rejects.toBeInstanceOf(TimeoutError);
     expect(Date.now() - started).toBeLessThan(5000);
     server.close();
   });
 
   it('a peer speaking HTTP is a ProtocolError, not a crash or a hang', async () => {
     const server = await fakeServer((s) => s.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
-    await expect(connect({ host: '127.0.0.1', port: server.port, sslmode: 'disable' })).rejects.toBeInstanceOf(ProtocolError);
+    await expect(
+      connect({ host: '127.0.0.1', port: server.port, sslmode: 'disable' }),
+    ).rejects.toBeInstanceOf(ProtocolError);
     server.close();
   });
 
   it('a huge announced length is refused without allocating it', async () => {
     const server = await fakeServer((s) => s.write(Uint8Array.of(0x52, 0x7f, 0xff, 0xff, 0xf0)));
-    await expect(connect({ host: '127.0.0.1', port: server.port, sslmode: 'disable', maxMessageSize: 1 << 20 })).rejects.toThrow(/length/);
+    await expect(
+      connect({ host: '127.0.0.1', port: server.port, sslmode: 'disable', maxMessageSize: 1 << 20 }),
+    ).rejects.toThrow(/length/);
     server.close();
   });
 
   it('plaintext injected after the SSL answer is refused', async () => {
-    const server = await fakeServer((s) => s.once('data', () => s.write(Uint8Array.of(0x53, 0x5a, 0, 0, 0, 5, 0x49))));
-    await expect(connect({ host: '127.0.0.1', port: server.port, sslmode: 'require' })).rejects.toBeInstanceOf(ProtocolError);
+    const server = await fakeServer((s) =>
+      s.once('data', () => s.write(Uint8Array.of(0x53, 0x5a, 0, 0, 0, 5, 0x49))),
+    );
+    await expect(
+      connect({ host: '127.0.0.1', port: server.port, sslmode: 'require' }),
+    ).rejects.toBeInstanceOf(ProtocolError);
     server.close();
   });
 
@@ -135,7 +159,9 @@ describe('bad peers and bad input', () => {
     const server = await fakeServer(() => {});
     const { port } = server;
     server.close();
-    const error = (await connect({ host: '127.0.0.1', port, sslmode: 'disable' }).catch((e: unknown) => e)) as ConnectionError;
+    const error = (await connect({ host: '127.0.0.1', port, sslmode: 'disable' }).catch(
+      (e: unknown) => e,
+    )) as ConnectionError;
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.sent).toBe(false);
   });
@@ -149,7 +175,12 @@ describe('bad peers and bad input', () => {
         s.write(Uint8Array.of(0x5a, 0, 0, 0, 5, 0x49)); // ReadyForQuery
       });
     });
-    const silent = await connect({ host: '127.0.0.1', port: server.port, sslmode: 'disable', cancelGrace: 200 });
+    const silent = await connect({
+      host: '127.0.0.1',
+      port: server.port,
+      sslmode: 'disable',
+      cancelGrace: 200,
+    });
     const pending = [silent.query('select 1', [], { timeout: 100 }), silent.query('select 2')];
     const settled = await Promise.allSettled(pending);
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
@@ -175,6 +206,8 @@ describe('bad peers and bad input', () => {
   it('malformed connection strings and unknown sslmode are ConfigErrors', async () => {
     await expect(connect('not a url')).rejects.toBeInstanceOf(ConfigError);
     await expect(connect('mysql://x@localhost/db')).rejects.toBeInstanceOf(ConfigError);
-    await expect(connect('postgres://x@localhost/db?sslmode=sometimes')).rejects.toThrow(/unknown sslmode 'sometimes'/);
+    await expect(connect('postgres://x@localhost/db?sslmode=sometimes')).rejects.toThrow(
+      /unknown sslmode 'sometimes'/,
+    );
   });
 });

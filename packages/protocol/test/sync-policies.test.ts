@@ -3,10 +3,11 @@
  * and what every other statement is told.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseTargets } from '../../../tools/test-targets.ts';
 import { connect } from '../src/adapters/node.ts';
+import type { BatchOutcome, QueryResult, Statement } from '../src/connection/api.ts';
 import type { Connection } from '../src/connection/connection.ts';
 import { BatchError, PostgresError } from '../src/errors.ts';
-import { databaseTargets } from '../../../tools/test-targets.ts';
 
 describe.each(databaseTargets())('Sync policies on $name', ({ url }) => {
   let db: Connection;
@@ -21,9 +22,10 @@ describe.each(databaseTargets())('Sync policies on $name', ({ url }) => {
     await db.close();
   });
 
-  const rows = async () => (await db.query<{ id: number }>(`select id from ${table} order by id`)).rows.map((r) => r.id);
-  const insert = (id: number) => ({ sql: `insert into ${table} values ($1)`, params: [id] });
-  const bad = { sql: 'select 1/0' };
+  const rows = async () =>
+    (await db.query<{ id: number }>(`select id from ${table} order by id`)).rows.map((r) => r.id);
+  const insert = (id: number): Statement => ({ sql: `insert into ${table} values ($1)`, params: [id] });
+  const bad: Statement = { sql: 'select 1/0' };
 
   for (const [where, at] of [
     ['start', 0],
@@ -35,10 +37,12 @@ describe.each(databaseTargets())('Sync policies on $name', ({ url }) => {
       const statements = [1, 2, 3, 4, 5].map(insert);
       statements[at] = bad;
       const out = await db.batch(statements, { sync: 'independent' });
-      expect(out.map((o) => o.status)).toEqual(statements.map((_, i) => (i === at ? 'rejected' : 'fulfilled')));
+      expect(out.map((o) => o.status)).toEqual(
+        statements.map((_, i) => (i === at ? 'rejected' : 'fulfilled')),
+      );
       const failed = out[at]!;
       expect(failed.status === 'rejected' && failed.reason).toBeInstanceOf(PostgresError);
-      expect((failed as { reason: PostgresError }).reason.code).toBe('22012');
+      expect((reasonOf(failed) as PostgresError).code).toBe('22012');
       expect(await rows()).toEqual([1, 2, 3, 4, 5].filter((_, i) => i !== at));
     });
 
@@ -49,7 +53,7 @@ describe.each(databaseTargets())('Sync policies on $name', ({ url }) => {
       const out = await db.batch(statements, { sync: 'atomic' });
       out.forEach((o, i) => {
         expect(o.status).toBe('rejected');
-        const reason = (o as { reason: Error }).reason;
+        const reason = reasonOf(o);
         if (i === at) {
           expect(reason).toBeInstanceOf(PostgresError);
         } else {
@@ -66,9 +70,11 @@ describe.each(databaseTargets())('Sync policies on $name', ({ url }) => {
 
   it('atomic: all succeed, all commit, results in order', async () => {
     await db.exec(`truncate ${table}`);
-    const out = await db.batch([insert(1), insert(2), { sql: `select count(*)::int as n from ${table}` }], { sync: 'atomic' });
+    const out = await db.batch([insert(1), insert(2), { sql: `select count(*)::int as n from ${table}` }], {
+      sync: 'atomic',
+    });
     expect(out.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-    expect((out[2] as { value: { rows: { n: number }[] } }).value.rows[0]!.n).toBe(2);
+    expect(fulfilledValue(out[2]!).rows[0]).toEqual({ n: 2 });
     expect(await rows()).toEqual([1, 2]);
   });
 
@@ -76,7 +82,7 @@ describe.each(databaseTargets())('Sync policies on $name', ({ url }) => {
     await db.exec(`truncate ${table}`);
     await db.query('begin');
     const out = await db.batch([insert(1), bad, insert(3)], { sync: 'atomic' });
-    expect((out[0] as { reason: BatchError }).reason.outcome).toBe('aborted-transaction');
+    expect((reasonOf(out[0]!) as BatchError).outcome).toBe('aborted-transaction');
     expect(db.transactionStatus).toBe('E');
     await db.query('rollback');
     expect(db.transactionStatus).toBe('I');
@@ -87,15 +93,25 @@ describe.each(databaseTargets())('Sync policies on $name', ({ url }) => {
     await db.exec(`truncate ${table}`);
     // Duplicate key in the middle of a run of writes issued in one tick: they share a segment.
     const ids = [1, 2, 3, 2, 5];
-    const settled = await Promise.allSettled(ids.map((id) => db.query(insert(id).sql, [id], { sync: 'auto' })));
-    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+    const settled = await Promise.allSettled(
+      ids.map((id) => db.query(insert(id).sql, [id], { sync: 'auto' })),
+    );
+    expect(settled.map((s) => s.status)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+    ]);
     expect((settled[3] as PromiseRejectedResult).reason).toBeInstanceOf(PostgresError);
     expect((settled[3] as PromiseRejectedResult).reason.code).toBe('23505');
     expect((settled[0] as PromiseRejectedResult).reason.outcome).toBe('rolled-back');
     expect((settled[4] as PromiseRejectedResult).reason.outcome).toBe('skipped');
     expect(await rows()).toEqual([]);
     // Nothing resolved that did not commit: every fulfilled insert is in the table.
-    const ok = await Promise.allSettled([7, 8, 9].map((id) => db.query(insert(id).sql, [id], { sync: 'auto' })));
+    const ok = await Promise.allSettled(
+      [7, 8, 9].map((id) => db.query(insert(id).sql, [id], { sync: 'auto' })),
+    );
     expect(ok.every((s) => s.status === 'fulfilled')).toBe(true);
     expect(await rows()).toEqual([7, 8, 9]);
   });
@@ -116,13 +132,17 @@ describe.each(databaseTargets())('Sync policies on $name', ({ url }) => {
 
   it('keeps 10,000 queries in flight and answers each correctly', async () => {
     const n = 10_000;
-    const results = await Promise.all(Array.from({ length: n }, (_, i) => db.query<{ n: number }>('select $1::int as n', [i])));
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, i) => db.query<{ n: number }>('select $1::int as n', [i])),
+    );
     expect(results.every((r, i) => r.rows[0]!.n === i)).toBe(true);
   });
 
   it('a failing statement among pipelined independent queries affects nothing else', async () => {
     const settled = await Promise.allSettled(
-      Array.from({ length: 100 }, (_, i) => db.query(i === 50 ? 'select 1/0' : 'select $1::int as n', i === 50 ? [] : [i])),
+      Array.from({ length: 100 }, (_, i) =>
+        db.query(i === 50 ? 'select 1/0' : 'select $1::int as n', i === 50 ? [] : [i]),
+      ),
     );
     expect(settled.filter((s) => s.status === 'rejected').length).toBe(1);
     expect(settled[50]!.status).toBe('rejected');
@@ -134,3 +154,13 @@ describe.each(databaseTargets())('Sync policies on $name', ({ url }) => {
     expect(results.map((r) => r.command)).toEqual(['SELECT', 'SELECT']);
   });
 });
+
+function reasonOf(o: BatchOutcome): Error {
+  if (o.status !== 'rejected') throw new Error(`expected a rejection, got ${JSON.stringify(o.value.rows)}`);
+  return o.reason;
+}
+
+function fulfilledValue(o: BatchOutcome): QueryResult {
+  if (o.status !== 'fulfilled') throw o.reason;
+  return o.value;
+}

@@ -85,10 +85,14 @@ function parseUrl(url: string): ConnectOptions {
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`invalid connection string: not a URL (expected postgres://user:password@host:port/db)`);
+    throw new ConfigError(
+      `invalid connection string: not a URL (expected postgres://user:password@host:port/db)`,
+    );
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new ConfigError(`invalid connection string: scheme '${parsed.protocol}' (expected postgres: or postgresql:)`);
+    throw new ConfigError(
+      `invalid connection string: scheme '${parsed.protocol}' (expected postgres: or postgresql:)`,
+    );
   }
   const out: ConnectOptions = {};
   const host = decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, '$1');
@@ -148,15 +152,20 @@ function checkSslMode(value: string): SslMode {
 
 function positiveNumber(value: string, key: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${key} must be a non-negative number, got '${value}'`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new ConfigError(`${key} must be a non-negative number, got '${value}'`);
   return n;
 }
 
 export function resolveConfig(input: string | ConnectOptions): ResolvedConfig {
   const fromObject = typeof input === 'string' ? { url: input } : input;
-  const merged: ConnectOptions = { ...(fromObject.url ? parseUrl(fromObject.url) : {}), ...stripUndefined(fromObject) };
+  const merged: ConnectOptions = {
+    ...(fromObject.url ? parseUrl(fromObject.url) : {}),
+    ...stripUndefined(fromObject),
+  };
   const port = merged.port ?? 5432;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`invalid port '${merged.port}'`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new ConfigError(`invalid port '${merged.port}'`);
   if (merged.sslmode !== undefined) merged.sslmode = checkSslMode(merged.sslmode);
   const user = merged.user ?? 'postgres';
   const startupParams: Record<string, string> = {
@@ -193,5 +202,7 @@ export function resolveConfig(input: string | ConnectOptions): ResolvedConfig {
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k !== 'url')) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(o).filter(([k, v]) => v !== undefined && k !== 'url'),
+  ) as Partial<T>;
 }

@@ -25,7 +25,10 @@ class Relay implements SocketHandlers {
   }
 }
 
-export async function connectWith(factory: SocketFactory, input: string | ConnectOptions): Promise<Connection> {
+export async function connectWith(
+  factory: SocketFactory,
+  input: string | ConnectOptions,
+): Promise<Connection> {
   const config = resolveConfig(input);
   const deadline = AbortSignal.timeout(config.connectTimeout);
   const where = `${config.host}:${config.port}`;
@@ -34,7 +37,12 @@ export async function connectWith(factory: SocketFactory, input: string | Connec
   deadline.addEventListener('abort', onTimeout, { once: true });
   try {
     const wantsTls = config.sslmode !== 'disable';
-    socket = await factory({ host: config.host, port: config.port, tlsUpgradable: wantsTls, signal: deadline });
+    socket = await factory({
+      host: config.host,
+      port: config.port,
+      tlsUpgradable: wantsTls,
+      signal: deadline,
+    });
     let relay = new Relay();
     socket.start(relay);
     if (wantsTls) ({ socket, relay } = await negotiateTls(socket, relay, config));
@@ -45,9 +53,12 @@ export async function connectWith(factory: SocketFactory, input: string | Connec
     return connection;
   } catch (error) {
     socket?.destroy();
-    if (deadline.aborted) throw new TimeoutError(`connecting to ${where} timed out after ${config.connectTimeout} ms`, 'connect');
+    if (deadline.aborted)
+      throw new TimeoutError(`connecting to ${where} timed out after ${config.connectTimeout} ms`, 'connect');
     if (error instanceof HaulError) throw error;
-    throw new ConnectionError(`could not connect to ${where}: ${(error as Error).message}`, false, { cause: error });
+    throw new ConnectionError(`could not connect to ${where}: ${(error as Error).message}`, false, {
+      cause: error,
+    });
   } finally {
     deadline.removeEventListener('abort', onTimeout);
   }
@@ -61,14 +72,19 @@ async function negotiateTls(
 ): Promise<{ socket: ByteSocket; relay: Relay }> {
   if (!socket.startTls) {
     if (config.sslmode === 'prefer') return { socket, relay };
-    throw new ConfigError(`sslmode=${config.sslmode} needs TLS, which this socket adapter cannot do (use sslmode=disable)`);
+    throw new ConfigError(
+      `sslmode=${config.sslmode} needs TLS, which this socket adapter cannot do (use sslmode=disable)`,
+    );
   }
   const answer = await new Promise<number>((resolve, reject) => {
     relay.target = {
       // More than one byte here would be a man-in-the-middle injecting plaintext before TLS (CVE-2021-23222).
       data: (chunk) =>
-        chunk.length === 1 ? resolve(chunk[0]!) : reject(new ProtocolError('server sent unexpected data after SSLRequest')),
-      end: (error) => reject(new ConnectionError('connection closed during TLS negotiation', true, { cause: error })),
+        chunk.length === 1
+          ? resolve(chunk[0]!)
+          : reject(new ProtocolError('server sent unexpected data after SSLRequest')),
+      end: (error) =>
+        reject(new ConnectionError('connection closed during TLS negotiation', true, { cause: error })),
     };
     const w = new Writer(8);
     sslRequest(w);
@@ -86,12 +102,22 @@ async function negotiateTls(
   }
   if (answer === 0x4e /* N */) {
     if (config.sslmode === 'prefer') return { socket, relay };
-    throw new ConnectionError(`server at ${config.host}:${config.port} does not accept TLS (sslmode=${config.sslmode})`, true);
+    throw new ConnectionError(
+      `server at ${config.host}:${config.port} does not accept TLS (sslmode=${config.sslmode})`,
+      true,
+    );
   }
-  throw new ProtocolError(`unexpected answer 0x${answer.toString(16)} to SSLRequest: not a PostgreSQL server?`);
+  throw new ProtocolError(
+    `unexpected answer 0x${answer.toString(16)} to SSLRequest: not a PostgreSQL server?`,
+  );
 }
 
-function runStartup(socket: ByteSocket, relay: Relay, framer: Framer, config: ResolvedConfig): Promise<StartupResult> {
+function runStartup(
+  socket: ByteSocket,
+  relay: Relay,
+  framer: Framer,
+  config: ResolvedConfig,
+): Promise<StartupResult> {
   return new Promise<StartupResult>((resolve, reject) => {
     const w = new Writer(256);
     const startup = new Startup(
@@ -112,7 +138,13 @@ function runStartup(socket: ByteSocket, relay: Relay, framer: Framer, config: Re
         }
       },
       end: (error) =>
-        reject(new ConnectionError(`server closed the connection during startup`, true, error ? { cause: error } : undefined)),
+        reject(
+          new ConnectionError(
+            `server closed the connection during startup`,
+            true,
+            error ? { cause: error } : undefined,
+          ),
+        ),
     };
     startup.begin();
   });

@@ -5,7 +5,7 @@
  * connection failing, which rejects everything still pending.
  */
 import { AbortError, ConnectionClosedError, ConnectionError, TimeoutError } from '../errors.ts';
-import { Framer } from '../messages/framer.ts';
+import type { Framer } from '../messages/framer.ts';
 import { query as queryMessage, SYNC, TERMINATE } from '../messages/frontend.ts';
 import type { ByteSocket, SocketFactory } from '../socket.ts';
 import { TypeRegistry } from '../types/registry.ts';
@@ -15,9 +15,9 @@ import { sendCancelRequest } from './cancel.ts';
 import type { ResolvedConfig } from './config.ts';
 import { encodeExtended } from './encode-statement.ts';
 import { newSegment, Pipeline, type Segment, settleWith } from './pipeline.ts';
-import { StatementCache } from './statement-cache.ts';
-import type { PendingStatement } from './statement.ts';
 import type { StartupResult } from './startup.ts';
+import type { PendingStatement } from './statement.ts';
+import { StatementCache } from './statement-cache.ts';
 import { mayWrite } from './write-classifier.ts';
 
 /** Statements queued together: one unit is encoded contiguously (an atomic batch is never split). */
@@ -98,7 +98,11 @@ export class Connection {
 
   /** Called by the socket relay when the stream ends. */
   ended(error?: Error): void {
-    this.fail(new ConnectionError(`connection to ${this.config.host}:${this.config.port} lost`, true, { cause: error }));
+    this.fail(
+      new ConnectionError(`connection to ${this.config.host}:${this.config.port} lost`, true, {
+        cause: error,
+      }),
+    );
   }
 
   /** Transaction status after the last ReadyForQuery: idle, in a transaction, or in a failed one. */
@@ -119,7 +123,10 @@ export class Connection {
     return new Promise((resolve, reject) => {
       const st = this.statement(sql, options, resolve as (v: unknown) => void, reject);
       const policy = options.sync ?? 'independent';
-      this.enqueue({ policy, statements: [st], params: [params], readOnly: options.readOnly ?? false }, options);
+      this.enqueue(
+        { policy, statements: [st], params: [params], readOnly: options.readOnly ?? false },
+        options,
+      );
     });
   }
 
@@ -164,13 +171,20 @@ export class Connection {
   close(): Promise<void> {
     if (this.closing) return this.closing;
     this.closing = (async () => {
-      if (!this.closed) {
-        const timedOut = await this.waitIdle(this.config.closeTimeout);
-        if (!this.closed) {
-          if (!timedOut) void this.socket.write(TERMINATE.slice());
-          this.fail(new ConnectionClosedError('connection closed by close()', true));
-        }
+      if (this.closed) return;
+      const timedOut = await this.waitIdle(this.config.closeTimeout);
+      if (this.closed) return;
+      if (timedOut) {
+        this.fail(
+          new ConnectionClosedError(
+            `close() gave up after ${this.config.closeTimeout} ms of waiting for queries`,
+            true,
+          ),
+        );
+        return;
       }
+      this.closed = new ConnectionClosedError('connection closed by close()', false);
+      void this.socket.write(TERMINATE.slice())?.catch(() => {});
       await this.socket.close(this.config.closeTimeout);
     })();
     return this.closing;
@@ -220,20 +234,25 @@ export class Connection {
   private enqueue(unit: Unit, options: QueryOptions): void {
     if (this.closed || this.closing) {
       const error = this.closed ?? new ConnectionClosedError('connection is closing', false);
-      for (const st of unit.statements) settleWith(st, new ConnectionClosedError(error.message, false, { cause: error }));
+      for (const st of unit.statements)
+        settleWith(st, new ConnectionClosedError(error.message, false, { cause: error }));
       return;
     }
     const timeout = options.timeout ?? this.config.queryTimeout;
     const { signal } = options;
     if (signal?.aborted) {
-      for (const st of unit.statements) settleWith(st, new AbortError('query aborted before it was sent', { cause: signal.reason }));
+      for (const st of unit.statements)
+        settleWith(st, new AbortError('query aborted before it was sent', { cause: signal.reason }));
       return;
     }
     if (signal || timeout > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = () => this.abortUnit(unit, new AbortError('query aborted', { cause: signal?.reason }));
       if (timeout > 0) {
-        timer = setTimeout(() => this.abortUnit(unit, new TimeoutError(`query timed out after ${timeout} ms`, 'query')), timeout);
+        timer = setTimeout(
+          () => this.abortUnit(unit, new TimeoutError(`query timed out after ${timeout} ms`, 'query')),
+          timeout,
+        );
       }
       signal?.addEventListener('abort', onAbort, { once: true });
       let remaining = unit.statements.length;
@@ -267,7 +286,12 @@ export class Connection {
     st.cancelSent = true;
     const grace = setTimeout(() => {
       if (!st.settled) {
-        this.fail(new TimeoutError(`server did not answer within ${this.config.cancelGrace} ms of a cancel request`, 'cancel'));
+        this.fail(
+          new TimeoutError(
+            `server did not answer within ${this.config.cancelGrace} ms of a cancel request`,
+            'cancel',
+          ),
+        );
       }
     }, this.config.cancelGrace);
     const cleanup = st.cleanup;
@@ -286,7 +310,11 @@ export class Connection {
     while (this.backlog.length > 0 && !this.closed) {
       const unit = this.backlog[0]!;
       const busy = this.inFlightStatements > 0;
-      if (busy && (this.inFlightStatements + unit.statements.length > maxInFlightStatements || this.inFlightBytes > maxInFlightBytes)) {
+      if (
+        busy &&
+        (this.inFlightStatements + unit.statements.length > maxInFlightStatements ||
+          this.inFlightBytes > maxInFlightBytes)
+      ) {
         break;
       }
       this.backlog.shift();
@@ -331,7 +359,11 @@ export class Connection {
     const write = !unit.readOnly && mayWrite(st.sql);
     const open = this.openAuto;
     const rules = this.config.autoSync;
-    if (open && (open.statements.length >= rules.maxStatements || (open.endsWithWrite && (!write || !rules.groupWrites)))) {
+    if (
+      open &&
+      (open.statements.length >= rules.maxStatements ||
+        (open.endsWithWrite && (!write || !rules.groupWrites)))
+    ) {
       this.closeAuto();
     }
     let bytes: number;
@@ -378,7 +410,8 @@ export class Connection {
       this.inFlightBytes -= st.bytes;
       if (st.creates && !st.creates.parsed) this.cache.forget(st.creates);
       // The server dropped or invalidated the plan: parse afresh next time.
-      if (st.uses && st.error && (st.error.code === '26000' || st.error.code === '0A000')) this.cache.forget(st.uses);
+      if (st.uses && st.error && (st.error.code === '26000' || st.error.code === '0A000'))
+        this.cache.forget(st.uses);
     }
     if (this.backlog.length > 0) this.pump();
     if (this.pipeline.idle && this.backlog.length === 0) {
@@ -420,12 +453,23 @@ export class Connection {
       for (const st of segment.statements) {
         const reason =
           st.error ??
-          (error instanceof ConnectionError ? error : new ConnectionError(`connection failed: ${error.message}`, true, { cause: error }));
-        settleWith(st, st.abortReason && !(error instanceof ConnectionClosedError) ? withCauseOnce(st.abortReason, reason) : reason);
+          (error instanceof ConnectionError
+            ? error
+            : new ConnectionError(`connection failed: ${error.message}`, true, { cause: error }));
+        settleWith(
+          st,
+          st.abortReason && !(error instanceof ConnectionClosedError)
+            ? withCauseOnce(st.abortReason, reason)
+            : reason,
+        );
       }
     }
     for (const unit of this.backlog.splice(0)) {
-      const reason = new ConnectionError(`connection failed before the query was sent: ${error.message}`, false, { cause: error });
+      const reason = new ConnectionError(
+        `connection failed before the query was sent: ${error.message}`,
+        false,
+        { cause: error },
+      );
       for (const st of unit.statements) settleWith(st, reason);
     }
     this.openAuto = null;
@@ -444,9 +488,15 @@ function rejectUnencoded(statements: PendingStatement[], error: unknown, failedI
   const reason = error instanceof Error ? error : new Error(String(error));
   statements.forEach((st, i) => {
     if (i === failedIndex || statements.length === 1) settleWith(st, reason);
-    else settleWith(st, new AbortError(`not sent: statement ${failedIndex} of its batch failed before sending (${reason.message})`, { cause: reason }));
+    else
+      settleWith(
+        st,
+        new AbortError(
+          `not sent: statement ${failedIndex} of its batch failed before sending (${reason.message})`,
+          { cause: reason },
+        ),
+      );
   });
 }
 
 function noop(): void {}
-

@@ -7,8 +7,8 @@ import { EncodeError } from '../errors.ts';
 import { bindText, describe, execute, parse } from '../messages/frontend.ts';
 import { paramTypeOid, serializeParam } from '../types/params.ts';
 import type { Writer } from '../wire/writer.ts';
-import { StatementCache } from './statement-cache.ts';
 import type { PendingStatement } from './statement.ts';
+import { StatementCache } from './statement-cache.ts';
 
 /**
  * Writes the statement's messages; returns their size. On an encode error nothing is left in the
@@ -27,7 +27,8 @@ export function encodeExtended(
     types[i] = paramTypeOid(params[i]);
     values[i] = serializeParam(params[i], i + 1);
   }
-  if (params.length > 65535) throw new EncodeError(`too many parameters: ${params.length} (max 65535)`, 65536);
+  if (params.length > 65535)
+    throw new EncodeError(`too many parameters: ${params.length} (max 65535)`, 65536);
   const choice = cache.choose(StatementCache.key(st.sql, types));
   try {
     if (choice === null) {

@@ -26,10 +26,25 @@ export interface Segment {
 }
 
 export function newSegment(policy: SyncPolicy): Segment {
-  return { policy, statements: [], cursor: 0, synced: false, failedAt: -2, error: null, endsWithWrite: false, bytes: 0 };
+  return {
+    policy,
+    statements: [],
+    cursor: 0,
+    synced: false,
+    failedAt: -2,
+    error: null,
+    endsWithWrite: false,
+    bytes: 0,
+  };
 }
 
-const TXN_END = new Set(['COMMIT', 'ROLLBACK', 'COMMIT PREPARED', 'ROLLBACK PREPARED', 'PREPARE TRANSACTION']);
+const TXN_END = new Set([
+  'COMMIT',
+  'ROLLBACK',
+  'COMMIT PREPARED',
+  'ROLLBACK PREPARED',
+  'PREPARE TRANSACTION',
+]);
 
 export interface PipelineEvents {
   /** A statement became the one the server is working on (where a deferred cancel is sent). */
@@ -146,7 +161,7 @@ export class Pipeline {
 
   private ready(head: Segment | undefined, status: TransactionStatus): void {
     this.transactionStatus = status;
-    if (!head || !head.synced) throw new ProtocolError('ReadyForQuery with no Sync outstanding');
+    if (!head?.synced) throw new ProtocolError('ReadyForQuery with no Sync outstanding');
     this.segments.shift();
     settleSegment(head, status);
     this.events.onSettled(head);
@@ -177,10 +192,13 @@ export function settleSegment(segment: Segment, status: TransactionStatus): void
       settleWith(st, st.results[0]!);
     } else if (i < failed) {
       const outcome = status === 'E' ? 'aborted-transaction' : 'rolled-back';
-      const what =
-        outcome === 'rolled-back' ? 'rolled back' : 'left in a failed transaction (ROLLBACK it)';
-      const because = failedAt === -1 ? 'the commit failed' : `statement ${failedAt} of its Sync segment failed`;
-      settleWith(st, new BatchError(`${what} because ${because}: ${error.message}`, outcome, failedAt, error));
+      const what = outcome === 'rolled-back' ? 'rolled back' : 'left in a failed transaction (ROLLBACK it)';
+      const because =
+        failedAt === -1 ? 'the commit failed' : `statement ${failedAt} of its Sync segment failed`;
+      settleWith(
+        st,
+        new BatchError(`${what} because ${because}: ${error.message}`, outcome, failedAt, error),
+      );
     } else {
       settleWith(
         st,

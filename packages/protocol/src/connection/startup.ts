@@ -7,7 +7,12 @@ import { md5PasswordMessage } from '../auth/md5.ts';
 import { ScramSha256 } from '../auth/scram.ts';
 import { AuthError, PostgresError, ProtocolError } from '../errors.ts';
 import type { BackendMessage } from '../messages/backend.ts';
-import { password as passwordMessage, saslInitialResponse, saslResponse, startup } from '../messages/frontend.ts';
+import {
+  password as passwordMessage,
+  saslInitialResponse,
+  saslResponse,
+  startup,
+} from '../messages/frontend.ts';
 import type { Writer } from '../wire/writer.ts';
 import type { ResolvedConfig } from './config.ts';
 
@@ -36,7 +41,9 @@ export class Startup {
   }
 
   handle(message: BackendMessage): void {
-    this.chain = this.chain.then(() => this.step(message)).catch((error: unknown) => this.done(toError(error)));
+    this.chain = this.chain
+      .then(() => this.step(message))
+      .catch((error: unknown) => this.done(toError(error)));
   }
 
   private requirePassword(method: string): string {
@@ -49,19 +56,30 @@ export class Startup {
   private async step(message: BackendMessage): Promise<void> {
     switch (message.type) {
       case 'AuthenticationOk':
+        // A server that skips SASLFinal would never prove it knows the password: refuse it.
+        if (this.scram && !this.scram.completed) {
+          throw new AuthError(
+            'server ended SCRAM authentication without proving its identity (no SASLFinal)',
+          );
+        }
         return;
       case 'AuthenticationCleartextPassword':
         passwordMessage(this.w, this.requirePassword('password'));
         return this.send();
       case 'AuthenticationMD5Password':
-        passwordMessage(this.w, md5PasswordMessage(this.config.user, this.requirePassword('md5'), message.salt));
+        passwordMessage(
+          this.w,
+          md5PasswordMessage(this.config.user, this.requirePassword('md5'), message.salt),
+        );
         return this.send();
       case 'AuthenticationSASL': {
-        if (!message.mechanisms.includes('SCRAM-SHA-256')) {
-          throw new AuthError(`no supported SASL mechanism offered (server offers ${message.mechanisms.join(', ')})`);
+        if (!message.mechanisms.includes(ScramSha256.mechanism)) {
+          throw new AuthError(
+            `no supported SASL mechanism offered (server offers ${message.mechanisms.join(', ')})`,
+          );
         }
         this.scram = new ScramSha256(this.requirePassword('SCRAM-SHA-256'));
-        saslInitialResponse(this.w, 'SCRAM-SHA-256', this.scram.clientFirstMessage());
+        saslInitialResponse(this.w, ScramSha256.mechanism, this.scram.clientFirstMessage());
         return this.send();
       }
       case 'AuthenticationSASLContinue': {
@@ -74,7 +92,9 @@ export class Startup {
         this.scram.verifyServerFinal(message.data);
         return;
       case 'AuthenticationUnsupported':
-        throw new AuthError(`unsupported authentication method (code ${message.code}); use trust, password, md5 or scram-sha-256`);
+        throw new AuthError(
+          `unsupported authentication method (code ${message.code}); use trust, password, md5 or scram-sha-256`,
+        );
       case 'BackendKeyData':
         this.result.processId = message.processId;
         this.result.secretKey = message.secretKey;

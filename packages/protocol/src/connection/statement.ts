@@ -2,7 +2,7 @@
  * One statement on its way through the pipeline: what was sent for it, what has come back, and how
  * its promise settles. Also the per-column decode plan and the DataRow decoder that uses it.
  */
-import { ProtocolError, type PostgresError } from '../errors.ts';
+import { type PostgresError, ProtocolError } from '../errors.ts';
 import type { FieldDecoder, TypeRegistry } from '../types/registry.ts';
 import type { FieldInfo, QueryResult, SyncPolicy } from './api.ts';
 
@@ -14,7 +14,11 @@ export interface RowPlan {
 }
 
 export function planRows(fields: FieldInfo[], registry: TypeRegistry): RowPlan {
-  return { fields, names: fields.map((f) => f.name), decoders: fields.map((f) => registry.decoder(f.typeOid)) };
+  return {
+    fields,
+    names: fields.map((f) => f.name),
+    decoders: fields.map((f) => registry.decoder(f.typeOid)),
+  };
 }
 
 export const NO_COLUMNS: RowPlan = { fields: [], names: [], decoders: [] };

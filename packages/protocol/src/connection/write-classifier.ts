@@ -9,12 +9,60 @@ const READ_LEADERS = new Set(['select', 'values', 'table', 'show', 'explain', 'w
 const WRITE_WORDS = new Set(['insert', 'update', 'delete', 'merge', 'into', 'copy', 'call', 'do']);
 /** Functions that never modify data; anything else called from a SELECT may. */
 const READ_ONLY_FUNCTIONS = new Set([
-  'count', 'sum', 'avg', 'min', 'max', 'coalesce', 'nullif', 'greatest', 'least', 'now', 'length', 'lower',
-  'upper', 'abs', 'round', 'floor', 'ceil', 'concat', 'substring', 'trim', 'array_agg', 'string_agg',
-  'json_agg', 'jsonb_agg', 'to_char', 'to_json', 'to_jsonb', 'row_to_json', 'jsonb_build_object',
-  'json_build_object', 'generate_series', 'unnest', 'array_length', 'cardinality', 'exists', 'cast',
-  'current_setting', 'version', 'pg_backend_pid', 'extract', 'date_trunc', 'random', 'md5', 'format',
-  'in', 'any', 'all', 'row', 'array', 'clock_timestamp', 'statement_timestamp', 'pg_sleep', 'mod', 'power',
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'coalesce',
+  'nullif',
+  'greatest',
+  'least',
+  'now',
+  'length',
+  'lower',
+  'upper',
+  'abs',
+  'round',
+  'floor',
+  'ceil',
+  'concat',
+  'substring',
+  'trim',
+  'array_agg',
+  'string_agg',
+  'json_agg',
+  'jsonb_agg',
+  'to_char',
+  'to_json',
+  'to_jsonb',
+  'row_to_json',
+  'jsonb_build_object',
+  'json_build_object',
+  'generate_series',
+  'unnest',
+  'array_length',
+  'cardinality',
+  'exists',
+  'cast',
+  'current_setting',
+  'version',
+  'pg_backend_pid',
+  'extract',
+  'date_trunc',
+  'random',
+  'md5',
+  'format',
+  'in',
+  'any',
+  'all',
+  'row',
+  'array',
+  'clock_timestamp',
+  'statement_timestamp',
+  'pg_sleep',
+  'mod',
+  'power',
 ]);
 
 /** Lower-cased words and '(' markers of `sql`, with comments and literals removed. */
@@ -31,8 +79,8 @@ export function tokens(sql: string): string[] {
       let depth = 1;
       i += 2;
       while (i < n && depth > 0) {
-        if (sql[i] === '/' && sql[i + 1] === '*') (depth++, (i += 2));
-        else if (sql[i] === '*' && sql[i + 1] === '/') (depth--, (i += 2));
+        if (sql[i] === '/' && sql[i + 1] === '*') depth++, (i += 2);
+        else if (sql[i] === '*' && sql[i + 1] === '/') depth--, (i += 2);
         else i++;
       }
     } else if (c === "'" || c === '"') {
@@ -78,7 +126,8 @@ export function mayWrite(sql: string): boolean {
   for (let k = 0; k < words.length; k++) {
     const w = words[k]!;
     if (WRITE_WORDS.has(w) || w === ';') return true;
-    if (w === 'for' && (words[k + 1] === 'update' || words[k + 1] === 'share' || words[k + 1] === 'no')) return true;
+    if (w === 'for' && (words[k + 1] === 'update' || words[k + 1] === 'share' || words[k + 1] === 'no'))
+      return true;
     if (first === 'explain' && w === 'analyze') return true;
     if (words[k + 1] === '(' && w !== '(' && !READ_ONLY_FUNCTIONS.has(w) && !isSqlKeyword(w)) return true;
   }
@@ -87,11 +136,62 @@ export function mayWrite(sql: string): boolean {
 
 // Keywords that can precede '(' without being a function call.
 const KEYWORDS_BEFORE_PAREN = new Set([
-  'select', 'from', 'where', 'and', 'or', 'not', 'on', 'as', 'values', 'join', 'using', 'by', 'when', 'then',
-  'else', 'case', 'with', 'lateral', 'over', 'filter', 'within', 'group', 'having', 'is', 'distinct', 'union',
-  'intersect', 'except', 'limit', 'offset', 'between', 'like', 'ilike', 'similar', 'to', 'window', 'partition',
-  'order', 'asc', 'desc', 'recursive', 'materialized', 'explain', 'table', '"ident"', 'interval', 'numeric',
-  'decimal', 'varchar', 'char', 'character', 'timestamp', 'time', 'bit', 'float', 'precision',
+  'select',
+  'from',
+  'where',
+  'and',
+  'or',
+  'not',
+  'on',
+  'as',
+  'values',
+  'join',
+  'using',
+  'by',
+  'when',
+  'then',
+  'else',
+  'case',
+  'with',
+  'lateral',
+  'over',
+  'filter',
+  'within',
+  'group',
+  'having',
+  'is',
+  'distinct',
+  'union',
+  'intersect',
+  'except',
+  'limit',
+  'offset',
+  'between',
+  'like',
+  'ilike',
+  'similar',
+  'to',
+  'window',
+  'partition',
+  'order',
+  'asc',
+  'desc',
+  'recursive',
+  'materialized',
+  'explain',
+  'table',
+  '"ident"',
+  'interval',
+  'numeric',
+  'decimal',
+  'varchar',
+  'char',
+  'character',
+  'timestamp',
+  'time',
+  'bit',
+  'float',
+  'precision',
 ]);
 
 function isSqlKeyword(w: string): boolean {

@@ -3,9 +3,10 @@
  * decoder from (type byte, body) to it. DataRow stays undecoded (`body` view, see the framer's
  * lifetime note); the connection decodes its fields straight into JS values with a per-column plan.
  */
-import { ProtocolError, type PostgresErrorFields } from '../errors.ts';
-import { Reader, ReadError } from '../wire/reader.ts';
+
 import type { FieldInfo } from '../connection/api.ts';
+import { type PostgresErrorFields, ProtocolError } from '../errors.ts';
+import { ReadError, Reader } from '../wire/reader.ts';
 
 export const Tag = {
   Authentication: 0x52, // R
@@ -53,7 +54,11 @@ export type BackendMessage =
   | { type: 'CommandComplete'; tag: string }
   | { type: 'CopyData'; data: Uint8Array }
   | { type: 'CopyDone' }
-  | { type: 'CopyInResponse' | 'CopyOutResponse' | 'CopyBothResponse'; format: 0 | 1; columnFormats: number[] }
+  | {
+      type: 'CopyInResponse' | 'CopyOutResponse' | 'CopyBothResponse';
+      format: 0 | 1;
+      columnFormats: number[];
+    }
   | { type: 'DataRow'; body: Uint8Array }
   | { type: 'EmptyQueryResponse' }
   | { type: 'ErrorResponse'; fields: PostgresErrorFields }
@@ -111,7 +116,11 @@ function decode(type: number, body: Uint8Array): BackendMessage {
       const columnFormats: number[] = [];
       for (let i = 0; i < n; i++) columnFormats.push(r.i16());
       const name =
-        type === Tag.CopyInResponse ? 'CopyInResponse' : type === Tag.CopyOutResponse ? 'CopyOutResponse' : 'CopyBothResponse';
+        type === Tag.CopyInResponse
+          ? 'CopyInResponse'
+          : type === Tag.CopyOutResponse
+            ? 'CopyOutResponse'
+            : 'CopyBothResponse';
       return { type: name, format, columnFormats };
     }
     case Tag.DataRow:
@@ -243,5 +252,7 @@ export function decodeErrorFields(r: Reader): PostgresErrorFields {
 }
 
 export function tagName(type: number): string {
-  return type >= 0x20 && type < 0x7f ? `'${String.fromCharCode(type)}'` : `0x${type.toString(16).padStart(2, '0')}`;
+  return type >= 0x20 && type < 0x7f
+    ? `'${String.fromCharCode(type)}'`
+    : `0x${type.toString(16).padStart(2, '0')}`;
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../errors.ts';
-import { Framer } from './framer.ts';
 import { type BackendMessage, decodeBackend, Tag } from './backend.ts';
+import { Framer } from './framer.ts';
 
 /** Builds a backend message the way the docs describe it: type, Int32 length (self-inclusive), body. */
 function msg(type: string, ...parts: (number[] | string | Uint8Array)[]): Uint8Array {
@@ -12,7 +12,14 @@ function msg(type: string, ...parts: (number[] | string | Uint8Array)[]): Uint8A
     else body.push(...p);
   }
   const len = body.length + 4;
-  return Uint8Array.from([type.charCodeAt(0), len >>> 24, (len >>> 16) & 255, (len >>> 8) & 255, len & 255, ...body]);
+  return Uint8Array.from([
+    type.charCodeAt(0),
+    len >>> 24,
+    (len >>> 16) & 255,
+    (len >>> 8) & 255,
+    len & 255,
+    ...body,
+  ]);
 }
 const i32 = (v: number) => [(v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
 const i16 = (v: number) => [(v >>> 8) & 255, v & 255];
@@ -164,13 +171,24 @@ describe('decodeBackend', () => {
       type: 'ErrorResponse',
       fields: { severity: 'ERROR', code: '42P01', message: 'relation "x" does not exist', position: 15 },
     });
-    expect(decoded[19]).toEqual({ type: 'NegotiateProtocolVersion', newestMinor: 0, unrecognized: ['_pq_.x'] });
-    expect(decoded[22]).toEqual({ type: 'NotificationResponse', processId: 42, channel: 'chan', payload: 'payload' });
+    expect(decoded[19]).toEqual({
+      type: 'NegotiateProtocolVersion',
+      newestMinor: 0,
+      unrecognized: ['_pq_.x'],
+    });
+    expect(decoded[22]).toEqual({
+      type: 'NotificationResponse',
+      processId: 42,
+      channel: 'chan',
+      payload: 'payload',
+    });
     expect(decoded[23]).toEqual({ type: 'ParameterDescription', typeOids: [23, 25] });
     expect(decoded[27]).toEqual({ type: 'ReadyForQuery', status: 'I' });
     expect(decoded[28]).toEqual({
       type: 'RowDescription',
-      fields: [{ name: 'n', tableOid: 0, columnAttr: 0, typeOid: 23, typeSize: 4, typeModifier: -1, format: 0 }],
+      fields: [
+        { name: 'n', tableOid: 0, columnAttr: 0, typeOid: 23, typeSize: 4, typeModifier: -1, format: 0 },
+      ],
     });
   });
 

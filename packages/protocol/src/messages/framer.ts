@@ -94,7 +94,8 @@ export class Framer {
   }
 
   private checkLength(bytes: Uint8Array, at: number): number {
-    const len = ((bytes[at + 1]! << 24) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 8) | bytes[at + 4]!) >>> 0;
+    const len =
+      ((bytes[at + 1]! << 24) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 8) | bytes[at + 4]!) >>> 0;
     if (len < 4 || len > this.maxMessageSize) {
       const type = bytes[at]!;
       const shown = type >= 0x20 && type < 0x7f ? `'${String.fromCharCode(type)}'` : `0x${type.toString(16)}`;

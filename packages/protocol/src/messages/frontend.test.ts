@@ -26,7 +26,12 @@ describe('frontend encoders are byte-exact', () => {
   });
   it('SSLRequest and CancelRequest', () => {
     expect(bytes((w) => fe.sslRequest(w))).toEqual([...i32(8), ...i32(80877103)]);
-    expect(bytes((w) => fe.cancelRequest(w, 7, -2))).toEqual([...i32(16), ...i32(80877102), ...i32(7), ...i32(-2)]);
+    expect(bytes((w) => fe.cancelRequest(w, 7, -2))).toEqual([
+      ...i32(16),
+      ...i32(80877102),
+      ...i32(7),
+      ...i32(-2),
+    ]);
   });
   it('Query, Parse, Bind, Describe, Execute, Close', () => {
     expect(bytes((w) => fe.query(w, 'select 1'))).toEqual(expected('Q', cstr('select 1')));
@@ -59,7 +64,9 @@ describe('frontend encoders are byte-exact', () => {
     expect(bytes((w) => fe.saslInitialResponse(w, 'SCRAM-SHA-256', 'n,,n=*,r=abc'))).toEqual(
       expected('p', [...cstr('SCRAM-SHA-256'), ...i32(data.length), ...data]),
     );
-    expect(bytes((w) => fe.saslResponse(w, 'c=biws'))).toEqual(expected('p', [...new TextEncoder().encode('c=biws')]));
+    expect(bytes((w) => fe.saslResponse(w, 'c=biws'))).toEqual(
+      expected('p', [...new TextEncoder().encode('c=biws')]),
+    );
   });
   it('COPY messages and fixed messages', () => {
     expect(bytes((w) => fe.copyData(w, Uint8Array.of(1, 2)))).toEqual(expected('d', [1, 2]));

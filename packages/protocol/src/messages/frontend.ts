@@ -83,7 +83,12 @@ export type ParamWriter = (w: Writer, index: number) => void;
  * Bind with every parameter in text format and every result column in text format.
  * `values[i]` null is SQL NULL.
  */
-export function bindText(w: Writer, portal: string, statement: string, values: readonly (string | null)[]): void {
+export function bindText(
+  w: Writer,
+  portal: string,
+  statement: string,
+  values: readonly (string | null)[],
+): void {
   const at = w.begin(0x42 /* B */);
   w.cstring(portal);
   w.cstring(statement);
@@ -128,7 +133,9 @@ export function close(w: Writer, kind: 'S' | 'P', name: string): void {
 
 /** CopyData carrying `data`. */
 export function copyData(w: Writer, data: Uint8Array): void {
-  w.u8(0x64 /* d */).i32(data.length + 4).raw(data);
+  w.u8(0x64 /* d */)
+    .i32(data.length + 4)
+    .raw(data);
 }
 
 /** CopyFail with a reason the server puts in its error. */

@@ -2,7 +2,7 @@
  * A bounds-checked cursor over one message body. Views it returns alias the body and are valid only
  * as long as the body is (see the framer's lifetime note).
  */
-const decoder = new TextDecoder('utf-8', { fatal: false });
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 export class ReadError extends Error {
   override name = 'ReadError';
@@ -26,7 +26,9 @@ export class Reader {
 
   private need(n: number): void {
     if (this.pos + n > this.bytes.length) {
-      throw new ReadError(`message body too short: need ${n} bytes at offset ${this.pos} of ${this.bytes.length}`);
+      throw new ReadError(
+        `message body too short: need ${n} bytes at offset ${this.pos} of ${this.bytes.length}`,
+      );
     }
   }
 

@@ -1,0 +1,80 @@
+/**
+ * `pnpm bench`: Haul against postgres.js, pg and pgbench, one connection each, in one run. Prints a
+ * table per workload and a Markdown table for the README, and writes `results/latest.json`.
+ * A benchmark, never a timed test: numbers depend on the machine and what else runs on it.
+ */
+
+import { fileURLToPath } from 'node:url';
+import { POSTGRESJS } from './contenders/postgresjs.ts';
+import { roster } from './contenders/roster.ts';
+import type { WorkloadId } from './contenders/types.ts';
+import { Admin } from './lib/admin.ts';
+import { redact, resolveDatabase } from './lib/database.ts';
+import { type ContenderResult, measureWorkload, type RunHooks } from './lib/measure.ts';
+import { parseOptions } from './lib/options.ts';
+import { checkLines, consoleTable, markdownTable, WORKLOAD_TITLES } from './lib/report.ts';
+import { writeResults } from './lib/results-file.ts';
+
+const RESULTS_PATH = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+
+const log = (line: string) => console.log(line);
+
+const noHooks: RunHooks = {
+  beforeRun: async () => {},
+  afterRun: async () => undefined,
+};
+
+/** Insert runs start from an empty table and must leave exactly `count` rows with distinct ids. */
+function insertHooks(admin: Admin): RunHooks {
+  return {
+    beforeRun: () => admin.truncateInsertTable(),
+    async afterRun(count) {
+      const { rows, distinctIds } = await admin.countInserted();
+      const ok = rows === count && distinctIds === count;
+      return { ok, detail: `${rows} rows, ${distinctIds} distinct ids (expected ${count})` };
+    },
+  };
+}
+
+const options = parseOptions(process.argv.slice(2));
+const database = await resolveDatabase(log);
+log(`PostgreSQL ${database.serverVersion} at ${redact(database.url)} (${database.source})`);
+log(`${options.count} ops per run, ${options.warmup} warm-up ops, median of ${options.runs} runs\n`);
+
+const admin = await Admin.open(database.url);
+const results: Partial<Record<WorkloadId, ContenderResult[]>> = {};
+const markdown: string[] = [];
+let failed = false;
+try {
+  const contenders = await roster(options.pgbenchPipeline);
+  for (const workload of options.workloads) {
+    log(`== ${WORKLOAD_TITLES[workload]}`);
+    if (workload === 'insert') await admin.createInsertTable();
+    const hooks = workload === 'insert' ? insertHooks(admin) : noHooks;
+    const measured = await measureWorkload(contenders[workload], database.url, hooks, options, log);
+    if (workload === 'insert') await admin.dropInsertTable();
+    results[workload] = measured;
+
+    const baseline = measured.find((result) => result.contender === POSTGRESJS);
+    log(`\n${consoleTable(measured, baseline)}\n`);
+    const checks = checkLines(measured, options.warmup);
+    if (checks.length > 0)
+      log(`row-count check (select count(*) after every run):\n  ${checks.join('\n  ')}\n`);
+    markdown.push(
+      `**${WORKLOAD_TITLES[workload]}** (${options.count.toLocaleString('en-US')} ops, one connection)\n`,
+    );
+    markdown.push(`${markdownTable(measured, baseline)}\n`);
+    failed ||= measured.some(
+      (result) => result.status === 'failed' || result.checks.some((check) => !check.ok),
+    );
+  }
+} finally {
+  await admin.close();
+  await database.stop();
+}
+
+log(`Markdown for the README:\n\n${markdown.join('\n')}`);
+
+await writeResults(RESULTS_PATH, database, options, results, POSTGRESJS);
+log(`results written to ${RESULTS_PATH}`);
+if (failed) process.exitCode = 1;

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.ts';
+import { ArrayOid, Oid } from './oids.ts';
+import { type FieldDecoder, TypeRegistry } from './registry.ts';
+import { decodeText } from './text.ts';
+
+const encoder = new TextEncoder();
+
+function decode(registry: TypeRegistry, oid: number, text: string): unknown {
+  const bytes = encoder.encode(`~${text}~`);
+  return registry.decoder(oid)(bytes, 1, bytes.length - 1);
+}
+
+describe('TypeRegistry defaults', () => {
+  const registry = new TypeRegistry();
+
+  it.each([
+    [Oid.int2, '-32768', -32768],
+    [Oid.int4, '2147483647', 2147483647],
+    [Oid.oid, '4294967295', 4294967295],
+    [Oid.int8, '-9223372036854775808', -9223372036854775808n],
+    [Oid.float4, 'NaN', Number.NaN],
+    [Oid.float8, '-Infinity', Number.NEGATIVE_INFINITY],
+    [Oid.numeric, '3.14159265358979323846264338327950288', '3.14159265358979323846264338327950288'],
+    [Oid.bool, 't', true],
+    [Oid.bytea, '\\x0102', new Uint8Array([1, 2])],
+    [Oid.json, '{"a":"é"}', { a: 'é' }],
+    [Oid.jsonb, '[1, "x"]', [1, 'x']],
+    [Oid.date, '2024-01-15', new Date('2024-01-15T00:00:00Z')],
+    [Oid.timestamptz, '2024-01-15 10:20:30.5+02', new Date('2024-01-15T08:20:30.500Z')],
+    [Oid.uuid, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'],
+    [Oid.interval, '1 day 02:00:00', '1 day 02:00:00'],
+    [Oid.money, '$1.00', '$1.00'],
+    [Oid.inet, '::1', '::1'],
+    [Oid.text, 'naïve', 'naïve'],
+    [123_456, 'some enum label', 'some enum label'],
+    [ArrayOid.int4, '{1,NULL,3}', [1, null, 3]],
+    [ArrayOid.int8, '{1,9223372036854775807}', [1n, 9223372036854775807n]],
+    [ArrayOid.text, '{"a,b",NULL,"NULL"}', ['a,b', null, 'NULL']],
+    [ArrayOid.bool, '{t,f}', [true, false]],
+    [ArrayOid.bytea, '{"\\\\x01"}', [new Uint8Array([1])]],
+    [ArrayOid.jsonb, '{"{\\"a\\": 1}",NULL}', [{ a: 1 }, null]],
+    [ArrayOid.date, '{2024-01-15,infinity}', [new Date('2024-01-15T00:00:00Z'), Number.POSITIVE_INFINITY]],
+    [
+      ArrayOid.float8,
+      '{{1.5,NaN},{-0,Infinity}}',
+      [
+        [1.5, Number.NaN],
+        [-0, Number.POSITIVE_INFINITY],
+      ],
+    ],
+    [ArrayOid.box, '{(1,2),(0,0);(3,3),(1,1)}', ['(1,2),(0,0)', '(3,3),(1,1)']],
+  ])('oid %d: %s', (oid, text, value) => {
+    expect(decode(registry, oid, text)).toEqual(value);
+  });
+
+  it('decodes an array of an unknown element type as text only if registered', () => {
+    // Unknown OIDs are text, so an unregistered array OID gives back the literal itself.
+    expect(decode(registry, 99_999, '{a,b}')).toBe('{a,b}');
+  });
+
+  it('returns the same decoder for the same OID', () => {
+    expect(registry.decoder(Oid.int4)).toBe(registry.decoder(Oid.int4));
+  });
+});
+
+describe('TypeRegistry options', () => {
+  it('int8 as string or number', () => {
+    expect(decode(new TypeRegistry({ int8: 'string' }), Oid.int8, '9223372036854775807')).toBe(
+      '9223372036854775807',
+    );
+    expect(decode(new TypeRegistry({ int8: 'number' }), Oid.int8, '42')).toBe(42);
+    expect(decode(new TypeRegistry({ int8: 'string' }), ArrayOid.int8, '{1,NULL}')).toEqual(['1', null]);
+  });
+
+  it('dates as the server text', () => {
+    const registry = new TypeRegistry({ dates: 'string' });
+    expect(decode(registry, Oid.timestamptz, '2024-01-15 10:20:30.123456+00')).toBe(
+      '2024-01-15 10:20:30.123456+00',
+    );
+    expect(decode(registry, Oid.date, 'infinity')).toBe('infinity');
+    expect(decode(registry, ArrayOid.timestamp, '{"2024-01-15 10:20:30"}')).toEqual(['2024-01-15 10:20:30']);
+  });
+
+  it('rejects unknown option values', () => {
+    expect(() => new TypeRegistry({ int8: 'float' as never })).toThrow(ConfigError);
+    expect(() => new TypeRegistry({ dates: 'moment' as never })).toThrow(ConfigError);
+  });
+});
+
+describe('TypeRegistry.register', () => {
+  const upper: FieldDecoder = (bytes, start, end) => decodeText(bytes, start, end).toUpperCase();
+
+  it('adds a type and its array', () => {
+    const registry = new TypeRegistry();
+    const before = registry.version;
+    registry.register(50_000, upper, { arrayOid: 50_001 });
+    expect(registry.version).toBeGreaterThan(before);
+    expect(decode(registry, 50_000, 'abc')).toBe('ABC');
+    expect(decode(registry, 50_001, '{abc,NULL,"d e"}')).toEqual(['ABC', null, 'D E']);
+  });
+
+  it('overrides a built-in type, and arrays of it follow', () => {
+    const registry = new TypeRegistry();
+    const oldArrayDecoder = registry.decoder(ArrayOid.numeric);
+    registry.register(Oid.numeric, (bytes, start, end) => Number(decodeText(bytes, start, end)));
+    expect(decode(registry, Oid.numeric, '1.5')).toBe(1.5);
+    expect(registry.decoder(ArrayOid.numeric)).not.toBe(oldArrayDecoder);
+    expect(decode(registry, ArrayOid.numeric, '{1.5,NULL}')).toEqual([1.5, null]);
+  });
+
+  it('honours a custom delimiter', () => {
+    const registry = new TypeRegistry();
+    registry.registerArray(50_011, 50_010, ';');
+    expect(decode(registry, 50_011, '{a,b;c}')).toEqual(['a,b', 'c']);
+  });
+
+  it('rejects a bad delimiter and self-arrays', () => {
+    const registry = new TypeRegistry();
+    expect(() => registry.registerArray(1, 2, ';;')).toThrow(ConfigError);
+    expect(() => registry.registerArray(3, 3)).toThrow(ConfigError);
+  });
+});
