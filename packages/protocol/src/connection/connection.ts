@@ -6,27 +6,18 @@
  */
 import { AbortError, ConnectionClosedError, ConnectionError, TimeoutError } from '../errors.ts';
 import type { Framer } from '../messages/framer.ts';
-import { query as queryMessage, SYNC, TERMINATE } from '../messages/frontend.ts';
+import { TERMINATE } from '../messages/frontend.ts';
 import type { ByteSocket, SocketFactory } from '../socket.ts';
 import { TypeRegistry } from '../types/registry.ts';
 import { Writer } from '../wire/writer.ts';
-import type { BatchOptions, BatchOutcome, QueryOptions, QueryResult, Statement, SyncPolicy } from './api.ts';
+import type { BatchOptions, BatchOutcome, QueryOptions, QueryResult, Statement } from './api.ts';
 import { sendCancelRequest } from './cancel.ts';
 import type { ResolvedConfig } from './config.ts';
-import { encodeExtended } from './encode-statement.ts';
-import { newSegment, Pipeline, type Segment, settleWith } from './pipeline.ts';
+import { Pipeline, type Segment, settleWith } from './pipeline.ts';
+import { RequestEncoder, type Unit } from './request-encoder.ts';
 import type { StartupResult } from './startup.ts';
-import type { PendingStatement } from './statement.ts';
-import { StatementCache } from './statement-cache.ts';
-import { mayWrite } from './write-classifier.ts';
-
-/** Statements queued together: one unit is encoded contiguously (an atomic batch is never split). */
-interface Unit {
-  policy: SyncPolicy | 'simple';
-  statements: PendingStatement[];
-  params: (readonly unknown[])[];
-  readOnly: boolean;
-}
+import { newStatement, type PendingStatement } from './statement.ts';
+import { watchUnit } from './watch.ts';
 
 /** Writes above this size go out at once instead of waiting for the end of the tick. */
 const FLUSH_THRESHOLD = 256 * 1024;
@@ -47,11 +38,8 @@ export class Connection {
   private readonly out = new Writer();
   private readonly framer: Framer;
   private readonly pipeline: Pipeline;
-  private readonly cache: StatementCache;
+  private readonly requests: RequestEncoder;
   private readonly backlog: Unit[] = [];
-  private openAuto: Segment | null = null;
-  private inFlightStatements = 0;
-  private inFlightBytes = 0;
   private flushScheduled = false;
   private writeBlocked = false;
   private closed: Error | null = null;
@@ -69,7 +57,6 @@ export class Connection {
     this.secretKey = started.secretKey;
     this.parameters = started.parameters;
     this.framer = framer;
-    this.cache = new StatementCache(config.statementCacheSize);
     this.pipeline = new Pipeline(new TypeRegistry(config.types), {
       onCurrent: (st) => {
         if (st.abortReason && !st.cancelSent) this.cancel(st);
@@ -81,6 +68,7 @@ export class Connection {
         else if (message.type === 'NotificationResponse') this.config.onNotification?.(message);
       },
     });
+    this.requests = new RequestEncoder(this.out, this.pipeline.segments, config);
   }
 
   /** Called by the socket relay with each chunk read. */
@@ -121,7 +109,7 @@ export class Connection {
     options: ExtendedQueryOptions = {},
   ): Promise<QueryResult<Row>> {
     return new Promise((resolve, reject) => {
-      const st = this.statement(sql, options, resolve as (v: unknown) => void, reject);
+      const st = newStatement(sql, options.rowMode, resolve as (v: unknown) => void, reject);
       const policy = options.sync ?? 'independent';
       this.enqueue(
         { policy, statements: [st], params: [params], readOnly: options.readOnly ?? false },
@@ -133,7 +121,7 @@ export class Connection {
   /** Runs SQL text with the simple protocol (several statements allowed, no parameters); one result each. */
   exec(sql: string, options: QueryOptions = {}): Promise<QueryResult[]> {
     return new Promise((resolve, reject) => {
-      const st = this.statement(sql, options, resolve as (v: unknown) => void, reject);
+      const st = newStatement(sql, options.rowMode, resolve as (v: unknown) => void, reject);
       st.kind = 'simple';
       this.enqueue({ policy: 'simple', statements: [st], params: [[]], readOnly: false }, options);
     });
@@ -158,7 +146,7 @@ export class Connection {
     for (const s of statements) {
       promises.push(
         new Promise((resolve, reject) => {
-          unit.statements.push(this.statement(s.sql, options, resolve as (v: unknown) => void, reject));
+          unit.statements.push(newStatement(s.sql, undefined, resolve as (v: unknown) => void, reject));
           unit.params.push(s.params ?? []);
         }),
       );
@@ -201,35 +189,6 @@ export class Connection {
     });
   }
 
-  private statement(
-    sql: string,
-    options: QueryOptions,
-    resolve: (v: unknown) => void,
-    reject: (e: Error) => void,
-  ): PendingStatement {
-    const st: PendingStatement = {
-      kind: 'extended',
-      sql,
-      policy: 'independent',
-      rowMode: options.rowMode ?? 'object',
-      creates: null,
-      uses: null,
-      bytes: 0,
-      plan: null,
-      rows: [],
-      results: [],
-      done: false,
-      error: null,
-      abortReason: null,
-      cancelSent: false,
-      settled: false,
-      resolve,
-      reject,
-      cleanup: noop,
-    };
-    return st;
-  }
-
   /** Wires signal and timeout (once per unit), then queues the unit for encoding. */
   private enqueue(unit: Unit, options: QueryOptions): void {
     if (this.closed || this.closing) {
@@ -238,31 +197,10 @@ export class Connection {
         settleWith(st, new ConnectionClosedError(error.message, false, { cause: error }));
       return;
     }
-    const timeout = options.timeout ?? this.config.queryTimeout;
-    const { signal } = options;
-    if (signal?.aborted) {
-      for (const st of unit.statements)
-        settleWith(st, new AbortError('query aborted before it was sent', { cause: signal.reason }));
-      return;
-    }
-    if (signal || timeout > 0) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const onAbort = () => this.abortUnit(unit, new AbortError('query aborted', { cause: signal?.reason }));
-      if (timeout > 0) {
-        timer = setTimeout(
-          () => this.abortUnit(unit, new TimeoutError(`query timed out after ${timeout} ms`, 'query')),
-          timeout,
-        );
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
-      let remaining = unit.statements.length;
-      const cleanup = () => {
-        if (--remaining > 0) return;
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      for (const st of unit.statements) st.cleanup = cleanup;
-    }
+    const watching = watchUnit(unit.statements, options, this.config.queryTimeout, (reason) =>
+      this.abortUnit(unit, reason),
+    );
+    if (!watching) return;
     this.backlog.push(unit);
     this.pump();
   }
@@ -306,117 +244,18 @@ export class Connection {
 
   /** Encodes queued units while the in-flight caps allow. */
   private pump(): void {
-    const { maxInFlightStatements, maxInFlightBytes } = this.config;
-    while (this.backlog.length > 0 && !this.closed) {
-      const unit = this.backlog[0]!;
-      const busy = this.inFlightStatements > 0;
-      if (
-        busy &&
-        (this.inFlightStatements + unit.statements.length > maxInFlightStatements ||
-          this.inFlightBytes > maxInFlightBytes)
-      ) {
-        break;
-      }
-      this.backlog.shift();
-      this.encodeUnit(unit);
+    while (this.backlog.length > 0 && !this.closed && this.requests.hasRoomFor(this.backlog[0]!)) {
+      this.requests.encode(this.backlog.shift()!);
       if (this.out.length > FLUSH_THRESHOLD) this.writeOut();
     }
     this.scheduleFlush();
   }
 
-  private encodeUnit(unit: Unit): void {
-    if (unit.policy === 'auto') return this.encodeAuto(unit);
-    this.closeAuto();
-    const segment = newSegment(unit.policy === 'simple' ? 'independent' : unit.policy);
-    const mark = this.out.length;
-    try {
-      for (let i = 0; i < unit.statements.length; i++) {
-        const st = unit.statements[i]!;
-        if (st.settled) throw new AbortError('batch aborted before it was sent');
-        st.policy = segment.policy;
-        if (unit.policy === 'simple') {
-          const at = this.out.length;
-          queryMessage(this.out, st.sql);
-          st.bytes = this.out.length - at;
-        } else {
-          st.bytes = encodeExtended(this.out, st, unit.params[i]!, this.cache);
-        }
-        segment.statements.push(st);
-      }
-    } catch (error) {
-      this.out.truncate(mark);
-      for (const st of segment.statements) if (st.creates) this.cache.forget(st.creates);
-      return rejectUnencoded(unit.statements, error, segment.statements.length);
-    }
-    if (unit.policy !== 'simple') this.out.raw(SYNC);
-    segment.synced = true;
-    this.track(segment);
-  }
-
-  /** `auto`: append to the open segment unless a sync point falls between (see AutoSyncOptions). */
-  private encodeAuto(unit: Unit): void {
-    const st = unit.statements[0]!;
-    const write = !unit.readOnly && mayWrite(st.sql);
-    const open = this.openAuto;
-    const rules = this.config.autoSync;
-    if (
-      open &&
-      (open.statements.length >= rules.maxStatements ||
-        (open.endsWithWrite && (!write || !rules.groupWrites)))
-    ) {
-      this.closeAuto();
-    }
-    let bytes: number;
-    try {
-      bytes = encodeExtended(this.out, st, unit.params[0]!, this.cache);
-    } catch (error) {
-      return rejectUnencoded(unit.statements, error, 0);
-    }
-    st.policy = 'auto';
-    st.bytes = bytes;
-    let segment = this.openAuto;
-    if (!segment) {
-      segment = newSegment('auto');
-      this.openAuto = segment;
-      this.segments.push(segment);
-    }
-    segment.statements.push(st);
-    segment.endsWithWrite = write;
-    this.inFlightStatements++;
-    this.inFlightBytes += bytes;
-    if (bytes > rules.largeStatementBytes) this.closeAuto();
-  }
-
-  private get segments(): Segment[] {
-    return this.pipeline.segments;
-  }
-
-  private closeAuto(): void {
-    if (!this.openAuto) return;
-    this.out.raw(SYNC);
-    this.openAuto.synced = true;
-    this.openAuto = null;
-  }
-
-  private track(segment: Segment): void {
-    this.segments.push(segment);
-    this.inFlightStatements += segment.statements.length;
-    for (const st of segment.statements) this.inFlightBytes += st.bytes;
-  }
-
   private onSettled(segment: Segment): void {
-    this.inFlightStatements -= segment.statements.length;
-    for (const st of segment.statements) {
-      this.inFlightBytes -= st.bytes;
-      if (st.creates && !st.creates.parsed) this.cache.forget(st.creates);
-      // The server dropped or invalidated the plan: parse afresh next time.
-      if (st.uses && st.error && (st.error.code === '26000' || st.error.code === '0A000'))
-        this.cache.forget(st.uses);
-    }
+    this.requests.release(segment);
     if (this.backlog.length > 0) this.pump();
     if (this.pipeline.idle && this.backlog.length === 0) {
-      const waiters = this.idleWaiters.splice(0);
-      for (const wake of waiters) wake();
+      for (const wake of this.idleWaiters.splice(0)) wake();
     }
   }
 
@@ -425,7 +264,7 @@ export class Connection {
     this.flushScheduled = true;
     queueMicrotask(() => {
       this.flushScheduled = false;
-      this.closeAuto();
+      this.requests.closeAuto();
       this.writeOut();
     });
   }
@@ -449,7 +288,7 @@ export class Connection {
   private fail(error: Error): void {
     if (this.closed) return;
     this.closed = error;
-    for (const segment of this.segments.splice(0)) {
+    for (const segment of this.pipeline.segments.splice(0)) {
       for (const st of segment.statements) {
         const reason =
           st.error ??
@@ -472,7 +311,7 @@ export class Connection {
       );
       for (const st of unit.statements) settleWith(st, reason);
     }
-    this.openAuto = null;
+    this.requests.reset();
     this.socket.destroy();
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
@@ -482,21 +321,3 @@ function withCauseOnce(reason: Error, cause: Error): Error {
   if (reason.cause === undefined) Object.defineProperty(reason, 'cause', { value: cause, enumerable: false });
   return reason;
 }
-
-/** Nothing of the unit was sent: the statement that failed to encode gets its error, the rest say why. */
-function rejectUnencoded(statements: PendingStatement[], error: unknown, failedIndex: number): void {
-  const reason = error instanceof Error ? error : new Error(String(error));
-  statements.forEach((st, i) => {
-    if (i === failedIndex || statements.length === 1) settleWith(st, reason);
-    else
-      settleWith(
-        st,
-        new AbortError(
-          `not sent: statement ${failedIndex} of its batch failed before sending (${reason.message})`,
-          { cause: reason },
-        ),
-      );
-  });
-}
-
-function noop(): void {}

@@ -92,3 +92,33 @@ export function parseCommandTag(tag: string): { command: string; rowCount: numbe
   // INSERT's tag is `INSERT oid rows`: the row count is the last number.
   return { command: m[1]!, rowCount: last === undefined ? null : Number(last) };
 }
+
+export function newStatement(
+  sql: string,
+  rowMode: 'object' | 'array' | undefined,
+  resolve: (value: unknown) => void,
+  reject: (reason: Error) => void,
+): PendingStatement {
+  return {
+    kind: 'extended',
+    sql,
+    policy: 'independent',
+    rowMode: rowMode ?? 'object',
+    creates: null,
+    uses: null,
+    bytes: 0,
+    plan: null,
+    rows: [],
+    results: [],
+    done: false,
+    error: null,
+    abortReason: null,
+    cancelSent: false,
+    settled: false,
+    resolve,
+    reject,
+    cleanup: noop,
+  };
+}
+
+function noop(): void {}
