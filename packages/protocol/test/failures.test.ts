@@ -27,6 +27,9 @@ describe.each(databaseTargets())('failures on $name', ({ url }) => {
   afterAll(async () => {
     await db.close();
     await admin.close();
+    // Every socket this file opened (cancel sockets included) is gone: nothing keeps the process alive.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap')).toEqual([]);
   });
 
   it('an AbortSignal cancels a running query on the server; the connection stays usable', async () => {
@@ -85,6 +88,15 @@ describe.each(databaseTargets())('failures on $name', ({ url }) => {
     expect(constraint.table).toBe('fk_probe');
     expect(constraint.constraint).toBe('fk_probe_pkey');
     expect(constraint.detail).toMatch(/already exists/);
+  });
+
+  it('close() is bounded in time even with a query that would run for a minute', async () => {
+    const busy = await connect({ url, closeTimeout: 300 });
+    const running = busy.query('select pg_sleep(60)');
+    const started = Date.now();
+    await busy.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+    await expect(running).rejects.toBeInstanceOf(ConnectionError);
   });
 
   it('a wrong parameter is an EncodeError naming it, and nothing is sent', async () => {

@@ -117,53 +117,49 @@ export function socketCases(name: string, options: SocketCaseOptions): void {
       for (const chunk of rec.chunks) expect(Object.getPrototypeOf(chunk)).toBe(Uint8Array.prototype);
     });
 
-    test(
-      'write backpressure',
-      async () => {
-        const total = 16 * MiB;
-        const chunk = 64 * 1024;
-        let release!: () => void;
-        const released = new Promise<void>((resolve) => {
-          release = resolve;
+    test('write backpressure', async () => {
+      const total = 16 * MiB;
+      const chunk = 64 * 1024;
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let received = 0;
+      let intact = true;
+      const sink = await server(async (peer) => {
+        peer.pause();
+        await released;
+        peer.on('data', (data: Buffer) => {
+          if (intact) intact = Buffer.from(pattern(received, data.length)).equals(data);
+          received += data.length;
         });
-        let received = 0;
-        let intact = true;
-        const sink = await server(async (peer) => {
-          peer.pause();
-          await released;
-          peer.on('data', (data: Buffer) => {
-            if (intact) intact = Buffer.from(pattern(received, data.length)).equals(data);
-            received += data.length;
-          });
-          peer.resume();
-        });
-        const socket = await open(sink.port);
-        socket.start(new Recorder());
-        let accepted = 0;
-        let waits = 0;
-        const writing = (async () => {
-          while (accepted < total) {
-            const pending = socket.write(pattern(accepted, chunk));
-            accepted += chunk;
-            if (pending) {
-              waits++;
-              await pending;
-            }
+        peer.resume();
+      });
+      const socket = await open(sink.port);
+      socket.start(new Recorder());
+      let accepted = 0;
+      let waits = 0;
+      const writing = (async () => {
+        while (accepted < total) {
+          const pending = socket.write(pattern(accepted, chunk));
+          accepted += chunk;
+          if (pending) {
+            waits++;
+            await pending;
           }
-        })();
-        await sleep(300);
-        // The peer reads nothing yet: the writer must be stuck on a promise, not buffering 16 MiB.
-        const acceptedWhileStalled = accepted;
-        expect(waits).toBeGreaterThan(0);
-        expect(acceptedWhileStalled).toBeLessThan(total);
-        release();
-        expect((await settlesWithin(writing, 20_000)).status).toBe('fulfilled');
-        await eventually(() => received >= total, 10_000);
-        expect(received).toBe(total);
-        expect(intact).toBe(true);
-      },
-      30_000,
-    );
+        }
+      })();
+      await sleep(300);
+      // The peer reads nothing yet: the writer must be stuck on a promise, not buffering 16 MiB.
+      const acceptedWhileStalled = accepted;
+      expect(waits).toBeGreaterThan(0);
+      expect(acceptedWhileStalled).toBeLessThan(total);
+      release();
+      expect((await settlesWithin(writing, 20_000)).status).toBe('fulfilled');
+      await eventually(() => received >= total, 10_000);
+      expect(received).toBe(total);
+      expect(intact).toBe(true);
+    }, 30_000);
 
     test('pause and resume', async () => {
       const talker = await server();
@@ -317,7 +313,11 @@ export function socketCases(name: string, options: SocketCaseOptions): void {
       }
 
       test('tls', async () => {
-        const { plain, secure } = await upgrade({ servername: 'localhost', rejectUnauthorized: true, ca: certs.ca });
+        const { plain, secure } = await upgrade({
+          servername: 'localhost',
+          rejectUnauthorized: true,
+          ca: certs.ca,
+        });
         const rec = new Recorder();
         secure.start(rec);
         await secure.write(encode('hello over tls'));

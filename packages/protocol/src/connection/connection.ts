@@ -163,6 +163,8 @@ export class Connection {
       const timedOut = await this.waitIdle(this.config.closeTimeout);
       if (this.closed) return;
       if (timedOut) {
+        // Don't leave the server working for nobody: cancel what it is running, then drop the socket.
+        sendCancelRequest(this.socketFactory, this.config, this.processId, this.secretKey).catch(() => {});
         this.fail(
           new ConnectionClosedError(
             `close() gave up after ${this.config.closeTimeout} ms of waiting for queries`,

@@ -93,7 +93,10 @@ export class Recorder implements SocketHandlers {
 
   until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting (received ${this.received} bytes)`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting (received ${this.received} bytes)`)),
+        timeoutMs,
+      );
       const check = () => {
         if (!condition()) return void this.#wakers.push(check);
         clearTimeout(timer);
@@ -105,6 +108,15 @@ export class Recorder implements SocketHandlers {
 
   #wake() {
     for (const wake of this.#wakers.splice(0)) wake();
+  }
+}
+
+/** Polls `condition` every 10 ms; for state that no event announces (a server's open sockets). */
+export async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(10);
   }
 }
 
@@ -150,16 +162,54 @@ export function makeCertificates(): TestCertificates {
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   try {
-    run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=haul test CA');
-    run('req', '-x509', ...ec, '-keyout', 'other.key', '-out', 'other.pem', '-days', '2', '-subj', '/CN=other CA');
+    run(
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=haul test CA',
+    );
+    run(
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'other.key',
+      '-out',
+      'other.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=other CA',
+    );
     run('req', ...ec, '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=localhost');
     writeFileSync(
       join(dir, 'ext.cnf'),
       'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n',
     );
     run(
-      'x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', '2',
-      '-out', 'leaf.pem', '-days', '2', '-extfile', 'ext.cnf',
+      'x509',
+      '-req',
+      '-in',
+      'leaf.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      '2',
+      '-out',
+      'leaf.pem',
+      '-days',
+      '2',
+      '-extfile',
+      'ext.cnf',
     );
     const read = (name: string) => readFileSync(join(dir, name), 'utf8');
     return { ca: read('ca.pem'), key: read('leaf.key'), cert: read('leaf.pem'), otherCa: read('other.pem') };

@@ -1,0 +1,57 @@
+/**
+ * The Deno socket adapter: `Deno.connect()` streams through the shared WebStreamSocket, TLS via
+ * `Deno.startTls`. Also the entry point `@haul/protocol/deno`.
+ *
+ * Deno always verifies certificates (only its `--unsafely-ignore-certificate-errors` flag turns that
+ * off): `rejectUnauthorized: false` still verifies; `ca` is honoured.
+ */
+import { connectWith, type ConnectOptions } from '../connection/connect.ts';
+import type { Connection } from '../connection/connection.ts';
+import { AbortError, ConnectionError } from '../errors.ts';
+import type { SocketFactory } from '../socket.ts';
+import type { DenoApi, DenoConn } from './deno-api.d.ts';
+import { type StreamTransport, WebStreamSocket } from './web-streams.ts';
+
+const deno = (globalThis as unknown as { Deno: DenoApi }).Deno;
+
+function transport(conn: DenoConn): StreamTransport {
+  return {
+    readable: conn.readable,
+    writable: conn.writable,
+    close: () => conn.close(),
+    async upgrade(options) {
+      const caCerts = options.ca === undefined ? undefined : [options.ca].flat();
+      return transport(await deno.startTls(conn, { hostname: options.servername, ...(caCerts ? { caCerts } : {}) }));
+    },
+  };
+}
+
+export const denoSocket: SocketFactory = async ({ host, port, signal }) => {
+  const where = `${host}:${port}`;
+  if (signal?.aborted) throw new AbortError(`connecting to ${where} was aborted`, { cause: signal.reason });
+  const connecting = deno.connect({ hostname: host, port });
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      // Deno.connect cannot be cancelled: close the connection if it arrives after all.
+      connecting.then((conn) => conn.close()).catch(() => {});
+      reject(new AbortError(`connecting to ${where} was aborted`, { cause: signal?.reason }));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    const conn = await Promise.race([connecting, aborted]);
+    conn.setNoDelay(true);
+    return new WebStreamSocket(transport(conn));
+  } catch (error) {
+    if (error instanceof AbortError) throw error;
+    throw new ConnectionError(`could not connect to ${where}: ${(error as Error).message}`, false, { cause: error });
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+};
+
+/** Connects to PostgreSQL over Deno's TCP (and TLS) connections. */
+export function connect(config: string | ConnectOptions): Promise<Connection> {
+  return connectWith(denoSocket, config);
+}
