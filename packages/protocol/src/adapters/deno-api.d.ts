@@ -8,6 +8,11 @@ export interface DenoConn {
   close(): void;
 }
 
+export interface DenoTlsConn extends DenoConn {
+  /** Runs the handshake; `startTls` resolves before it, so certificate errors only show here. */
+  handshake(): Promise<unknown>;
+}
+
 export interface DenoTcpConn extends DenoConn {
   setNoDelay(noDelay?: boolean): void;
 }
@@ -15,5 +20,5 @@ export interface DenoTcpConn extends DenoConn {
 export interface DenoApi {
   connect(options: { hostname: string; port: number; transport?: 'tcp' }): Promise<DenoTcpConn>;
   /** Consumes `conn`: it must not be used after the call. */
-  startTls(conn: DenoConn, options: { hostname: string; caCerts?: string[] }): Promise<DenoConn>;
+  startTls(conn: DenoConn, options: { hostname: string; caCerts?: string[] }): Promise<DenoTlsConn>;
 }

@@ -5,7 +5,7 @@
  * Deno always verifies certificates (only its `--unsafely-ignore-certificate-errors` flag turns that
  * off): `rejectUnauthorized: false` still verifies; `ca` is honoured.
  */
-import { connectWith, type ConnectOptions } from '../connection/connect.ts';
+import { type ConnectOptions, connectWith } from '../connection/connect.ts';
 import type { Connection } from '../connection/connection.ts';
 import { AbortError, ConnectionError } from '../errors.ts';
 import type { SocketFactory } from '../socket.ts';
@@ -21,7 +21,17 @@ function transport(conn: DenoConn): StreamTransport {
     close: () => conn.close(),
     async upgrade(options) {
       const caCerts = options.ca === undefined ? undefined : [options.ca].flat();
-      return transport(await deno.startTls(conn, { hostname: options.servername, ...(caCerts ? { caCerts } : {}) }));
+      const secure = await deno.startTls(conn, {
+        hostname: options.servername,
+        ...(caCerts ? { caCerts } : {}),
+      });
+      try {
+        await secure.handshake();
+      } catch (error) {
+        secure.close();
+        throw error;
+      }
+      return transport(secure);
     },
   };
 }
@@ -45,7 +55,9 @@ export const denoSocket: SocketFactory = async ({ host, port, signal }) => {
     return new WebStreamSocket(transport(conn));
   } catch (error) {
     if (error instanceof AbortError) throw error;
-    throw new ConnectionError(`could not connect to ${where}: ${(error as Error).message}`, false, { cause: error });
+    throw new ConnectionError(`could not connect to ${where}: ${(error as Error).message}`, false, {
+      cause: error,
+    });
   } finally {
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }

@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { connectWith, type ConnectOptions } from '../connection/connect.ts';
+import { type ConnectOptions, connectWith } from '../connection/connect.ts';
 import type { Connection } from '../connection/connection.ts';
 import { AbortError, ConnectionError } from '../errors.ts';
 import type { ByteSocket, SocketFactory, SocketHandlers, TlsOptions } from '../socket.ts';
@@ -161,7 +161,11 @@ export const nodeSocket: SocketFactory = ({ host, port, signal }) =>
     const onError = (error: Error) => {
       settle();
       socket.destroy();
-      reject(new ConnectionError(`could not connect to ${host}:${port}: ${error.message}`, false, { cause: error }));
+      reject(
+        new ConnectionError(`could not connect to ${host}:${port}: ${error.message}`, false, {
+          cause: error,
+        }),
+      );
     };
     const onAbort = () => {
       settle();

@@ -9,8 +9,8 @@ import type { ByteSocket, SocketHandlers, TlsOptions } from '../socket.ts';
 export interface StreamTransport {
   readable: ReadableStream<Uint8Array>;
   writable: WritableStream<Uint8Array>;
-  /** Closes both directions at once. May throw if already closed. */
-  close(): void | Promise<unknown>;
+  /** Closes both directions at once. May throw, or return a promise that rejects, if already closed. */
+  close(): unknown;
   /**
    * The runtime's TLS upgrade, called after this socket released its stream locks; resolves once the
    * handshake is done.
@@ -32,6 +32,7 @@ export class WebStreamSocket implements ByteSocket {
   #handlers: SocketHandlers | undefined;
   #paused = false;
   #reading = false;
+  #readInFlight = false;
   /** A read that completed after pause() (or before start()) waits here for resume(). */
   #held: Held[] = [];
   /** Set once: by EOF, a failure, close, destroy or handing the transport to startTls. */
@@ -86,14 +87,18 @@ export class WebStreamSocket implements ByteSocket {
   async #read(): Promise<Held | undefined> {
     let end: Error | undefined;
     try {
-      const { done, value } = await this.#reader.read();
+      this.#readInFlight = true;
+      const { done, value } = await this.#reader.read().finally(() => {
+        this.#readInFlight = false;
+      });
       if (this.#finished) return undefined;
       if (!done) return { chunk: value };
     } catch (error) {
       // After destroy or startTls the pending read fails on purpose; that is not news.
       if (this.#finished) return undefined;
       // During close() some runtimes fail the read as they close the stream under it: a clean end.
-      if (!this.#closing) end = new ConnectionError(`socket read failed: ${(error as Error).message}`, true, { cause: error });
+      if (!this.#closing)
+        end = new ConnectionError(`socket read failed: ${(error as Error).message}`, true, { cause: error });
     }
     this.#finish(end);
     this.#closeTransport();
@@ -127,7 +132,9 @@ export class WebStreamSocket implements ByteSocket {
       },
       (error: unknown) => {
         if (this.#finished) return;
-        this.destroy(new ConnectionError(`socket write failed: ${(error as Error).message}`, true, { cause: error }));
+        this.destroy(
+          new ConnectionError(`socket write failed: ${(error as Error).message}`, true, { cause: error }),
+        );
       },
     );
     if (this.#outstanding <= this.#highWaterMark) return undefined;
@@ -147,15 +154,18 @@ export class WebStreamSocket implements ByteSocket {
   async startTls(options: TlsOptions): Promise<ByteSocket> {
     const upgrade = this.#transport.upgrade;
     if (!upgrade) throw new ConnectionError('this transport cannot upgrade to TLS', true);
-    // Finish first, so the read released below (it is pending: the server waits for our ClientHello)
-    // fails quietly and nothing read from now on reaches the old handlers.
+    // Deno refuses to upgrade a connection with a read in flight ("TCP stream is currently in use"):
+    // hence the contract's rule to pause() inside the data() call that delivered the server's answer.
+    const hint = this.#readInFlight ? ' (a read was in flight: pause() the socket before startTls)' : '';
+    // Finish first, so a released pending read fails quietly and nothing reaches the old handlers.
     this.#finish(undefined);
     this.#handlers = undefined;
     this.#reader.releaseLock();
     this.#writer.releaseLock();
     // destroy() on this socket during the handshake (a connect timeout) must not leave us waiting.
     const destroyed = new Promise<never>((_, reject) => {
-      this.#onDestroy = (error) => reject(error ?? new ConnectionError('socket destroyed during TLS handshake', true));
+      this.#onDestroy = (error) =>
+        reject(error ?? new ConnectionError('socket destroyed during TLS handshake', true));
     });
     const upgrading = upgrade(options);
     try {
@@ -163,7 +173,9 @@ export class WebStreamSocket implements ByteSocket {
     } catch (error) {
       upgrading.then((late) => late.close()).catch(() => {});
       if (error instanceof ConnectionError) throw error;
-      throw new ConnectionError(`TLS handshake failed: ${(error as Error).message}`, true, { cause: error });
+      throw new ConnectionError(`TLS handshake failed: ${(error as Error).message}${hint}`, true, {
+        cause: error,
+      });
     } finally {
       this.#onDestroy = undefined;
     }

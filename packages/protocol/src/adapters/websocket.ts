@@ -6,7 +6,7 @@
  * There is no TLS upgrade here: a `wss://` proxy URL encrypts the hop to the proxy, and the proxy's
  * own hop to PostgreSQL is its business, so connect with sslmode=disable.
  */
-import { connectWith, type ConnectOptions } from '../connection/connect.ts';
+import { type ConnectOptions, connectWith } from '../connection/connect.ts';
 import type { Connection } from '../connection/connection.ts';
 import { AbortError, ConnectionError } from '../errors.ts';
 import type { ByteSocket, SocketFactory, SocketHandlers } from '../socket.ts';
@@ -81,7 +81,10 @@ class WebSocketByteSocket implements ByteSocket {
       const error =
         event.code === NORMAL_CLOSURE
           ? undefined
-          : new ConnectionError(`WebSocket closed (code ${event.code}${event.reason ? `: ${event.reason}` : ''})`, true);
+          : new ConnectionError(
+              `WebSocket closed (code ${event.code}${event.reason ? `: ${event.reason}` : ''})`,
+              true,
+            );
       this.#onClosed(error);
     });
   }
@@ -206,9 +209,16 @@ export function webSocketSocket(options: WebSocketSocketOptions): SocketFactory 
       }
       let ws: WebSocketLike;
       try {
-        ws = new Constructor(typeof url === 'string' ? proxyUrl(url, host, port) : url(host, port), protocols);
+        ws = new Constructor(
+          typeof url === 'string' ? proxyUrl(url, host, port) : url(host, port),
+          protocols,
+        );
       } catch (error) {
-        reject(new ConnectionError(`could not open a WebSocket for ${where}: ${(error as Error).message}`, false, { cause: error }));
+        reject(
+          new ConnectionError(`could not open a WebSocket for ${where}: ${(error as Error).message}`, false, {
+            cause: error,
+          }),
+        );
         return;
       }
       ws.binaryType = 'arraybuffer';
@@ -234,7 +244,9 @@ export function webSocketSocket(options: WebSocketSocketOptions): SocketFactory 
         signal?.removeEventListener('abort', onAbort);
         // Browsers hide why a WebSocket failed (1006, no reason); say what we know.
         const reason = event.reason ? `: ${event.reason}` : '';
-        reject(new ConnectionError(`WebSocket proxy for ${where} failed (code ${event.code}${reason})`, false));
+        reject(
+          new ConnectionError(`WebSocket proxy for ${where} failed (code ${event.code}${reason})`, false),
+        );
       });
       // An 'error' event is always followed by 'close', which rejects; listening keeps `ws` from throwing.
       ws.addEventListener('error', () => {});

@@ -2,28 +2,17 @@
  * Opening a connection: socket, optional TLS after SSLRequest, startup and authentication, all under
  * one connect timeout. Each runtime adapter binds this to its socket factory as `connect`.
  */
-import { ConfigError, ConnectionError, HaulError, ProtocolError, TimeoutError } from '../errors.ts';
+import { ConnectionError, HaulError, PostgresError, TimeoutError } from '../errors.ts';
 import { decodeBackend } from '../messages/backend.ts';
 import { Framer } from '../messages/framer.ts';
-import { sslRequest } from '../messages/frontend.ts';
-import type { ByteSocket, SocketFactory, SocketHandlers } from '../socket.ts';
+import type { ByteSocket, SocketFactory } from '../socket.ts';
 import { Writer } from '../wire/writer.ts';
 import { type ConnectOptions, type ResolvedConfig, resolveConfig } from './config.ts';
 import { Connection } from './connection.ts';
 import { Startup, type StartupResult } from './startup.ts';
+import { negotiateTls, Relay } from './tls.ts';
 
 export type { ConnectOptions };
-
-/** Forwards socket events to whoever currently owns them (TLS negotiation, startup, then the connection). */
-class Relay implements SocketHandlers {
-  target: SocketHandlers = { data: () => {}, end: () => {} };
-  data(chunk: Uint8Array): void {
-    this.target.data(chunk);
-  }
-  end(error?: Error): void {
-    this.target.end(error);
-  }
-}
 
 export async function connectWith(
   factory: SocketFactory,
@@ -32,11 +21,37 @@ export async function connectWith(
   const config = resolveConfig(input);
   const deadline = AbortSignal.timeout(config.connectTimeout);
   const where = `${config.host}:${config.port}`;
+  try {
+    try {
+      return await attempt(factory, config, config.sslmode !== 'disable', deadline);
+    } catch (error) {
+      // Like libpq, `prefer` retries in plaintext when pg_hba refuses the encrypted session (hostnossl rules).
+      if (!(error instanceof TlsSessionRefused)) throw error;
+      return await attempt(factory, config, false, deadline);
+    }
+  } catch (error) {
+    if (deadline.aborted) {
+      throw new TimeoutError(`connecting to ${where} timed out after ${config.connectTimeout} ms`, 'connect');
+    }
+    const cause = error instanceof TlsSessionRefused ? error.cause : error;
+    if (cause instanceof HaulError) throw cause;
+    throw new ConnectionError(`could not connect to ${where}: ${(cause as Error).message}`, false, { cause });
+  }
+}
+
+/** pg_hba refused a TLS session under sslmode=prefer: worth one plaintext try. */
+class TlsSessionRefused extends Error {}
+
+async function attempt(
+  factory: SocketFactory,
+  config: ResolvedConfig,
+  wantsTls: boolean,
+  deadline: AbortSignal,
+): Promise<Connection> {
   let socket: ByteSocket | undefined;
-  const onTimeout = () => socket?.destroy(new TimeoutError(`connecting to ${where} timed out`, 'connect'));
+  const onTimeout = () => socket?.destroy();
   deadline.addEventListener('abort', onTimeout, { once: true });
   try {
-    const wantsTls = config.sslmode !== 'disable';
     socket = await factory({
       host: config.host,
       port: config.port,
@@ -45,71 +60,27 @@ export async function connectWith(
     });
     let relay = new Relay();
     socket.start(relay);
-    if (wantsTls) ({ socket, relay } = await negotiateTls(socket, relay, config));
+    let tls = false;
+    if (wantsTls) ({ socket, relay, tls } = await negotiateTls(socket, relay, config));
     const framer = new Framer(config.maxMessageSize);
-    const started = await runStartup(socket, relay, framer, config);
-    const connection = new Connection(socket, config, factory, started, framer);
+    let started: StartupResult;
+    try {
+      started = await runStartup(socket, relay, framer, config);
+    } catch (error) {
+      if (tls && config.sslmode === 'prefer' && error instanceof PostgresError && error.code === '28000') {
+        throw new TlsSessionRefused(error.message, { cause: error });
+      }
+      throw error;
+    }
+    const connection = new Connection(socket, config, factory, started, framer, tls);
     relay.target = { data: (c) => connection.receive(c), end: (e) => connection.ended(e) };
     return connection;
   } catch (error) {
     socket?.destroy();
-    if (deadline.aborted)
-      throw new TimeoutError(`connecting to ${where} timed out after ${config.connectTimeout} ms`, 'connect');
-    if (error instanceof HaulError) throw error;
-    throw new ConnectionError(`could not connect to ${where}: ${(error as Error).message}`, false, {
-      cause: error,
-    });
+    throw error;
   } finally {
     deadline.removeEventListener('abort', onTimeout);
   }
-}
-
-/** SSLRequest, then TLS if the server agrees; honours sslmode. */
-async function negotiateTls(
-  socket: ByteSocket,
-  relay: Relay,
-  config: ResolvedConfig,
-): Promise<{ socket: ByteSocket; relay: Relay }> {
-  if (!socket.startTls) {
-    if (config.sslmode === 'prefer') return { socket, relay };
-    throw new ConfigError(
-      `sslmode=${config.sslmode} needs TLS, which this socket adapter cannot do (use sslmode=disable)`,
-    );
-  }
-  const answer = await new Promise<number>((resolve, reject) => {
-    relay.target = {
-      // More than one byte here would be a man-in-the-middle injecting plaintext before TLS (CVE-2021-23222).
-      data: (chunk) =>
-        chunk.length === 1
-          ? resolve(chunk[0]!)
-          : reject(new ProtocolError('server sent unexpected data after SSLRequest')),
-      end: (error) =>
-        reject(new ConnectionError('connection closed during TLS negotiation', true, { cause: error })),
-    };
-    const w = new Writer(8);
-    sslRequest(w);
-    socket.write(w.take())?.catch(reject);
-  });
-  if (answer === 0x53 /* S */) {
-    const tls = await socket.startTls({
-      servername: config.host,
-      rejectUnauthorized: config.sslmode === 'verify-full',
-      ...(config.ca === undefined ? {} : { ca: config.ca }),
-    });
-    const next = new Relay();
-    tls.start(next);
-    return { socket: tls, relay: next };
-  }
-  if (answer === 0x4e /* N */) {
-    if (config.sslmode === 'prefer') return { socket, relay };
-    throw new ConnectionError(
-      `server at ${config.host}:${config.port} does not accept TLS (sslmode=${config.sslmode})`,
-      true,
-    );
-  }
-  throw new ProtocolError(
-    `unexpected answer 0x${answer.toString(16)} to SSLRequest: not a PostgreSQL server?`,
-  );
 }
 
 function runStartup(

@@ -52,6 +52,8 @@ export class Connection {
     private readonly socketFactory: SocketFactory,
     started: StartupResult,
     framer: Framer,
+    /** The session is encrypted; its CancelRequests will be too. */
+    private readonly tls: boolean,
   ) {
     this.processId = started.processId;
     this.secretKey = started.secretKey;
@@ -164,7 +166,9 @@ export class Connection {
       if (this.closed) return;
       if (timedOut) {
         // Don't leave the server working for nobody: cancel what it is running, then drop the socket.
-        sendCancelRequest(this.socketFactory, this.config, this.processId, this.secretKey).catch(() => {});
+        sendCancelRequest(this.socketFactory, this.config, this.tls, this.processId, this.secretKey).catch(
+          () => {},
+        );
         this.fail(
           new ConnectionClosedError(
             `close() gave up after ${this.config.closeTimeout} ms of waiting for queries`,
@@ -239,7 +243,7 @@ export class Connection {
       clearTimeout(grace);
       cleanup();
     };
-    sendCancelRequest(this.socketFactory, this.config, this.processId, this.secretKey).catch(() => {
+    sendCancelRequest(this.socketFactory, this.config, this.tls, this.processId, this.secretKey).catch(() => {
       // The grace timer still bounds the wait: if the cancel never arrives, the connection is destroyed.
     });
   }
