@@ -28,7 +28,11 @@ function selectSession(db: Db): Session {
         for (let i = 0; i < count; i++) pending[i] = db.query(SELECT_SQL, [i]);
         results = await Promise.all(pending);
       });
-      checkSelectEcho(count, results.length, (results.at(-1)?.rows[0] as EchoRow | undefined)?.[SELECT_COLUMN]);
+      checkSelectEcho(
+        count,
+        results.length,
+        (results.at(-1)?.rows[0] as EchoRow | undefined)?.[SELECT_COLUMN],
+      );
       return elapsed;
     },
     close: () => db.close(),

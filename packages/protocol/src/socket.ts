@@ -3,7 +3,10 @@
  * fill it in; nothing else in the core touches a runtime.
  */
 
-/** Receives what the socket reads. Chunks are handed over: the receiver may keep them. */
+/**
+ * Receives what the socket reads. Chunks are plain Uint8Array (never a Node Buffer) and are handed
+ * over: the receiver may keep them. After a local close/destroy, `end` is still called once.
+ */
 export interface SocketHandlers {
   data(chunk: Uint8Array): void;
   /** The stream ended (error undefined: clean EOF). Called at most once, after which no `data` comes. */
@@ -28,14 +31,17 @@ export interface ByteSocket {
   /**
    * Queues bytes for sending; ownership of `chunk` passes to the socket. Returns a promise only when
    * the transport's buffer is full: the caller must wait for it before writing more (backpressure).
+   * That promise rejects with ConnectionError if the socket closes meanwhile, so it never hangs. A write
+   * after close/destroy is dropped (returns undefined); `end()` reports the failure.
    */
   write(chunk: Uint8Array): Promise<void> | undefined;
   /** Stops/restarts delivering reads (read backpressure); bytes wait in the kernel meanwhile. */
   pause(): void;
   resume(): void;
   /**
-   * Upgrades to TLS after the server accepted SSLRequest. No reads may be pending on this socket;
-   * the returned socket replaces it (this one must not be used again).
+   * Upgrades to TLS after the server accepted SSLRequest. The caller pauses this socket inside the
+   * `data()` call that delivered the server's 'S' (Deno refuses to upgrade with a read in flight). The
+   * returned socket replaces this one, which must not be used again.
    */
   startTls?(options: TlsOptions): Promise<ByteSocket>;
   /** Flushes what was written, then closes. Settles within `timeoutMs` by destroying if needed. */

@@ -105,7 +105,8 @@ class BunByteSocket implements ByteSocket {
   }
 
   write(chunk: Uint8Array): Promise<void> | undefined {
-    if (this.#closed || this.#retired || !this.raw) return undefined;
+    // After close() the socket is ending; what would be written now could not be sent.
+    if (this.#closed || this.#closing || this.#retired || !this.raw) return undefined;
     if (this.#unsent.length === 0) {
       const taken = Math.max(this.raw.write(chunk), 0);
       if (taken >= chunk.length) return undefined;

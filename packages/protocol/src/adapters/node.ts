@@ -58,7 +58,7 @@ class NodeByteSocket implements ByteSocket {
 
   write(chunk: Uint8Array): Promise<void> | undefined {
     // After close, end() has reported (or will report) the failure; dropping keeps writes side-effect free.
-    if (this.#closed || this.socket.destroyed) return undefined;
+    if (this.#closed || this.socket.destroyed || this.socket.writableEnded) return undefined;
     if (this.socket.write(chunk)) return undefined;
     return new Promise<void>((resolve, reject) => {
       const onDrain = () => {

@@ -38,7 +38,7 @@ export class WebStreamSocket implements ByteSocket {
   /** Set once: by EOF, a failure, close, destroy or handing the transport to startTls. */
   #finished = false;
   #endDelivered = false;
-  /** Counted by hand because a stream's own strategy may count chunks, not bytes (Deno's does). */
+  /** Counted by hand: a stream's own queuing strategy may count chunks, not bytes. */
   #outstanding = 0;
   #drainWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   #onFinish: Array<(error: Error | undefined) => void> = [];
@@ -121,7 +121,8 @@ export class WebStreamSocket implements ByteSocket {
   }
 
   write(chunk: Uint8Array): Promise<void> | undefined {
-    if (this.#finished) return undefined;
+    // After close() the writer is closing and would reject; the bytes could not be sent anyway.
+    if (this.#finished || this.#closing) return undefined;
     const size = chunk.length;
     this.#outstanding += size;
     this.#writer.write(chunk).then(

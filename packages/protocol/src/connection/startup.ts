@@ -103,7 +103,9 @@ export class Startup {
         this.result.parameters.set(message.name, message.value);
         return;
       case 'NegotiateProtocolVersion':
+        return;
       case 'NoticeResponse':
+        this.config.onNotice?.(message.fields);
         return;
       case 'ErrorResponse':
         throw new PostgresError(message.fields);

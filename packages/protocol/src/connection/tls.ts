@@ -42,10 +42,12 @@ export async function negotiateTls(
   const answer = await new Promise<number>((resolve, reject) => {
     relay.target = {
       // More than one byte here would be a man-in-the-middle injecting plaintext before TLS (CVE-2021-23222).
-      data: (chunk) =>
-        chunk.length === 1
-          ? resolve(chunk[0]!)
-          : reject(new ProtocolError(`server at ${where} sent unexpected data after SSLRequest`)),
+      data: (chunk) => {
+        // Stop reading before the upgrade: Deno refuses to start TLS while a read is in flight.
+        socket.pause();
+        if (chunk.length === 1) resolve(chunk[0]!);
+        else reject(new ProtocolError(`server at ${where} sent unexpected data after SSLRequest`));
+      },
       end: (error) =>
         reject(
           new ConnectionError(`connection to ${where} closed during TLS negotiation`, false, {
@@ -58,6 +60,7 @@ export async function negotiateTls(
     socket.write(w.take())?.catch(reject);
   });
   if (answer === 0x4e /* N */) {
+    socket.resume();
     if (config.sslmode === 'prefer') return { socket, relay, tls: false };
     throw new ConnectionError(`server at ${where} does not accept TLS (sslmode=${config.sslmode})`, false);
   }
