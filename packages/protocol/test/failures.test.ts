@@ -53,6 +53,26 @@ describe.each(databaseTargets())('failures on $name', ({ url }) => {
     expect((await db.query('select 2 as n')).rows).toEqual([{ n: 2 }]);
   });
 
+  it('a timeout on a query stuck behind a long one settles within timeout + grace (the connection is given up)', async () => {
+    const stuck = await connect({ url, cancelGrace: 300 });
+    const long = stuck.query('select pg_sleep(30)');
+    const started = Date.now();
+    const queued = stuck.query('select 1', [], { timeout: 100 });
+    const error = (await queued.catch((e: unknown) => e)) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.cause).toBeInstanceOf(ConnectionError);
+    expect(Date.now() - started).toBeLessThan(3000);
+    await expect(long).rejects.toBeInstanceOf(ConnectionError);
+    // The server was told to stop the long statement too: no backend of ours is left sleeping.
+    await new Promise((r) => setTimeout(r, 300));
+    const { rows } = await admin.query<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where pid = $1 and state = 'active'",
+      [stuck.processId],
+    );
+    expect(rows[0]!.n).toBe(0);
+    await stuck.close();
+  });
+
   it('an aborted signal before sending rejects at once without touching the server', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -4,7 +4,7 @@
  * Every promise it hands out settles: by the server's answer, by cancel + grace period, or by the
  * connection failing, which rejects everything still pending.
  */
-import { AbortError, ConnectionClosedError, ConnectionError, TimeoutError } from '../errors.ts';
+import { ConnectionClosedError, ConnectionError, TimeoutError } from '../errors.ts';
 import type { Framer } from '../messages/framer.ts';
 import { TERMINATE } from '../messages/frontend.ts';
 import type { ByteSocket, SocketFactory } from '../socket.ts';
@@ -18,6 +18,9 @@ import { RequestEncoder, type Unit } from './request-encoder.ts';
 import type { StartupResult } from './startup.ts';
 import { newStatement, type PendingStatement } from './statement.ts';
 import { watchUnit } from './watch.ts';
+
+/** How often an unanswered CancelRequest is repeated while its statement is still running. */
+const CANCEL_RETRY_MS = 250;
 
 /** Writes above this size go out at once instead of waiting for the end of the tick. */
 const FLUSH_THRESHOLD = 256 * 1024;
@@ -138,6 +141,7 @@ export class Connection {
     options: BatchOptions = {},
   ): Promise<BatchOutcome<Row>[]> {
     const policy = options.sync ?? 'independent';
+    if (statements.length === 0) return [];
     if (policy !== 'atomic') {
       return Promise.allSettled(
         statements.map((s) => this.query<Row>(s.sql, s.params, { ...options, sync: policy })),
@@ -211,6 +215,12 @@ export class Connection {
     this.pump();
   }
 
+  /**
+   * The caller gave up on a unit. Not yet written: it settles at once. Written: the server is asked to
+   * cancel it once it is the statement running (never an innocent neighbour), and it settles with the
+   * server's answer — or, if none comes within `cancelGrace` (say, it is stuck behind a long statement),
+   * the connection is destroyed and every pending query rejects.
+   */
   private abortUnit(unit: Unit, reason: Error): void {
     const queued = this.backlog.indexOf(unit);
     if (queued >= 0) {
@@ -221,30 +231,52 @@ export class Connection {
     for (const st of unit.statements) {
       if (st.settled || st.abortReason) continue;
       st.abortReason = reason;
+      this.armGrace(st);
       if (this.pipeline.current() === st) this.cancel(st);
     }
   }
 
-  /** Sends a CancelRequest for `st` (now executing) and bounds the wait for the server's answer. */
-  private cancel(st: PendingStatement): void {
-    st.cancelSent = true;
+  private armGrace(st: PendingStatement): void {
     const grace = setTimeout(() => {
-      if (!st.settled) {
-        this.fail(
-          new TimeoutError(
-            `server did not answer within ${this.config.cancelGrace} ms of a cancel request`,
-            'cancel',
-          ),
-        );
-      }
+      if (st.settled || this.closed) return;
+      // Stop whatever the server is running for us, then give up on the connection.
+      this.sendCancel();
+      this.fail(
+        new TimeoutError(
+          `no answer within ${this.config.cancelGrace} ms of giving up on a query (${st.abortReason?.message})`,
+          'cancel',
+        ),
+      );
     }, this.config.cancelGrace);
     const cleanup = st.cleanup;
     st.cleanup = () => {
       clearTimeout(grace);
       cleanup();
     };
+  }
+
+  /**
+   * Sends a CancelRequest for `st`, which the server is executing now. A backend that is still reading
+   * the statement's messages ignores a cancel (PostgreSQL drops it while DoingCommandRead), so it is
+   * repeated while `st` stays the running statement; the grace timer bounds the whole wait.
+   */
+  private cancel(st: PendingStatement): void {
+    st.cancelSent = true;
+    this.sendCancel();
+    const retry = setInterval(() => {
+      if (st.settled || this.closed) clearInterval(retry);
+      else if (this.pipeline.current() === st) this.sendCancel();
+    }, CANCEL_RETRY_MS);
+    const cleanup = st.cleanup;
+    st.cleanup = () => {
+      clearInterval(retry);
+      cleanup();
+    };
+  }
+
+  private sendCancel(): void {
     sendCancelRequest(this.socketFactory, this.config, this.tls, this.processId, this.secretKey).catch(() => {
-      // The grace timer still bounds the wait: if the cancel never arrives, the connection is destroyed.
+      // Best effort: the grace timer still bounds every wait.
     });
   }
 
