@@ -10,6 +10,7 @@ import { type ConnectOptions, connectWith } from '../connection/connect.ts';
 import type { Connection } from '../connection/connection.ts';
 import { AbortError, ConnectionError } from '../errors.ts';
 import type { ByteSocket, SocketFactory, SocketHandlers, TlsOptions } from '../socket.ts';
+import { connectAbortably } from './abortable-connect.ts';
 import type { BunApi, BunSocket, BunSocketHandlers } from './bun-api.d.ts';
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
@@ -198,33 +199,15 @@ class BunByteSocket implements ByteSocket {
 }
 
 export const bunSocket: SocketFactory = async ({ host, port, signal }) => {
-  const where = `${host}:${port}`;
-  if (signal?.aborted) throw new AbortError(`connecting to ${where} was aborted`, { cause: signal.reason });
   const bun = (globalThis as unknown as { Bun: BunApi }).Bun;
   const socket = new BunByteSocket();
+  const where = `${host}:${port}`;
+  if (signal?.aborted) throw new AbortError(`connecting to ${where} was aborted`, { cause: signal.reason });
   const connecting = bun.connect({ hostname: host, port, socket: socket.callbacks });
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      // Bun.connect cannot be cancelled: drop the connection if it arrives after all.
-      connecting.then((raw) => raw.terminate()).catch(() => {});
-      reject(new AbortError(`connecting to ${where} was aborted`, { cause: signal?.reason }));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    const raw = await Promise.race([connecting, aborted]);
-    socket.raw = raw;
-    raw.setNoDelay(true);
-    return socket;
-  } catch (error) {
-    if (error instanceof AbortError) throw error;
-    throw new ConnectionError(`could not connect to ${where}: ${(error as Error).message}`, false, {
-      cause: error,
-    });
-  } finally {
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-  }
+  const raw = await connectAbortably(where, signal, connecting, (late) => late.terminate());
+  socket.raw = raw;
+  raw.setNoDelay(true);
+  return socket;
 };
 
 /** Connects to PostgreSQL over Bun's TCP (and TLS) sockets. */

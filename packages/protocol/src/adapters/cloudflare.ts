@@ -8,8 +8,9 @@
 import { connect as openSocket, type Socket } from 'cloudflare:sockets';
 import { type ConnectOptions, connectWith } from '../connection/connect.ts';
 import type { Connection } from '../connection/connection.ts';
-import { AbortError, ConnectionError } from '../errors.ts';
+import { AbortError } from '../errors.ts';
 import type { SocketFactory } from '../socket.ts';
+import { connectAbortably } from './abortable-connect.ts';
 import { type StreamTransport, WebStreamSocket } from './web-streams.ts';
 
 function transport(socket: Socket): StreamTransport {
@@ -34,21 +35,11 @@ export const cloudflareSocket: SocketFactory = async ({ host, port, tlsUpgradabl
     { hostname: host, port },
     { secureTransport: tlsUpgradable ? 'starttls' : 'off', allowHalfOpen: false },
   );
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new AbortError(`connecting to ${where} was aborted`, { cause: signal?.reason }));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
   try {
-    await Promise.race([socket.opened, aborted]);
+    await connectAbortably(where, signal, socket.opened, () => {});
   } catch (error) {
     socket.close().catch(() => {});
-    if (error instanceof AbortError) throw error;
-    throw new ConnectionError(`could not connect to ${where}: ${(error as Error).message}`, false, {
-      cause: error,
-    });
-  } finally {
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    throw error;
   }
   return new WebStreamSocket(transport(socket));
 };

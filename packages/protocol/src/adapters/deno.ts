@@ -7,8 +7,9 @@
  */
 import { type ConnectOptions, connectWith } from '../connection/connect.ts';
 import type { Connection } from '../connection/connection.ts';
-import { AbortError, ConnectionError } from '../errors.ts';
+import { AbortError } from '../errors.ts';
 import type { SocketFactory } from '../socket.ts';
+import { connectAbortably } from './abortable-connect.ts';
 import type { DenoApi, DenoConn } from './deno-api.d.ts';
 import { type StreamTransport, WebStreamSocket } from './web-streams.ts';
 
@@ -39,28 +40,11 @@ function transport(conn: DenoConn): StreamTransport {
 export const denoSocket: SocketFactory = async ({ host, port, signal }) => {
   const where = `${host}:${port}`;
   if (signal?.aborted) throw new AbortError(`connecting to ${where} was aborted`, { cause: signal.reason });
-  const connecting = deno.connect({ hostname: host, port });
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      // Deno.connect cannot be cancelled: close the connection if it arrives after all.
-      connecting.then((conn) => conn.close()).catch(() => {});
-      reject(new AbortError(`connecting to ${where} was aborted`, { cause: signal?.reason }));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    const conn = await Promise.race([connecting, aborted]);
-    conn.setNoDelay(true);
-    return new WebStreamSocket(transport(conn));
-  } catch (error) {
-    if (error instanceof AbortError) throw error;
-    throw new ConnectionError(`could not connect to ${where}: ${(error as Error).message}`, false, {
-      cause: error,
-    });
-  } finally {
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-  }
+  const conn = await connectAbortably(where, signal, deno.connect({ hostname: host, port }), (late) =>
+    late.close(),
+  );
+  conn.setNoDelay(true);
+  return new WebStreamSocket(transport(conn));
 };
 
 /** Connects to PostgreSQL over Deno's TCP (and TLS) connections. */
