@@ -156,6 +156,8 @@ export const nodeSocket: SocketFactory = ({ host, port, signal }) =>
     const onConnect = () => {
       settle();
       socket.setNoDelay(true);
+      // A peer that vanishes without a FIN (power loss, NAT timeout) is noticed instead of waited on.
+      socket.setKeepAlive(true, 60_000);
       resolve(new NodeByteSocket(socket));
     };
     const onError = (error: Error) => {

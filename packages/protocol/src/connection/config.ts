@@ -32,6 +32,8 @@ export interface ConnectOptions {
   cancelGrace?: number;
   /** Milliseconds `close()` waits for a graceful shutdown. Default 5 000. */
   closeTimeout?: number;
+  /** Milliseconds a request may wait behind a COPY that holds the connection (0: no limit). Default 60 000. */
+  busyTimeout?: number;
   /** Cap on statements written but not yet answered. Default 10 000. */
   maxInFlightStatements?: number;
   /** Cap on request bytes written but not yet answered. Default 8 MiB. */
@@ -70,6 +72,7 @@ export interface ResolvedConfig {
   queryTimeout: number;
   cancelGrace: number;
   closeTimeout: number;
+  busyTimeout: number;
   maxInFlightStatements: number;
   maxInFlightBytes: number;
   maxMessageSize: number;
@@ -190,6 +193,7 @@ export function resolveConfig(input: string | ConnectOptions): ResolvedConfig {
     queryTimeout: merged.queryTimeout ?? 0,
     cancelGrace: merged.cancelGrace ?? 5_000,
     closeTimeout: merged.closeTimeout ?? 5_000,
+    busyTimeout: merged.busyTimeout ?? 60_000,
     maxInFlightStatements: merged.maxInFlightStatements ?? 10_000,
     maxInFlightBytes: merged.maxInFlightBytes ?? 8 * 1024 * 1024,
     maxMessageSize: merged.maxMessageSize ?? 256 * 1024 * 1024,

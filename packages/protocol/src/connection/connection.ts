@@ -4,26 +4,24 @@
  * Every promise it hands out settles: by the server's answer, by cancel + grace period, or by the
  * connection failing, which rejects everything still pending.
  */
+
+import { CopyIn, type CopySource, frameChunks } from '../copy/copy-in.ts';
+import { CopyOut } from '../copy/copy-out.ts';
 import { ConnectionClosedError, ConnectionError, TimeoutError } from '../errors.ts';
 import type { Framer } from '../messages/framer.ts';
 import { TERMINATE } from '../messages/frontend.ts';
 import type { ByteSocket, SocketFactory } from '../socket.ts';
 import { TypeRegistry } from '../types/registry.ts';
-import { Writer } from '../wire/writer.ts';
 import type { BatchOptions, BatchOutcome, QueryOptions, QueryResult, Statement } from './api.ts';
 import { sendCancelRequest } from './cancel.ts';
+import { Cancellation } from './cancellation.ts';
 import type { ResolvedConfig } from './config.ts';
+import { Outbound } from './outbound.ts';
 import { Pipeline, type Segment, settleWith } from './pipeline.ts';
 import { RequestEncoder, type Unit } from './request-encoder.ts';
 import type { StartupResult } from './startup.ts';
 import { newStatement, type PendingStatement } from './statement.ts';
 import { watchUnit } from './watch.ts';
-
-/** How often an unanswered CancelRequest is repeated while its statement is still running. */
-const CANCEL_RETRY_MS = 250;
-
-/** Writes above this size go out at once instead of waiting for the end of the tick. */
-const FLUSH_THRESHOLD = 256 * 1024;
 
 export interface ExtendedQueryOptions extends QueryOptions {
   /** Sync policy for this one query: `independent` (default) or `auto`. */
@@ -38,13 +36,14 @@ export class Connection {
   /** Server parameters (server_version, TimeZone, …), kept current from ParameterStatus. */
   readonly parameters: Map<string, string>;
 
-  private readonly out = new Writer();
+  private readonly outbound: Outbound;
   private readonly framer: Framer;
   private readonly pipeline: Pipeline;
   private readonly requests: RequestEncoder;
+  private readonly cancellation: Cancellation;
   private readonly backlog: Unit[] = [];
-  private flushScheduled = false;
-  private writeBlocked = false;
+  /** A COPY FROM STDIN is in its data phase: nothing else may be written until it ends. */
+  private copying = false;
   private closed: Error | null = null;
   private closing: Promise<void> | null = null;
   private idleWaiters: (() => void)[] = [];
@@ -63,9 +62,7 @@ export class Connection {
     this.parameters = started.parameters;
     this.framer = framer;
     this.pipeline = new Pipeline(new TypeRegistry(config.types), {
-      onCurrent: (st) => {
-        if (st.abortReason && !st.cancelSent) this.cancel(st);
-      },
+      onCurrent: (st) => this.cancellation.onCurrent(st),
       onSettled: (segment) => this.onSettled(segment),
       onAsync: (message) => {
         if (message.type === 'ParameterStatus') this.parameters.set(message.name, message.value);
@@ -73,7 +70,21 @@ export class Connection {
         else if (message.type === 'NotificationResponse') this.config.onNotification?.(message);
       },
     });
-    this.requests = new RequestEncoder(this.out, this.pipeline.segments, config);
+    this.outbound = new Outbound(
+      socket,
+      () => this.requests.closeAuto(),
+      (error) => this.fail(error),
+    );
+    this.requests = new RequestEncoder(this.outbound.out, this.pipeline.segments, config);
+    this.cancellation = new Cancellation(
+      {
+        current: () => this.pipeline.current(),
+        isClosed: () => this.closed !== null,
+        fail: (error) => this.fail(error),
+        sendCancelRequest: () => this.sendCancel(),
+      },
+      config,
+    );
   }
 
   /** Called by the socket relay with each chunk read. */
@@ -161,6 +172,58 @@ export class Connection {
     return Promise.allSettled(promises) as Promise<BatchOutcome<Row>[]>;
   }
 
+  /**
+   * `COPY … FROM STDIN` in any format: `source` yields the payload bytes (binary, text or CSV). The data
+   * streams right behind the statement with backpressure; abort or a source error sends CopyFail, and
+   * the promise settles with the caller's error (cause: the server's). Resolves with the row count.
+   */
+  copyIn(sql: string, source: CopySource, options: QueryOptions = {}): Promise<QueryResult> {
+    return this.copyInFrames(sql, frameChunks(source), options);
+  }
+
+  /** `copyIn` with ready-made CopyData messages (e.g. from BinaryCopyEncoder), written without a copy. */
+  copyInFrames(
+    sql: string,
+    frames:
+      | AsyncIterator<Uint8Array>
+      | Iterator<Uint8Array>
+      | AsyncIterable<Uint8Array>
+      | Iterable<Uint8Array>,
+    options: QueryOptions = {},
+  ): Promise<QueryResult> {
+    const iterator = toIterator(frames);
+    return new Promise((resolve, reject) => {
+      const st = newStatement(sql, 'object', resolve as (v: unknown) => void, reject);
+      st.kind = 'copy';
+      st.copy = new CopyIn(st, iterator);
+      this.enqueue({ policy: 'copy', statements: [st], params: [[]], readOnly: false }, options);
+    });
+  }
+
+  /**
+   * `COPY … TO STDOUT` in any format, as a stream of payload bytes the caller pulls (async iterable, or
+   * `.stream()` for a ReadableStream); `.result` gives the row count. A slow consumer holds the server
+   * back; stopping early cancels the COPY on the server.
+   */
+  copyOut(sql: string, options: QueryOptions = {}): CopyOut {
+    let unit: Unit | undefined;
+    let st: PendingStatement | undefined;
+    const result = new Promise<QueryResult>((resolve, reject) => {
+      st = newStatement(sql, 'object', resolve as (v: unknown) => void, reject);
+      st.kind = 'copy';
+      unit = { policy: 'copy', statements: [st], params: [[]], readOnly: false };
+    });
+    const out = new CopyOut(result);
+    out.attach({
+      pause: () => this.socket.pause(),
+      resume: () => this.socket.resume(),
+      abandon: (reason) => this.abortUnit(unit!, reason),
+    });
+    st!.copy = out;
+    this.enqueue(unit!, options);
+    return out;
+  }
+
   /** Waits for in-flight work (bounded by closeTimeout), sends Terminate and closes the socket. */
   close(): Promise<void> {
     if (this.closing) return this.closing;
@@ -211,16 +274,12 @@ export class Connection {
       this.abortUnit(unit, reason),
     );
     if (!watching) return;
+    if (this.copying || this.backlog.some((u) => u.policy === 'copy')) this.armQueueTimer(unit);
     this.backlog.push(unit);
     this.pump();
   }
 
-  /**
-   * The caller gave up on a unit. Not yet written: it settles at once. Written: the server is asked to
-   * cancel it once it is the statement running (never an innocent neighbour), and it settles with the
-   * server's answer — or, if none comes within `cancelGrace` (say, it is stuck behind a long statement),
-   * the connection is destroyed and every pending query rejects.
-   */
+  /** The caller gave up on a unit: if it is still queued it settles at once, else see Cancellation. */
   private abortUnit(unit: Unit, reason: Error): void {
     const queued = this.backlog.indexOf(unit);
     if (queued >= 0) {
@@ -228,50 +287,7 @@ export class Connection {
       for (const st of unit.statements) settleWith(st, reason);
       return;
     }
-    for (const st of unit.statements) {
-      if (st.settled || st.abortReason) continue;
-      st.abortReason = reason;
-      this.armGrace(st);
-      if (this.pipeline.current() === st) this.cancel(st);
-    }
-  }
-
-  private armGrace(st: PendingStatement): void {
-    const grace = setTimeout(() => {
-      if (st.settled || this.closed) return;
-      // Stop whatever the server is running for us, then give up on the connection.
-      this.sendCancel();
-      this.fail(
-        new TimeoutError(
-          `no answer within ${this.config.cancelGrace} ms of giving up on a query (${st.abortReason?.message})`,
-          'cancel',
-        ),
-      );
-    }, this.config.cancelGrace);
-    const cleanup = st.cleanup;
-    st.cleanup = () => {
-      clearTimeout(grace);
-      cleanup();
-    };
-  }
-
-  /**
-   * Sends a CancelRequest for `st`, which the server is executing now. A backend that is still reading
-   * the statement's messages ignores a cancel (PostgreSQL drops it while DoingCommandRead), so it is
-   * repeated while `st` stays the running statement; the grace timer bounds the whole wait.
-   */
-  private cancel(st: PendingStatement): void {
-    st.cancelSent = true;
-    this.sendCancel();
-    const retry = setInterval(() => {
-      if (st.settled || this.closed) clearInterval(retry);
-      else if (this.pipeline.current() === st) this.sendCancel();
-    }, CANCEL_RETRY_MS);
-    const cleanup = st.cleanup;
-    st.cleanup = () => {
-      clearInterval(retry);
-      cleanup();
-    };
+    for (const st of unit.statements) this.cancellation.abandon(st, reason);
   }
 
   private sendCancel(): void {
@@ -280,13 +296,50 @@ export class Connection {
     });
   }
 
-  /** Encodes queued units while the in-flight caps allow. */
+  /** A unit stuck behind a COPY fails after `busyTimeout` with a clear error instead of waiting forever. */
+  private armQueueTimer(unit: Unit): void {
+    const limit = this.config.busyTimeout;
+    if (!(limit > 0)) return;
+    unit.queueTimer = setTimeout(() => {
+      const at = this.backlog.indexOf(unit);
+      if (at < 0) return;
+      this.backlog.splice(at, 1);
+      const error = new TimeoutError(
+        `connection busy with a COPY for ${limit} ms; the request was not sent (use another connection, or raise busyTimeout)`,
+        'queue',
+      );
+      for (const st of unit.statements) settleWith(st, error);
+    }, limit);
+  }
+
+  /** Encodes queued units while the in-flight caps allow and no COPY holds the connection. */
   private pump(): void {
-    while (this.backlog.length > 0 && !this.closed && this.requests.hasRoomFor(this.backlog[0]!)) {
-      this.requests.encode(this.backlog.shift()!);
-      if (this.out.length > FLUSH_THRESHOLD) this.writeOut();
+    while (
+      this.backlog.length > 0 &&
+      !this.closed &&
+      !this.copying &&
+      this.requests.hasRoomFor(this.backlog[0]!)
+    ) {
+      const unit = this.backlog.shift()!;
+      clearTimeout(unit.queueTimer);
+      this.requests.encode(unit);
+      const copy = unit.statements[0]?.copy;
+      if (copy instanceof CopyIn && !unit.statements[0]!.settled) {
+        // COPY is a barrier: its data follows the statement at once (zero RTT), and nothing else until it ends.
+        this.copying = true;
+        this.outbound.writeOut();
+        void copy.run({
+          send: (bytes) => this.outbound.sendInOrder(bytes),
+          release: () => {
+            this.copying = false;
+            this.pump();
+          },
+        });
+        return;
+      }
+      this.outbound.flushSoon();
     }
-    this.scheduleFlush();
+    this.outbound.flushSoon();
   }
 
   private onSettled(segment: Segment): void {
@@ -297,35 +350,11 @@ export class Connection {
     }
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      this.requests.closeAuto();
-      this.writeOut();
-    });
-  }
-
-  /** Hands buffered bytes to the socket, unless it asked us to wait. Reads continue meanwhile. */
-  private writeOut(): void {
-    if (this.writeBlocked || this.out.length === 0 || this.closed) return;
-    const pending = this.socket.write(this.out.take());
-    if (!pending) return;
-    this.writeBlocked = true;
-    pending.then(
-      () => {
-        this.writeBlocked = false;
-        this.writeOut();
-      },
-      (error: unknown) => this.fail(new ConnectionError('write failed', true, { cause: error })),
-    );
-  }
-
   /** The connection is unusable: reject everything pending and drop the socket. */
   private fail(error: Error): void {
     if (this.closed) return;
     this.closed = error;
+    this.outbound.stop(error);
     for (const segment of this.pipeline.segments.splice(0)) {
       for (const st of segment.statements) {
         const reason =
@@ -358,4 +387,12 @@ export class Connection {
 function withCauseOnce(reason: Error, cause: Error): Error {
   if (reason.cause === undefined) Object.defineProperty(reason, 'cause', { value: cause, enumerable: false });
   return reason;
+}
+
+function toIterator<T>(
+  source: AsyncIterator<T> | Iterator<T> | AsyncIterable<T> | Iterable<T>,
+): AsyncIterator<T> | Iterator<T> {
+  if (Symbol.asyncIterator in source) return (source as AsyncIterable<T>)[Symbol.asyncIterator]();
+  if (Symbol.iterator in source) return (source as Iterable<T>)[Symbol.iterator]();
+  return source as AsyncIterator<T> | Iterator<T>;
 }

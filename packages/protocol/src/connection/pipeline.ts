@@ -82,6 +82,12 @@ export class Pipeline {
       st.rows.push(decodeRow(st.plan, st.rowMode, body));
       return;
     }
+    if (type === Tag.CopyData) {
+      const sink = head?.statements[head.cursor]?.copy;
+      if (!sink) throw new ProtocolError('CopyData outside a COPY');
+      sink.data(body);
+      return;
+    }
     const message = decodeBackend(type, body);
     switch (message.type) {
       case 'NoticeResponse':
@@ -131,8 +137,20 @@ export class Pipeline {
       }
       case 'CopyInResponse':
       case 'CopyOutResponse':
+        if (!st.copy || st.copy.direction !== (message.type === 'CopyInResponse' ? 'in' : 'out')) {
+          throw new ProtocolError(
+            `server started ${message.type === 'CopyInResponse' ? 'COPY FROM STDIN' : 'COPY TO STDOUT'} for a ` +
+              'statement not sent as one: use copyIn()/copyOut() for COPY',
+          );
+        }
+        st.copy.started(message.format, message.columnFormats);
+        return;
+      case 'CopyDone':
+        if (!st.copy) throw new ProtocolError('CopyDone outside a COPY');
+        st.copy.done();
+        return;
       case 'CopyBothResponse':
-        throw new ProtocolError('COPY is not supported through query(); use the COPY API');
+        throw new ProtocolError('replication (CopyBothResponse) is not supported');
       default:
         throw new ProtocolError(`unexpected ${message.type} during a query`);
     }
@@ -157,6 +175,7 @@ export class Pipeline {
     if (st) st.error = error;
     // The server now skips everything up to the Sync.
     head.cursor = head.statements.length;
+    st?.copy?.failed(error);
   }
 
   private ready(head: Segment | undefined, status: TransactionStatus): void {

@@ -15,11 +15,14 @@ import { mayWrite } from './write-classifier.ts';
 
 /** Statements queued together: one unit is encoded contiguously (an atomic batch is never split). */
 export interface Unit {
-  policy: SyncPolicy | 'simple';
+  /** `simple`: a Query message; `copy`: a COPY statement sent as a Query, whose data phase follows. */
+  policy: SyncPolicy | 'simple' | 'copy';
   statements: PendingStatement[];
   params: (readonly unknown[])[];
   /** `auto` only: the caller says the statement does not write. */
   readOnly: boolean;
+  /** Armed while the unit waits behind a COPY, so a busy connection fails clearly instead of hanging. */
+  queueTimer?: ReturnType<typeof setTimeout>;
 }
 
 export class RequestEncoder {
@@ -49,14 +52,15 @@ export class RequestEncoder {
   encode(unit: Unit): void {
     if (unit.policy === 'auto') return this.encodeAuto(unit);
     this.closeAuto();
-    const segment = newSegment(unit.policy === 'simple' ? 'independent' : unit.policy);
+    const simple = unit.policy === 'simple' || unit.policy === 'copy';
+    const segment = newSegment(simple ? 'independent' : (unit.policy as SyncPolicy));
     const mark = this.out.length;
     try {
       for (let i = 0; i < unit.statements.length; i++) {
         const st = unit.statements[i]!;
         if (st.settled) throw new AbortError('batch aborted before it was sent');
         st.policy = segment.policy;
-        if (unit.policy === 'simple') {
+        if (simple) {
           const at = this.out.length;
           queryMessage(this.out, st.sql);
           st.bytes = this.out.length - at;
@@ -71,7 +75,7 @@ export class RequestEncoder {
       return rejectUnencoded(unit.statements, error, segment.statements.length);
     }
     // A simple Query carries its own implicit Sync.
-    if (unit.policy !== 'simple') this.out.raw(SYNC);
+    if (!simple) this.out.raw(SYNC);
     segment.synced = true;
     this.segments.push(segment);
     this.inFlightStatements += segment.statements.length;

@@ -31,8 +31,19 @@ export interface CachedStatement {
   plan: RowPlan | null;
 }
 
+/** Receives the copy phase of a COPY statement. `data`'s view is valid only during the call. */
+export interface CopySink {
+  readonly direction: 'in' | 'out';
+  started(format: 0 | 1, columnFormats: number[]): void;
+  data(payload: Uint8Array): void;
+  done(): void;
+  failed(error: PostgresError): void;
+}
+
 export interface PendingStatement {
-  kind: 'extended' | 'simple';
+  kind: 'extended' | 'simple' | 'copy';
+  /** For COPY: where the copy-phase messages go. */
+  copy: CopySink | null;
   sql: string;
   policy: SyncPolicy;
   rowMode: 'object' | 'array';
@@ -101,6 +112,7 @@ export function newStatement(
 ): PendingStatement {
   return {
     kind: 'extended',
+    copy: null,
     sql,
     policy: 'independent',
     rowMode: rowMode ?? 'object',

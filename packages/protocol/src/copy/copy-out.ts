@@ -1,0 +1,137 @@
+/**
+ * The data phase of `COPY … TO STDOUT` as a byte stream the caller pulls: an async iterable (and a
+ * Web ReadableStream). A slow consumer pauses the socket at a high-water mark, so the server is held
+ * back by TCP instead of memory growing; a consumer that stops early cancels the COPY on the server.
+ */
+
+import type { QueryResult } from '../connection/api.ts';
+import type { CopySink } from '../connection/statement.ts';
+import type { PostgresError } from '../errors.ts';
+
+export interface CopyOutHost {
+  pause(): void;
+  resume(): void;
+  /** Gives up on the COPY: cancels it on the server (the statement then settles). */
+  abandon(reason: Error): void;
+}
+
+const HIGH_WATER = 1024 * 1024;
+const LOW_WATER = 256 * 1024;
+
+export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
+  readonly direction = 'out';
+  /** Settles with the COPY's command result (row count) or its error. */
+  readonly result: Promise<QueryResult>;
+  private host: CopyOutHost | null = null;
+  private readonly queue: Uint8Array[] = [];
+  private queued = 0;
+  private paused = false;
+  private ended = false;
+  private abandoned = false;
+  private waiter: (() => void) | null = null;
+
+  constructor(result: Promise<QueryResult>) {
+    this.result = result;
+    // A consumer that stops early never looks at the result: don't let it become an unhandled rejection.
+    result.catch(() => {});
+  }
+
+  attach(host: CopyOutHost): void {
+    this.host = host;
+  }
+
+  started(): void {}
+
+  data(payload: Uint8Array): void {
+    if (this.abandoned) return;
+    this.queue.push(payload.slice());
+    this.queued += payload.length;
+    if (this.queued > HIGH_WATER && !this.paused) {
+      this.paused = true;
+      this.host?.pause();
+    }
+    this.notify();
+  }
+
+  done(): void {
+    this.ended = true;
+    this.notify();
+  }
+
+  failed(_error: PostgresError): void {
+    this.ended = true;
+    this.resumeSocket();
+    this.notify();
+  }
+
+  /** Rejected or ended without CopyDone (connection lost): the statement's promise carries the error. */
+  private async finish(): Promise<IteratorResult<Uint8Array>> {
+    await this.result;
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return {
+      next: () => this.next(),
+      return: async () => {
+        this.stop(new Error('COPY TO STDOUT consumer stopped reading'));
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  private async next(): Promise<IteratorResult<Uint8Array>> {
+    for (;;) {
+      const chunk = this.queue.shift();
+      if (chunk) {
+        this.queued -= chunk.length;
+        if (this.paused && this.queued < LOW_WATER) this.resumeSocket();
+        return { done: false, value: chunk };
+      }
+      if (this.ended || this.abandoned) return this.finish();
+      await Promise.race([
+        new Promise<void>((resolve) => (this.waiter = resolve)),
+        this.result.then(noop, noop),
+      ]);
+      this.waiter = null;
+      if (this.queue.length === 0 && !this.ended) return this.finish();
+    }
+  }
+
+  /** The consumer gave up: drop buffered data, let the socket flow, cancel the COPY on the server. */
+  stop(reason: Error): void {
+    if (this.abandoned || this.ended) return;
+    this.abandoned = true;
+    this.queue.length = 0;
+    this.queued = 0;
+    this.resumeSocket();
+    this.host?.abandon(reason);
+  }
+
+  /** The same bytes as a Web ReadableStream (pull-based, so backpressure carries through). */
+  stream(): ReadableStream<Uint8Array> {
+    const iterator = this[Symbol.asyncIterator]();
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        const { done, value } = await iterator.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel: async () => {
+        await iterator.return?.();
+      },
+    });
+  }
+
+  private resumeSocket(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.host?.resume();
+  }
+
+  private notify(): void {
+    this.waiter?.();
+  }
+}
+
+function noop(): void {}
