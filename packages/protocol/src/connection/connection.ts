@@ -5,8 +5,10 @@
  * connection failing, which rejects everything still pending.
  */
 
+import type { CopyColumn } from '../copy/binary-encoder.ts';
 import { CopyIn, type CopySource, frameChunks } from '../copy/copy-in.ts';
 import { CopyOut } from '../copy/copy-out.ts';
+import { copyInRows, copyOutRows, type RowSource } from '../copy/rows.ts';
 import { ConnectionClosedError, ConnectionError, TimeoutError } from '../errors.ts';
 import type { Framer } from '../messages/framer.ts';
 import { TERMINATE } from '../messages/frontend.ts';
@@ -198,6 +200,25 @@ export class Connection {
       st.copy = new CopyIn(st, iterator);
       this.enqueue({ policy: 'copy', statements: [st], params: [[]], readOnly: false }, options);
     });
+  }
+
+  /** Typed binary COPY FROM STDIN: `rows` (arrays of JS values) encoded on the fly; see copy/rows.ts. */
+  copyInRows(
+    sql: string,
+    columns: readonly CopyColumn[],
+    rows: RowSource,
+    options?: QueryOptions,
+  ): Promise<QueryResult> {
+    return copyInRows(this, sql, columns, rows, options);
+  }
+
+  /** Binary COPY TO STDOUT decoded to rows, one type per column; see copy/rows.ts. */
+  copyOutRows(
+    sql: string,
+    columns: readonly (CopyColumn | string | number)[],
+    options?: QueryOptions,
+  ): AsyncGenerator<unknown[]> {
+    return copyOutRows(this, sql, columns, options);
   }
 
   /**
