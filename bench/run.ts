@@ -1,6 +1,6 @@
 /**
- * `pnpm bench`: Haul against postgres.js, pg and pgbench, one connection each, in one run. Prints a
- * table per workload and a Markdown table for the README, and writes `results/latest.json`.
+ * `pnpm bench`: Haul against postgres.js, pg, pgbench and psql, one connection each, in one run.
+ * Prints a table per workload and a Markdown table for the README, and writes `results/latest.json`.
  * A benchmark, never a timed test: numbers depend on the machine and what else runs on it.
  */
 
@@ -13,7 +13,8 @@ import { redact, resolveDatabase } from './lib/database.ts';
 import { type ContenderResult, measureWorkload, type RunHooks } from './lib/measure.ts';
 import { parseOptions } from './lib/options.ts';
 import { checkLines, consoleTable, markdownTable, WORKLOAD_TITLES } from './lib/report.ts';
-import { writeResults } from './lib/results-file.ts';
+import { type BaselineNames, writeResults } from './lib/results-file.ts';
+import { COPY_BASELINES, runCopyWorkloads } from './run-copy.ts';
 
 const RESULTS_PATH = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 
@@ -39,7 +40,12 @@ function insertHooks(admin: Admin): RunHooks {
 const options = parseOptions(process.argv.slice(2));
 const database = await resolveDatabase(log);
 log(`PostgreSQL ${database.serverVersion} at ${redact(database.url)} (${database.source})`);
-log(`${options.count} ops per run, ${options.warmup} warm-up ops, median of ${options.runs} runs\n`);
+log(`${options.count} ops per run, ${options.warmup} warm-up ops, median of ${options.runs} runs`);
+if (options.workloads.includes('copy'))
+  log(
+    `COPY: ${options.copyRows} rows per run, ${Math.min(options.copyWarmup, options.copyRows)} in the warm-up`,
+  );
+log('');
 
 const admin = await Admin.open(database.url);
 const results: Partial<Record<WorkloadId, ContenderResult[]>> = {};
@@ -48,6 +54,13 @@ let failed = false;
 try {
   const contenders = await roster(options.pgbenchPipeline);
   for (const workload of options.workloads) {
+    if (workload === 'copy') {
+      const copy = await runCopyWorkloads(admin, database.url, options, log);
+      Object.assign(results, copy.results);
+      markdown.push(...copy.markdown);
+      failed ||= copy.failed;
+      continue;
+    }
     log(`== ${WORKLOAD_TITLES[workload]}`);
     if (workload === 'insert') await admin.createInsertTable();
     const hooks = workload === 'insert' ? insertHooks(admin) : noHooks;
@@ -75,6 +88,11 @@ try {
 
 log(`Markdown for the README:\n\n${markdown.join('\n')}`);
 
-await writeResults(RESULTS_PATH, database, options, results, POSTGRESJS);
+const baselines: Partial<Record<WorkloadId, BaselineNames>> = {
+  select: { postgresjs: POSTGRESJS },
+  insert: { postgresjs: POSTGRESJS },
+  ...COPY_BASELINES,
+};
+await writeResults(RESULTS_PATH, database, options, results, baselines);
 log(`results written to ${RESULTS_PATH}`);
 if (failed) process.exitCode = 1;

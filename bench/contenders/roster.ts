@@ -40,7 +40,10 @@ async function loadHaul(): Promise<HaulContenders> {
   }
 }
 
-export async function roster(pgbenchPipeline: number | undefined): Promise<Record<WorkloadId, Contender[]>> {
+/** The select and insert tables; the COPY tables have their own roster (`copy-roster.ts`). */
+export async function roster(
+  pgbenchPipeline: number | undefined,
+): Promise<Record<'select' | 'insert', Contender[]>> {
   const haul = await loadHaul();
   return {
     select: [haul.select, postgresjsSelect, pgSelect, pgbenchSelect(pgbenchPipeline)],

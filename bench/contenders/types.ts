@@ -2,17 +2,28 @@
  * The contract every contender module fills in: open one connection, run a workload, close.
  */
 
-/** The two workloads the runner measures; see `../lib/workloads.ts` for their SQL. */
-export type WorkloadId = 'select' | 'insert';
+/**
+ * The tables the runner measures; see `../lib/workloads.ts` and `../lib/copy-rows.ts` for their SQL.
+ * `--workloads copy` selects the three `copy-*` tables at once.
+ */
+export type WorkloadId = 'select' | 'insert' | 'copy-in' | 'copy-out' | 'copy-encode';
+
+/** What `Session.run` may report beyond its time: the bytes it moved, for a MB/s column. */
+export interface RunOutcome {
+  ms: number;
+  /** Payload bytes of the run (COPY data without protocol framing), when meaningful. */
+  bytes?: number;
+}
 
 /** One open connection of one contender, ready to run its workload again and again. */
 export interface Session {
   /**
-   * Issues `count` operations all at once (every promise created before any is awaited), waits for
-   * all of them, and returns the elapsed time in milliseconds. Throws if any operation failed or
-   * returned something unexpected: a benchmark that drops work must not report a number.
+   * Issues `count` operations all at once (every promise created before any is awaited), or moves
+   * `count` rows for a COPY workload, waits for all of it, and returns the elapsed time in
+   * milliseconds (with the bytes moved, where that means something). Throws if any operation failed
+   * or returned something unexpected: a benchmark that drops work must not report a number.
    */
-  run(count: number): Promise<number>;
+  run(count: number): Promise<number | RunOutcome>;
   close(): Promise<void>;
 }
 

@@ -4,7 +4,13 @@
  * with a check of the database after every run.
  */
 
-import { type Contender, ContenderUnavailable, type Session, type WorkloadId } from '../contenders/types.ts';
+import {
+  type Contender,
+  ContenderUnavailable,
+  type RunOutcome,
+  type Session,
+  type WorkloadId,
+} from '../contenders/types.ts';
 
 export interface Check {
   ok: boolean;
@@ -27,9 +33,13 @@ export interface ContenderResult {
   reason?: string;
   /** Milliseconds of each measured run, in order. */
   runsMs: number[];
-  /** Operations per second of the median run (of the best run for `bestOpsPerSec`). */
+  /** Payload bytes of each measured run, for contenders that report them (COPY). */
+  runsBytes?: number[];
+  /** Operations (rows, for COPY) per second of the median run (of the best run for `bestOpsPerSec`). */
   medianOpsPerSec?: number;
   bestOpsPerSec?: number;
+  /** Payload megabytes (10^6 bytes) per second of the median run, when bytes were reported. */
+  medianMBPerSec?: number;
   /** Database checks after each run: the warm-up first, then each measured run. */
   checks: Check[];
 }
@@ -38,6 +48,8 @@ export interface MeasureOptions {
   count: number;
   warmup: number;
   runs: number;
+  /** What one of `count` is, for the log: 'ops' unless given ('rows' for COPY). */
+  unit?: string;
 }
 
 /** A run that takes longer than this has hung (the slowest peer, pg, needs a few seconds). */
@@ -53,6 +65,17 @@ function median(values: number[]): number {
   const middle = Math.floor(sorted.length / 2);
   if (sorted.length % 2 === 1) return sorted[middle]!;
   return (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function outcome(value: number | RunOutcome): RunOutcome {
+  return typeof value === 'number' ? { ms: value } : value;
+}
+
+/** Bytes over time, both medians: every run of a contender moves the same rows. */
+function megabytesPerSecond(result: ContenderResult): number | undefined {
+  const bytes = result.runsBytes;
+  if (!bytes || bytes.length !== result.runsMs.length || bytes.length === 0) return undefined;
+  return median(bytes) / 1e6 / (median(result.runsMs) / 1000);
 }
 
 function describe(error: unknown): string {
@@ -95,8 +118,14 @@ async function open(
 async function runOnce(live: Live, count: number, hooks: RunHooks, measured: boolean): Promise<boolean> {
   try {
     await hooks.beforeRun();
-    const elapsed = await withTimeout(live.session.run(count), RUN_TIMEOUT_MS);
-    if (measured) live.result.runsMs.push(elapsed);
+    const { ms, bytes } = outcome(await withTimeout(live.session.run(count), RUN_TIMEOUT_MS));
+    if (measured) {
+      live.result.runsMs.push(ms);
+      if (bytes !== undefined) {
+        live.result.runsBytes ??= [];
+        live.result.runsBytes.push(bytes);
+      }
+    }
     const check = await hooks.afterRun(count);
     if (check) live.result.checks.push(check);
     return true;
@@ -123,7 +152,7 @@ export async function measureWorkload(
 
   const survivors: Live[] = [];
   for (const entry of live) {
-    log(`  warm-up ${entry.result.contender} (${options.warmup} ops)`);
+    log(`  warm-up ${entry.result.contender} (${options.warmup} ${options.unit ?? 'ops'})`);
     if (await runOnce(entry, options.warmup, hooks, false)) survivors.push(entry);
     else await entry.session.close().catch(() => {});
   }
@@ -146,6 +175,7 @@ export async function measureWorkload(
     if (entry.result.status === 'ok' && entry.result.runsMs.length > 0) {
       entry.result.medianOpsPerSec = options.count / (median(entry.result.runsMs) / 1000);
       entry.result.bestOpsPerSec = options.count / (Math.min(...entry.result.runsMs) / 1000);
+      entry.result.medianMBPerSec = megabytesPerSecond(entry.result);
     }
   }
   return results;

@@ -3,7 +3,11 @@
  */
 
 import { parseArgs } from 'node:util';
-import type { WorkloadId } from '../contenders/types.ts';
+
+/** What `--workloads` selects: `copy` stands for its three tables (load, dump, encoder alone). */
+export type WorkloadChoice = 'select' | 'insert' | 'copy';
+
+const CHOICES: readonly WorkloadChoice[] = ['select', 'insert', 'copy'];
 
 export interface BenchOptions {
   /** Operations per measured run. */
@@ -12,12 +16,18 @@ export interface BenchOptions {
   warmup: number;
   /** Measured runs per contender; the table shows the median. */
   runs: number;
-  workloads: WorkloadId[];
+  workloads: WorkloadChoice[];
+  /** Rows per measured COPY run (each COPY contender loads, and dumps, this many). */
+  copyRows: number;
+  /** Rows in the unmeasured COPY warm-up run of each contender. */
+  copyWarmup: number;
   /** Statements per pgbench pipeline; by default a whole run is one pipeline. */
   pgbenchPipeline: number | undefined;
 }
 
-const USAGE = `usage: pnpm bench [--count N] [--warmup N] [--runs N] [--workloads select,insert] [--pgbench-pipeline N]`;
+const USAGE =
+  'usage: pnpm bench [--count N] [--warmup N] [--runs N] [--workloads select,insert,copy]' +
+  ' [--pgbench-pipeline N] [--copy-rows N] [--copy-warmup N]';
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -28,15 +38,15 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   return parsed;
 }
 
-function workloadList(value: string | undefined): WorkloadId[] {
-  if (value === undefined) return ['select', 'insert'];
+function workloadList(value: string | undefined): WorkloadChoice[] {
+  if (value === undefined) return [...CHOICES];
   const ids = value.split(',').map((part) => part.trim());
   for (const id of ids) {
-    if (id !== 'select' && id !== 'insert') {
-      throw new Error(`unknown workload "${id}": choose from select, insert\n${USAGE}`);
+    if (!(CHOICES as readonly string[]).includes(id)) {
+      throw new Error(`unknown workload "${id}": choose from ${CHOICES.join(', ')}\n${USAGE}`);
     }
   }
-  return ids as WorkloadId[];
+  return ids as WorkloadChoice[];
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -48,6 +58,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       runs: { type: 'string' },
       workloads: { type: 'string' },
       'pgbench-pipeline': { type: 'string' },
+      'copy-rows': { type: 'string' },
+      'copy-warmup': { type: 'string' },
     },
   });
   const pipeline = values['pgbench-pipeline'];
@@ -56,6 +68,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     warmup: positiveInt('warmup', values.warmup, 1_000),
     runs: positiveInt('runs', values.runs, 3),
     workloads: workloadList(values.workloads),
+    copyRows: positiveInt('copy-rows', values['copy-rows'], 1_000_000),
+    copyWarmup: positiveInt('copy-warmup', values['copy-warmup'], 100_000),
     pgbenchPipeline: pipeline === undefined ? undefined : positiveInt('pgbench-pipeline', pipeline, 1),
   };
 }

@@ -9,9 +9,12 @@ import type { ContenderResult } from './measure.ts';
 export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
   select: 'select $1::int, issued all at once',
   insert: 'single-row INSERT, issued all at once',
+  'copy-in': 'COPY FROM STDIN into bench_copy (7 columns)',
+  'copy-out': 'COPY bench_copy TO STDOUT',
+  'copy-encode': 'binary COPY encoding alone, no I/O',
 };
 
-function opsText(value: number | undefined): string {
+export function opsText(value: number | undefined): string {
   return value === undefined ? '—' : Math.round(value).toLocaleString('en-US');
 }
 
@@ -22,15 +25,15 @@ export function ratio(result: ContenderResult, baseline: ContenderResult | undef
   return result.medianOpsPerSec / base;
 }
 
-function ratioText(value: number | undefined): string {
+export function ratioText(value: number | undefined): string {
   return value === undefined ? '—' : `${value.toFixed(2)}×`;
 }
 
-function statusText(result: ContenderResult): string {
+export function statusText(result: ContenderResult): string {
   return result.status === 'ok' ? '' : `${result.status}: ${result.reason ?? ''}`;
 }
 
-function table(header: string[], rows: string[][], rightAligned: Set<number>): string {
+export function table(header: string[], rows: string[][], rightAligned: Set<number>): string {
   const widths = header.map((cell, column) =>
     Math.max(cell.length, ...rows.map((row) => row[column]!.length)),
   );
@@ -72,12 +75,8 @@ export function checkLines(results: ContenderResult[], warmup: number): string[]
     });
 }
 
-/** A Markdown table with padded columns, laid out as the repository's formatter would. */
-export function markdownTable(results: ContenderResult[], baseline: ContenderResult | undefined): string {
-  const header = ['contender', 'ops/s', '× postgres.js'];
-  const rows = results
-    .filter((result) => result.status === 'ok')
-    .map((result) => [result.contender, opsText(result.medianOpsPerSec), ratioText(ratio(result, baseline))]);
+/** A Markdown grid with padded columns, first column left-aligned, laid out as the repository's formatter would. */
+export function markdownGrid(header: string[], rows: string[][]): string {
   const widths = header.map((cell, column) =>
     Math.max(cell.length, ...rows.map((row) => row[column]!.length)),
   );
@@ -87,4 +86,13 @@ export function markdownTable(results: ContenderResult[], baseline: ContenderRes
     column === 0 ? '-'.repeat(width) : `${'-'.repeat(width - 1)}:`,
   );
   return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
+/** A Markdown table with padded columns, laid out as the repository's formatter would. */
+export function markdownTable(results: ContenderResult[], baseline: ContenderResult | undefined): string {
+  const header = ['contender', 'ops/s', '× postgres.js'];
+  const rows = results
+    .filter((result) => result.status === 'ok')
+    .map((result) => [result.contender, opsText(result.medianOpsPerSec), ratioText(ratio(result, baseline))]);
+  return markdownGrid(header, rows);
 }

@@ -1,12 +1,13 @@
 /**
  * Writes `bench/results/latest.json`: the machine, the server, the options and every contender's
- * runs, rounded for reading.
+ * runs, rounded for reading, merged with the workloads of the previous file that this run skipped.
  */
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname } from 'node:path';
 import type { WorkloadId } from '../contenders/types.ts';
+import { timeRatio } from './copy-report.ts';
 import type { Database } from './database.ts';
 import { redact } from './database.ts';
 import type { ContenderResult } from './measure.ts';
@@ -28,14 +29,49 @@ export function formatJson(value: unknown): string {
 const round = (value: number | undefined, places: number) =>
   value === undefined ? undefined : Math.round(value * 10 ** places) / 10 ** places;
 
-function rounded(result: ContenderResult, baseline: ContenderResult | undefined) {
+/** The contenders a workload's ratios refer to, by name: postgres.js everywhere, psql for COPY. */
+export interface BaselineNames {
+  postgresjs?: string;
+  psql?: string;
+}
+
+function rounded(
+  result: ContenderResult,
+  postgresjs: ContenderResult | undefined,
+  psql: ContenderResult | undefined,
+) {
   return {
     ...result,
     runsMs: result.runsMs.map((ms) => round(ms, 2)),
     medianOpsPerSec: round(result.medianOpsPerSec, 0),
     bestOpsPerSec: round(result.bestOpsPerSec, 0),
-    ratioToPostgresjs: round(ratio(result, baseline), 3),
+    medianMBPerSec: round(result.medianMBPerSec, 1),
+    ratioToPostgresjs: round(ratio(result, postgresjs), 3),
+    timeRatioToPsql: round(timeRatio(result, psql), 3),
   };
+}
+
+/**
+ * Workloads of the previous file that this run did not measure, kept as they were (each carries its
+ * own `generatedAt` and `options`), so that `--workloads copy` does not erase the select numbers.
+ */
+async function previousWorkloads(path: string): Promise<Record<string, unknown>> {
+  try {
+    const previous = JSON.parse(await readFile(path, 'utf8')) as { workloads?: Record<string, unknown> };
+    return previous.workloads ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** The options that shaped one workload's numbers. */
+function workloadOptions(workload: WorkloadId, options: BenchOptions) {
+  if (workload === 'select' || workload === 'insert') {
+    const pgbenchPipeline = workload === 'select' ? (options.pgbenchPipeline ?? options.count) : undefined;
+    return { count: options.count, warmup: options.warmup, runs: options.runs, pgbenchPipeline };
+  }
+  const warmup = Math.min(options.copyWarmup, options.copyRows);
+  return { count: options.copyRows, warmup, runs: options.runs };
 }
 
 export async function writeResults(
@@ -43,15 +79,24 @@ export async function writeResults(
   database: Database,
   options: BenchOptions,
   results: Partial<Record<WorkloadId, ContenderResult[]>>,
-  baselineName: string,
+  baselines: Partial<Record<WorkloadId, BaselineNames>>,
 ): Promise<void> {
-  const workloads = Object.entries(results).map(([workload, measured]) => {
-    const baseline = measured.find((result) => result.contender === baselineName);
-    const title = WORKLOAD_TITLES[workload as WorkloadId];
-    return [workload, { title, results: measured.map((result) => rounded(result, baseline)) }];
+  const generatedAt = new Date().toISOString();
+  const measured = Object.entries(results).map(([key, list]) => {
+    const workload = key as WorkloadId;
+    const names = baselines[workload] ?? {};
+    const postgresjs = list.find((result) => result.contender === names.postgresjs);
+    const psql = list.find((result) => result.contender === names.psql);
+    const entry = {
+      title: WORKLOAD_TITLES[workload],
+      generatedAt,
+      options: workloadOptions(workload, options),
+      results: list.map((result) => rounded(result, postgresjs, psql)),
+    };
+    return [workload, entry] as const;
   });
   const report = {
-    generatedAt: new Date().toISOString(),
+    generatedAt,
     machine: {
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
@@ -60,7 +105,7 @@ export async function writeResults(
     },
     database: { source: database.source, url: redact(database.url), serverVersion: database.serverVersion },
     options: { ...options, pgbenchPipeline: options.pgbenchPipeline ?? options.count },
-    workloads: Object.fromEntries(workloads),
+    workloads: { ...(await previousWorkloads(path)), ...Object.fromEntries(measured) },
   };
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, formatJson(report));

@@ -17,6 +17,7 @@ export interface CopyOutHost {
 
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
+const GATHER_SIZE = 64 * 1024;
 
 export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
   readonly direction = 'out';
@@ -29,6 +30,8 @@ export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
   private ended = false;
   private abandoned = false;
   private waiter: (() => void) | null = null;
+  /** The last queued chunk, still being filled. */
+  private gathering: { bytes: Uint8Array; used: number } | null = null;
 
   constructor(result: Promise<QueryResult>) {
     this.result = result;
@@ -44,7 +47,18 @@ export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
 
   data(payload: Uint8Array): void {
     if (this.abandoned) return;
-    this.queue.push(payload.slice());
+    // Servers send one CopyData per row: gather them into ~64 KiB chunks so the consumer sees a few
+    // large pieces instead of a promise per row. One copy either way (the payload view is transient).
+    const last = this.gathering;
+    if (last && last.used + payload.length <= last.bytes.length) {
+      last.bytes.set(payload, last.used);
+      last.used += payload.length;
+    } else {
+      const bytes = new Uint8Array(Math.max(GATHER_SIZE, payload.length));
+      bytes.set(payload);
+      this.gathering = { bytes, used: payload.length };
+      this.queue.push(bytes);
+    }
     this.queued += payload.length;
     if (this.queued > HIGH_WATER && !this.paused) {
       this.paused = true;
@@ -82,8 +96,12 @@ export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
 
   private async next(): Promise<IteratorResult<Uint8Array>> {
     for (;;) {
-      const chunk = this.queue.shift();
+      let chunk = this.queue.shift();
       if (chunk) {
+        if (this.gathering?.bytes === chunk) {
+          chunk = chunk.subarray(0, this.gathering.used);
+          this.gathering = null;
+        }
         this.queued -= chunk.length;
         if (this.paused && this.queued < LOW_WATER) this.resumeSocket();
         return { done: false, value: chunk };
@@ -104,6 +122,7 @@ export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
     this.abandoned = true;
     this.queue.length = 0;
     this.queued = 0;
+    this.gathering = null;
     this.resumeSocket();
     this.host?.abandon(reason);
   }
