@@ -18,6 +18,11 @@ export { resolveConfig } from './connection/config.ts';
 export { connectWith } from './connection/connect.ts';
 export { Connection, type ExtendedQueryOptions } from './connection/connection.ts';
 export { mayWrite } from './connection/write-classifier.ts';
+export { BinaryCopyDecoder } from './copy/binary-decoder.ts';
+export { BinaryCopyEncoder, type CopyColumn, CopyEncodeError } from './copy/binary-encoder.ts';
+export type { CopySource } from './copy/copy-in.ts';
+export { CopyOut } from './copy/copy-out.ts';
+export { copyInRows, copyOutRows, encodeRows, type RowSource } from './copy/rows.ts';
 export {
   AbortError,
   AuthError,
@@ -39,4 +44,12 @@ export type {
   SocketHandlers,
   TlsOptions,
 } from './socket.ts';
+export type { BinaryCodec } from './types/binary/codec.ts';
+export { ValueError } from './types/binary/codec.ts';
+export {
+  BinaryCodecRegistry,
+  binaryCodec,
+  builtinBinaryCodecs,
+  UnsupportedTypeError,
+} from './types/binary/registry.ts';
 export { type TypeOptions, TypeRegistry } from './types/registry.ts';

@@ -65,4 +65,6 @@ export async function* copyOutRows(
   for await (const chunk of out) {
     for (const row of decoder.push(chunk)) yield row;
   }
+  // A stream cut before its trailer is an error, not a short result.
+  decoder.end();
 }

@@ -4,8 +4,8 @@
  */
 
 import type { Writer } from '../../wire/writer.ts';
-import { type BinaryCodec, expectLength, ValueError, wrongKind } from './codec.ts';
 import { Oid } from '../oids.ts';
+import { type BinaryCodec, expectLength, ValueError, wrongKind } from './codec.ts';
 
 const SPELLINGS: ReadonlyMap<string, boolean> = new Map([
   ['t', true],

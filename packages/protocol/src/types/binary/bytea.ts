@@ -4,8 +4,8 @@
  */
 
 import type { Writer } from '../../wire/writer.ts';
-import { type BinaryCodec, wrongKind } from './codec.ts';
 import { Oid } from '../oids.ts';
+import { type BinaryCodec, wrongKind } from './codec.ts';
 
 export const byteaCodec: BinaryCodec = {
   name: 'bytea',

@@ -46,15 +46,22 @@ export function readBigInt64(bytes: Uint8Array, at: number): bigint {
   return (BigInt(high) << 32n) | BigInt(low);
 }
 
+/** Quotient and remainder of the last `divideInt64` call (module scratch: no object per call). */
+export const int64Division = { quotient: 0, remainder: 0 };
+
 /**
- * An int64 that `high`/`low` (signed high word, unsigned low word) spell, divided by `divisor` and
- * rounded toward −∞, exactly, as long as the quotient is within ±2^53. Used to turn µs into ms
- * without a bigint: 2^32 = q·divisor + r, so high·2^32 + low = high·q·divisor + (high·r + low).
+ * Divides the int64 that `high`/`low` spell (signed high word, unsigned low word) by `divisor`,
+ * rounding toward −∞, exactly as long as the quotient is within ±2^53; the results land in
+ * `int64Division` (remainder in [0, divisor)). Turns µs into ms or s without a bigint: with
+ * 2^32 = q·divisor + r, high·2^32 + low = high·q·divisor + (high·r + low), and high·r + low is exact.
  */
-export function floorDivInt64(high: number, low: number, divisor: number): number {
+export function divideInt64(high: number, low: number, divisor: number): void {
   const q = Math.floor(TWO_32 / divisor);
   const r = TWO_32 - q * divisor;
-  return high * q + Math.floor((high * r + low) / divisor);
+  const rest = high * r + low;
+  const restQuotient = Math.floor(rest / divisor);
+  int64Division.quotient = high * q + restQuotient;
+  int64Division.remainder = rest - restQuotient * divisor;
 }
 
 /** Appends an integral number within ±2^53 as an int64 (two's complement), with no bigint. */

@@ -6,9 +6,9 @@
 
 import { ProtocolError } from '../../errors.ts';
 import type { Writer } from '../../wire/writer.ts';
+import { Oid } from '../oids.ts';
 import { decodeText } from '../text.ts';
 import { type BinaryCodec, kindOf, ValueError } from './codec.ts';
-import { Oid } from '../oids.ts';
 
 const JSONB_VERSION = 1;
 
@@ -45,16 +45,17 @@ function checkJsonbEscapes(text: string): void {
   let pendingHigh = false;
   let lastEnd = -1;
   for (const match of text.matchAll(ESCAPE)) {
-    const escape = match[1]!;
+    const sequence = match[1]!;
     const adjacent = match.index === lastEnd;
     lastEnd = match.index + match[0].length;
     if (pendingHigh && !adjacent) throw unpaired();
-    if (escape.length !== 5) {
+    if (sequence.length !== 5) {
       if (pendingHigh) throw unpaired();
       continue;
     }
-    const unit = Number.parseInt(escape.slice(1), 16);
-    if (unit === 0) throw new ValueError('jsonb cannot hold the escape \\u0000 (unsupported Unicode escape sequence)');
+    const unit = Number.parseInt(sequence.slice(1), 16);
+    if (unit === 0)
+      throw new ValueError('jsonb cannot hold the escape \\u0000 (unsupported Unicode escape sequence)');
     const isHigh = unit >= 0xd800 && unit <= 0xdbff;
     const isLow = unit >= 0xdc00 && unit <= 0xdfff;
     if (isLow !== pendingHigh) throw unpaired();

@@ -148,6 +148,8 @@ export const float4Codec: BinaryCodec = {
   },
   decode(bytes, start, end): number {
     expectLength('float4', 4, start, end);
+    // The float32's exact value. The text path yields the shortest decimal instead (0.1 rather
+    // than 0.10000000149011612); Math.fround maps both to the same float.
     return readFloat32(bytes, start);
   },
 };

@@ -115,12 +115,10 @@ export function encodeNumericText(w: Writer, raw: string): void {
   // Digits are intStart..intEnd then fracStart..fracEnd; `pointAt` counts digits before the point.
   const intDigits = intEnd - intStart;
   const digitCount = intDigits + (fracEnd - fracStart);
-  const digitAt = (k: number): number =>
-    text.charCodeAt(k < intDigits ? intStart + k : fracStart + k - intDigits) - ZERO;
   let first = 0;
-  while (first < digitCount && digitAt(first) === 0) first++;
+  while (first < digitCount && digitAt(text, first, intStart, intDigits, fracStart) === 0) first++;
   let last = digitCount - 1;
-  while (last >= first && digitAt(last) === 0) last--;
+  while (last >= first && digitAt(text, last, intStart, intDigits, fracStart) === 0) last--;
   if (first > last) {
     // Zero: no groups, and always positive (the server normalises -0 the same way).
     w.ensure(8);
@@ -157,10 +155,15 @@ export function encodeNumericText(w: Writer, raw: string): void {
       group = g;
       groupValue = 0;
     }
-    groupValue += digitAt(k) * POWERS[power - 4 * g]!;
+    groupValue += digitAt(text, k, intStart, intDigits, fracStart) * POWERS[power - 4 * g]!;
   }
   view.setInt16(at, groupValue);
   w.length = at + 2;
+}
+
+/** The k-th digit of the number, counting the integer digits, then the fraction digits. */
+function digitAt(text: string, k: number, intStart: number, intDigits: number, fracStart: number): number {
+  return text.charCodeAt(k < intDigits ? intStart + k : fracStart + k - intDigits) - ZERO;
 }
 
 function isDigit(code: number): boolean {
@@ -192,26 +195,29 @@ export function decodeNumericText(bytes: Uint8Array, start: number, end: number)
       `numeric: ${ndigits} digit groups need ${8 + 2 * ndigits} bytes, got ${end - start}`,
     );
   }
-  const group = (index: number): number => {
-    if (index < 0 || index >= ndigits) return 0;
-    const value = readInt16(bytes, start + 8 + 2 * index);
-    if (value < 0 || value > 9999) throw new ProtocolError(`numeric: digit group ${value} out of range`);
-    return value;
-  };
 
   let text = sign === SIGN_NEGATIVE && ndigits > 0 ? '-' : '';
   if (weight < 0) text += '0';
   else {
-    text += String(group(0));
-    for (let index = 1; index <= weight; index++) text += padGroup(group(index));
+    text += String(digitGroup(bytes, start, ndigits, 0));
+    for (let index = 1; index <= weight; index++) text += padGroup(digitGroup(bytes, start, ndigits, index));
   }
   if (dscale > 0) {
     let fraction = '';
     // Group index of the first group after the point is weight + 1 (may be negative: leading zeros).
-    for (let index = weight + 1; fraction.length < dscale; index++) fraction += padGroup(group(index));
+    for (let index = weight + 1; fraction.length < dscale; index++)
+      fraction += padGroup(digitGroup(bytes, start, ndigits, index));
     text += `.${fraction.slice(0, dscale)}`;
   }
   return text;
+}
+
+/** Digit group `index` of the numeric at `start` (0 outside the stored groups: leading/trailing zeros). */
+function digitGroup(bytes: Uint8Array, start: number, ndigits: number, index: number): number {
+  if (index < 0 || index >= ndigits) return 0;
+  const value = readInt16(bytes, start + 8 + 2 * index);
+  if (value < 0 || value > 9999) throw new ProtocolError(`numeric: digit group ${value} out of range`);
+  return value;
 }
 
 function padGroup(value: number): string {

@@ -6,21 +6,70 @@
  */
 
 import type { Writer } from '../../wire/writer.ts';
+import { Oid } from '../oids.ts';
 import { decodeText } from '../text.ts';
 import { type BinaryCodec, ValueError, wrongKind } from './codec.ts';
-import { Oid } from '../oids.ts';
 
 /** NAMEDATALEN - 1: a name holds at most 63 bytes; namerecv refuses longer ones. */
 const MAX_NAME_BYTES = 63;
 
-function checkedText(type: string, value: unknown): string {
+/**
+ * Up to this many UTF-16 units, encoding UTF-8 in a JS loop beats TextEncoder.encodeInto, whose fixed
+ * cost per call (and the subarray view it needs) dominates short strings, and most text fields (names,
+ * emails, codes) are short. Longer strings go through encodeInto.
+ */
+const SHORT_TEXT = 64;
+
+function nulError(type: string): ValueError {
+  return new ValueError(
+    `${type} cannot contain NUL characters (\\0); store binary data as bytea (a Uint8Array)`,
+  );
+}
+
+/**
+ * Appends `value` as UTF-8, refusing NUL; returns the number of bytes written. Lone surrogates become
+ * U+FFFD, exactly as TextEncoder writes them, so both paths give the same bytes.
+ */
+function writeText(w: Writer, type: string, value: unknown): number {
   if (typeof value !== 'string') throw wrongKind(type, 'a string', value);
-  if (value.indexOf('\0') !== -1) {
-    throw new ValueError(
-      `${type} cannot contain NUL characters (\\0); store binary data as bytea (a Uint8Array)`,
-    );
+  const length = value.length;
+  if (length > SHORT_TEXT) {
+    if (value.indexOf('\0') !== -1) throw nulError(type);
+    return w.text(value);
   }
-  return value;
+  w.ensure(length * 3);
+  const bytes = w.bytes;
+  const start = w.length;
+  let at = start;
+  for (let i = 0; i < length; i++) {
+    let code = value.charCodeAt(i);
+    if (code < 0x80) {
+      if (code === 0) throw nulError(type);
+      bytes[at++] = code;
+    } else if (code < 0x800) {
+      bytes[at++] = 0xc0 | (code >> 6);
+      bytes[at++] = 0x80 | (code & 0x3f);
+    } else {
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const next = value.charCodeAt(i + 1); // NaN past the end
+        if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+          i++;
+          bytes[at++] = 0xf0 | (code >> 18);
+          bytes[at++] = 0x80 | ((code >> 12) & 0x3f);
+          bytes[at++] = 0x80 | ((code >> 6) & 0x3f);
+          bytes[at++] = 0x80 | (code & 0x3f);
+          continue;
+        }
+        code = 0xfffd;
+      }
+      bytes[at++] = 0xe0 | (code >> 12);
+      bytes[at++] = 0x80 | ((code >> 6) & 0x3f);
+      bytes[at++] = 0x80 | (code & 0x3f);
+    }
+  }
+  w.length = at;
+  return at - start;
 }
 
 /**
@@ -32,7 +81,7 @@ export function textLikeCodec(name: string, oid: number): BinaryCodec {
     name,
     oid,
     encode(w: Writer, value: unknown): void {
-      w.text(checkedText(name, value));
+      writeText(w, name, value);
     },
     decode: decodeText,
   };
@@ -49,7 +98,7 @@ export const nameCodec: BinaryCodec = {
   name: 'name',
   oid: Oid.name,
   encode(w: Writer, value: unknown): void {
-    const written = w.text(checkedText('name', value));
+    const written = writeText(w, 'name', value);
     if (written > MAX_NAME_BYTES) {
       throw new ValueError(`name is ${written} bytes long; at most ${MAX_NAME_BYTES} fit (NAMEDATALEN)`);
     }

@@ -1,0 +1,232 @@
+/**
+ * `COPY … TO STDOUT (FORMAT binary)` data → rows of JS values, streaming: push the CopyData payloads as
+ * they come, in any chunking (one byte at a time works), and get back the rows each push completed.
+ * Checks the PGCOPY header (signature, flags), skips its extension area, checks every tuple's field
+ * count against the columns, and stops at the trailer; anything else is a ProtocolError.
+ *
+ * A row wholly inside a chunk is decoded straight from it. Only the part of a row split across
+ * chunks is copied, and only as many bytes as that row still needs, so a chunk is never copied whole.
+ */
+
+import { ProtocolError } from '../errors.ts';
+import { readInt16, readInt32 } from '../types/binary/bytes.ts';
+import type { BinaryCodec } from '../types/binary/codec.ts';
+import {
+  type BinaryCodecRegistry,
+  builtinBinaryCodecs,
+  UnsupportedTypeError,
+} from '../types/binary/registry.ts';
+import type { CopyColumn } from './binary-encoder.ts';
+
+const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
+const HEADER_LENGTH = SIGNATURE.length + 8;
+/** Flags bit 16: each tuple carries an OID (WITH OIDS, gone since PostgreSQL 12). */
+const FLAG_HAS_OIDS = 1 << 16;
+/** Bits 16–31 are critical: a reader must refuse a stream with one it does not know. */
+const CRITICAL_FLAGS = 0xffff0000 | 0;
+
+type State = 'header' | 'extension' | 'tuples' | 'done';
+
+function isCodec(value: CopyColumn | BinaryCodec): value is BinaryCodec {
+  return typeof (value as BinaryCodec).decode === 'function';
+}
+
+export interface BinaryCopyDecoderOptions {
+  /** Where type names and OIDs are looked up; the built-ins unless given. */
+  registry?: BinaryCodecRegistry;
+}
+
+export class BinaryCopyDecoder {
+  private readonly codecs: BinaryCodec[];
+  private readonly names: string[];
+  private state: State = 'header';
+  /** Header-extension bytes still to skip. */
+  private skip = 0;
+  /** Bytes of a unit (header or tuple) split across chunks; `carryLength` of them are valid. */
+  private carry = new Uint8Array(0);
+  private carryLength = 0;
+  private rows = 0;
+
+  /**
+   * One entry per column of the COPY, in order: a type name or OID, a codec, or a named column (whose
+   * name then appears in errors). Throws UnsupportedTypeError for a type without a binary codec.
+   */
+  constructor(
+    columns: readonly (CopyColumn | BinaryCodec | string | number)[],
+    options: BinaryCopyDecoderOptions = {},
+  ) {
+    const registry = options.registry ?? builtinBinaryCodecs;
+    const named = columns.map((column, i): CopyColumn => {
+      if (typeof column !== 'object') return { name: `column ${i + 1}`, type: column };
+      return isCodec(column) ? { name: `column ${i + 1}`, type: column } : column;
+    });
+    this.names = named.map((column) => column.name);
+    this.codecs = named.map(({ name, type }) => {
+      if (typeof type === 'object') return type;
+      const codec = registry.get(type);
+      if (codec === undefined) {
+        throw new UnsupportedTypeError(
+          type,
+          `${name.startsWith('column ') ? name : `column "${name}"`}: no binary codec for type ` +
+            `${typeof type === 'number' ? `OID ${type}` : `"${type}"`}; use text COPY for it`,
+          name,
+        );
+      }
+      return codec;
+    });
+  }
+
+  /** True once the trailer has been read: the COPY data is complete. */
+  get done(): boolean {
+    return this.state === 'done';
+  }
+
+  /** Rows decoded so far. */
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /**
+   * Takes the next bytes of COPY data (CopyData payloads, without message framing) and returns the
+   * rows they complete, each an array of values (null for NULL). `chunk` is not kept: it may be reused
+   * once this returns.
+   */
+  push(chunk: Uint8Array): unknown[][] {
+    const rows: unknown[][] = [];
+    let pos = 0;
+    // First finish a unit left over from earlier chunks, feeding it only the bytes it still needs.
+    while (this.carryLength > 0) {
+      const end = this.scan(this.carry, 0, this.carryLength);
+      if (end >= 0) {
+        this.carryLength = 0;
+        this.consume(this.carry, 0, end, rows);
+        break;
+      }
+      const take = Math.min(-end - this.carryLength, chunk.length - pos);
+      this.stash(chunk, pos, pos + take);
+      pos += take;
+      if (pos === chunk.length && this.scan(this.carry, 0, this.carryLength) < 0) return rows;
+    }
+    while (pos < chunk.length) {
+      if (this.state === 'extension') {
+        const skipped = Math.min(this.skip, chunk.length - pos);
+        pos += skipped;
+        this.skip -= skipped;
+        if (this.skip === 0) this.state = 'tuples';
+        continue;
+      }
+      if (this.state === 'done') {
+        throw new ProtocolError(`binary COPY: ${chunk.length - pos} bytes after the trailer`);
+      }
+      const end = this.scan(chunk, pos, chunk.length);
+      if (end < 0) {
+        this.stash(chunk, pos, chunk.length);
+        break;
+      }
+      this.consume(chunk, pos, end, rows);
+      pos = end;
+    }
+    return rows;
+  }
+
+  /** Call when the COPY data has ended: throws ProtocolError if the trailer was not reached. */
+  end(): void {
+    if (this.state !== 'done') {
+      const where =
+        this.carryLength > 0
+          ? ` with ${this.carryLength} bytes of an unfinished ${this.state === 'header' ? 'header' : 'row'}`
+          : '';
+      throw new ProtocolError(`binary COPY data ended before its trailer${where}`);
+    }
+  }
+
+  private stash(bytes: Uint8Array, from: number, to: number): void {
+    const need = this.carryLength + (to - from);
+    if (need > this.carry.length) {
+      const next = new Uint8Array(Math.max(need, 2 * this.carry.length, 256));
+      next.set(this.carry.subarray(0, this.carryLength));
+      this.carry = next;
+    }
+    this.carry.set(bytes.subarray(from, to), this.carryLength);
+    this.carryLength = need;
+  }
+
+  /**
+   * Where the unit (header or tuple) starting at `start` ends, if bytes[start, end) holds all of it;
+   * otherwise minus the number of bytes it is known to need so far (more may turn out to be needed).
+   */
+  private scan(bytes: Uint8Array, start: number, end: number): number {
+    if (this.state === 'header') return end - start >= HEADER_LENGTH ? start + HEADER_LENGTH : -HEADER_LENGTH;
+    if (end - start < 2) return -2;
+    const count = readInt16(bytes, start);
+    if (count === -1) return start + 2;
+    if (count !== this.codecs.length) {
+      throw new ProtocolError(
+        `binary COPY: row ${this.rows + 1} has ${count} fields, expected ${this.codecs.length} (${this.names.join(', ')})`,
+      );
+    }
+    let at = start + 2;
+    for (let i = 0; i < count; i++) {
+      if (end - at < 4) return -(at + 4 - start);
+      const length = readInt32(bytes, at);
+      at += 4;
+      if (length === -1) continue;
+      if (length < 0)
+        throw new ProtocolError(`binary COPY: row ${this.rows + 1}, field ${i + 1} has length ${length}`);
+      if (end - at < length) return -(at + length - start);
+      at += length;
+    }
+    return at;
+  }
+
+  /** Handles one whole unit, bytes[start, end), as `scan` delimited it. */
+  private consume(bytes: Uint8Array, start: number, end: number, rows: unknown[][]): void {
+    if (this.state === 'header') {
+      this.readHeader(bytes, start);
+      return;
+    }
+    if (end - start === 2 && readInt16(bytes, start) === -1) {
+      this.state = 'done';
+      return;
+    }
+    const codecs = this.codecs;
+    const row: unknown[] = new Array(codecs.length);
+    let at = start + 2;
+    for (let i = 0; i < codecs.length; i++) {
+      const length = readInt32(bytes, at);
+      at += 4;
+      if (length === -1) {
+        row[i] = null;
+        continue;
+      }
+      try {
+        row[i] = codecs[i]!.decode(bytes, at, at + length);
+      } catch (error) {
+        throw new ProtocolError(
+          `binary COPY: row ${this.rows + 1}, column "${this.names[i]}" (${codecs[i]!.name}): ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      at += length;
+    }
+    this.rows++;
+    rows.push(row);
+  }
+
+  private readHeader(bytes: Uint8Array, start: number): void {
+    for (let i = 0; i < SIGNATURE.length; i++) {
+      if (bytes[start + i] !== SIGNATURE[i]) {
+        throw new ProtocolError('binary COPY: missing PGCOPY signature (is the COPY in FORMAT binary?)');
+      }
+    }
+    const flags = readInt32(bytes, start + SIGNATURE.length);
+    if (flags & FLAG_HAS_OIDS) throw new ProtocolError('binary COPY: rows with OIDs are not supported');
+    if (flags & CRITICAL_FLAGS) {
+      throw new ProtocolError(`binary COPY: unknown critical header flags 0x${(flags >>> 0).toString(16)}`);
+    }
+    const extension = readInt32(bytes, start + SIGNATURE.length + 4);
+    if (extension < 0) throw new ProtocolError(`binary COPY: header extension of length ${extension}`);
+    this.skip = extension;
+    this.state = extension > 0 ? 'extension' : 'tuples';
+  }
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { Writer } from '../../wire/writer.ts';
+import { ArrayOid, Oid } from '../oids.ts';
+import { BinaryCodecRegistry, binaryCodec, builtinBinaryCodecs, UnsupportedTypeError } from './registry.ts';
+
+describe('binaryCodec', () => {
+  it.each([
+    ['int4', 'int4'],
+    ['integer', 'int4'],
+    ['INT', 'int4'],
+    ['serial', 'int4'],
+    ['bigint', 'int8'],
+    ['smallint', 'int2'],
+    ['boolean', 'bool'],
+    ['real', 'float4'],
+    ['float(24)', 'float4'],
+    ['float(25)', 'float8'],
+    ['double  precision', 'float8'],
+    ['decimal(10, 2)', 'numeric'],
+    ['numeric(10,2)', 'numeric'],
+    ['character varying(255)', 'varchar'],
+    ['character(3)', 'bpchar'],
+    ['text', 'text'],
+    ['name', 'name'],
+    ['citext', 'citext'],
+    ['pg_catalog.timestamptz', 'timestamptz'],
+    ['timestamp with time zone', 'timestamptz'],
+    ['timestamp(3) with time zone', 'timestamptz'],
+    ['timestamp without time zone', 'timestamp'],
+    ['time without time zone', 'time'],
+    ['interval', 'interval'],
+    ['text[]', '_text'],
+    ['_int4', '_int4'],
+    ['integer[][]', '_int4'],
+    ['int[3]', '_int4'],
+    ['character varying(20)[]', '_varchar'],
+    ['timestamp with time zone[]', '_timestamptz'],
+    ['integer array', '_int4'],
+    ['jsonb', 'jsonb'],
+    ['_jsonb', '_jsonb'],
+    ['uuid[]', '_uuid'],
+    ['inet', 'inet'],
+    ['cidr[]', '_cidr'],
+    ['bytea', 'bytea'],
+  ])('%s → %s', (name, typname) => {
+    expect(binaryCodec(name)?.name).toBe(typname);
+  });
+
+  it('finds codecs by OID, arrays included', () => {
+    expect(binaryCodec(Oid.int4)?.name).toBe('int4');
+    expect(binaryCodec(ArrayOid.timestamptz)?.name).toBe('_timestamptz');
+    expect(binaryCodec(ArrayOid.timestamptz)?.oid).toBe(ArrayOid.timestamptz);
+    expect(binaryCodec('1007')?.name).toBe('_int4');
+  });
+
+  it('has no codec for types it cannot encode', () => {
+    for (const type of ['hstore', 'point', 'timetz', 'money', '"char"', Oid.point, 'citext[]']) {
+      expect(binaryCodec(type)).toBeUndefined();
+    }
+    expect(() => builtinBinaryCodecs.resolve('hstore')).toThrow(UnsupportedTypeError);
+    expect(() => builtinBinaryCodecs.resolve('hstore')).toThrow('no binary codec for type "hstore"');
+    expect(() => builtinBinaryCodecs.resolve(600)).toThrow('no binary codec for type OID 600');
+    expect(() => builtinBinaryCodecs.resolve('citext[]')).toThrow('arrays of citext need its OIDs');
+  });
+});
+
+describe('BinaryCodecRegistry', () => {
+  it('registers enums and extension types by name and OID, with arrays', () => {
+    const registry = new BinaryCodecRegistry();
+    registry.registerTextType('mood', 50_001, 50_002);
+    registry.registerTextType('citext', 50_010, 50_011);
+    expect(registry.get('mood')?.oid).toBe(50_001);
+    expect(registry.get(50_001)?.name).toBe('mood');
+    expect(registry.get('mood[]')?.oid).toBe(50_002);
+    expect(registry.get(50_011)?.name).toBe('_citext');
+    const w = new Writer(4);
+    registry.get('mood[]')!.encode(w, ['happy', null]);
+    // The element OID inside the array is the enum's.
+    expect(new DataView(w.bytes.buffer).getInt32(8)).toBe(50_001);
+    // The built-ins are untouched.
+    expect(binaryCodec('mood')).toBeUndefined();
+    expect(binaryCodec('citext')?.oid).toBe(0);
+  });
+
+  it('keeps the shared built-in registry read-only', () => {
+    expect(() => builtinBinaryCodecs.registerTextType('mood', 1)).toThrow(
+      'register on a new BinaryCodecRegistry',
+    );
+  });
+});
