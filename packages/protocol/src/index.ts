@@ -7,6 +7,7 @@
 export type {
   BatchOptions,
   BatchOutcome,
+  ExtendedQueryOptions,
   FieldInfo,
   QueryOptions,
   QueryResult,
@@ -16,7 +17,7 @@ export type {
 export type { AutoSyncOptions, ConnectOptions, SslMode } from './connection/config.ts';
 export { resolveConfig } from './connection/config.ts';
 export { connectWith } from './connection/connect.ts';
-export { Connection, type ExtendedQueryOptions } from './connection/connection.ts';
+export { Connection } from './connection/connection.ts';
 export { mayWrite } from './connection/write-classifier.ts';
 export { BinaryCopyDecoder } from './copy/binary-decoder.ts';
 export { BinaryCopyEncoder, type CopyColumn, CopyEncodeError } from './copy/binary-encoder.ts';

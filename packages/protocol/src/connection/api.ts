@@ -48,3 +48,10 @@ export interface BatchOptions {
 export type BatchOutcome<Row = Record<string, unknown>> =
   | { status: 'fulfilled'; value: QueryResult<Row> }
   | { status: 'rejected'; reason: Error };
+
+export interface ExtendedQueryOptions extends QueryOptions {
+  /** Sync policy for this one query: `independent` (default) or `auto`. */
+  sync?: 'independent' | 'auto';
+  /** For `auto`: the query does not write, whatever it looks like (e.g. a SELECT of a pure function). */
+  readOnly?: boolean;
+}

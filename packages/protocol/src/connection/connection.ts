@@ -6,7 +6,7 @@
  */
 
 import type { CopyColumn } from '../copy/binary-encoder.ts';
-import { CopyIn, type CopySource, frameChunks } from '../copy/copy-in.ts';
+import { CopyIn, type CopySource, frameChunks, toIterator } from '../copy/copy-in.ts';
 import { CopyOut } from '../copy/copy-out.ts';
 import { copyInRows, copyOutRows, type RowSource } from '../copy/rows.ts';
 import { ConnectionClosedError, ConnectionError, TimeoutError } from '../errors.ts';
@@ -14,7 +14,14 @@ import type { Framer } from '../messages/framer.ts';
 import { TERMINATE } from '../messages/frontend.ts';
 import type { ByteSocket, SocketFactory } from '../socket.ts';
 import { TypeRegistry } from '../types/registry.ts';
-import type { BatchOptions, BatchOutcome, QueryOptions, QueryResult, Statement } from './api.ts';
+import type {
+  BatchOptions,
+  BatchOutcome,
+  ExtendedQueryOptions,
+  QueryOptions,
+  QueryResult,
+  Statement,
+} from './api.ts';
 import { sendCancelRequest } from './cancel.ts';
 import { Cancellation } from './cancellation.ts';
 import type { ResolvedConfig } from './config.ts';
@@ -24,13 +31,6 @@ import { RequestEncoder, type Unit } from './request-encoder.ts';
 import type { StartupResult } from './startup.ts';
 import { newStatement, type PendingStatement } from './statement.ts';
 import { watchUnit } from './watch.ts';
-
-export interface ExtendedQueryOptions extends QueryOptions {
-  /** Sync policy for this one query: `independent` (default) or `auto`. */
-  sync?: 'independent' | 'auto';
-  /** For `auto`: the query does not write, whatever it looks like (e.g. a SELECT of a pure function). */
-  readOnly?: boolean;
-}
 
 export class Connection {
   readonly processId: number;
@@ -408,12 +408,4 @@ export class Connection {
 function withCauseOnce(reason: Error, cause: Error): Error {
   if (reason.cause === undefined) Object.defineProperty(reason, 'cause', { value: cause, enumerable: false });
   return reason;
-}
-
-function toIterator<T>(
-  source: AsyncIterator<T> | Iterator<T> | AsyncIterable<T> | Iterable<T>,
-): AsyncIterator<T> | Iterator<T> {
-  if (Symbol.asyncIterator in source) return (source as AsyncIterable<T>)[Symbol.asyncIterator]();
-  if (Symbol.iterator in source) return (source as Iterable<T>)[Symbol.iterator]();
-  return source as AsyncIterator<T> | Iterator<T>;
 }

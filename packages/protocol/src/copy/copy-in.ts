@@ -161,3 +161,12 @@ async function* readableToIterable(stream: ReadableStream<Uint8Array>): AsyncGen
     reader.releaseLock();
   }
 }
+
+/** Accepts iterators and iterables, sync or async. */
+export function toIterator<T>(
+  source: AsyncIterator<T> | Iterator<T> | AsyncIterable<T> | Iterable<T>,
+): AsyncIterator<T> | Iterator<T> {
+  if (Symbol.asyncIterator in source) return (source as AsyncIterable<T>)[Symbol.asyncIterator]();
+  if (Symbol.iterator in source) return (source as Iterable<T>)[Symbol.iterator]();
+  return source as AsyncIterator<T> | Iterator<T>;
+}
