@@ -6,7 +6,7 @@
  */
 
 import type { CopyColumn } from '../copy/binary-encoder.ts';
-import { CopyIn, type CopySource, frameChunks, toIterator } from '../copy/copy-in.ts';
+import { CopyIn, type CopySource, type FrameSource, frameChunks, toIterator } from '../copy/copy-in.ts';
 import { CopyOut } from '../copy/copy-out.ts';
 import { copyInRows, copyOutRows, type RowSource } from '../copy/rows.ts';
 import { ConnectionClosedError, ConnectionError, TimeoutError } from '../errors.ts';
@@ -27,9 +27,9 @@ import { Cancellation } from './cancellation.ts';
 import type { ResolvedConfig } from './config.ts';
 import { Outbound } from './outbound.ts';
 import { Pipeline, type Segment, settleWith } from './pipeline.ts';
-import { RequestEncoder, type Unit } from './request-encoder.ts';
+import { newCopyUnit, RequestEncoder, type Unit } from './request-encoder.ts';
 import type { StartupResult } from './startup.ts';
-import { newStatement, type PendingStatement } from './statement.ts';
+import { newStatement } from './statement.ts';
 import { watchUnit } from './watch.ts';
 
 export class Connection {
@@ -184,22 +184,11 @@ export class Connection {
   }
 
   /** `copyIn` with ready-made CopyData messages (e.g. from BinaryCopyEncoder), written without a copy. */
-  copyInFrames(
-    sql: string,
-    frames:
-      | AsyncIterator<Uint8Array>
-      | Iterator<Uint8Array>
-      | AsyncIterable<Uint8Array>
-      | Iterable<Uint8Array>,
-    options: QueryOptions = {},
-  ): Promise<QueryResult> {
-    const iterator = toIterator(frames);
-    return new Promise((resolve, reject) => {
-      const st = newStatement(sql, 'object', resolve as (v: unknown) => void, reject);
-      st.kind = 'copy';
-      st.copy = new CopyIn(st, iterator);
-      this.enqueue({ policy: 'copy', statements: [st], params: [[]], readOnly: false }, options);
-    });
+  copyInFrames(sql: string, frames: FrameSource, options: QueryOptions = {}): Promise<QueryResult> {
+    const { st, unit, result } = newCopyUnit(sql);
+    st.copy = new CopyIn(st, toIterator(frames));
+    this.enqueue(unit, options);
+    return result;
   }
 
   /** Typed binary COPY FROM STDIN: `rows` (arrays of JS values) encoded on the fly; see copy/rows.ts. */
@@ -227,21 +216,15 @@ export class Connection {
    * back; stopping early cancels the COPY on the server.
    */
   copyOut(sql: string, options: QueryOptions = {}): CopyOut {
-    let unit: Unit | undefined;
-    let st: PendingStatement | undefined;
-    const result = new Promise<QueryResult>((resolve, reject) => {
-      st = newStatement(sql, 'object', resolve as (v: unknown) => void, reject);
-      st.kind = 'copy';
-      unit = { policy: 'copy', statements: [st], params: [[]], readOnly: false };
-    });
+    const { st, unit, result } = newCopyUnit(sql);
     const out = new CopyOut(result);
     out.attach({
       pause: () => this.socket.pause(),
       resume: () => this.socket.resume(),
-      abandon: (reason) => this.abortUnit(unit!, reason),
+      abandon: (reason) => this.abortUnit(unit, reason),
     });
-    st!.copy = out;
-    this.enqueue(unit!, options);
+    st.copy = out;
+    this.enqueue(unit, options);
     return out;
   }
 

@@ -5,11 +5,11 @@
 import { AbortError } from '../errors.ts';
 import { query as queryMessage, SYNC } from '../messages/frontend.ts';
 import type { Writer } from '../wire/writer.ts';
-import type { SyncPolicy } from './api.ts';
+import type { QueryResult, SyncPolicy } from './api.ts';
 import type { ResolvedConfig } from './config.ts';
 import { encodeExtended } from './encode-statement.ts';
 import { newSegment, type Segment, settleWith } from './pipeline.ts';
-import type { PendingStatement } from './statement.ts';
+import { newStatement, type PendingStatement } from './statement.ts';
 import { StatementCache } from './statement-cache.ts';
 import { mayWrite } from './write-classifier.ts';
 
@@ -23,6 +23,19 @@ export interface Unit {
   readOnly: boolean;
   /** Armed while the unit waits behind a COPY, so a busy connection fails clearly instead of hanging. */
   queueTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** A COPY statement alone in its unit; `result` settles with the statement. */
+export function newCopyUnit(sql: string): { st: PendingStatement; unit: Unit; result: Promise<QueryResult> } {
+  let resolveResult!: (value: unknown) => void;
+  let rejectResult!: (reason: Error) => void;
+  const result = new Promise<QueryResult>((resolve, reject) => {
+    resolveResult = resolve as (value: unknown) => void;
+    rejectResult = reject;
+  });
+  const st = newStatement(sql, 'object', resolveResult, rejectResult);
+  st.kind = 'copy';
+  return { st, unit: { policy: 'copy', statements: [st], params: [[]], readOnly: false }, result };
 }
 
 export class RequestEncoder {

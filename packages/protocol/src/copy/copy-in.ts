@@ -101,6 +101,13 @@ function failMessage(reason: Error): Uint8Array {
   return w.take();
 }
 
+/** Ready-made CopyData messages, from an iterator or iterable, sync or async. */
+export type FrameSource =
+  | AsyncIterator<Uint8Array>
+  | Iterator<Uint8Array>
+  | AsyncIterable<Uint8Array>
+  | Iterable<Uint8Array>;
+
 export type CopySource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | ReadableStream<Uint8Array>;
 
 /**

@@ -1,27 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Writer } from '../../wire/writer.ts';
+import { encode, roundTrip } from '../../../test/support/binary-codec.ts';
 import { ArrayOid, Oid } from '../oids.ts';
 import { arrayCodec } from './arrays.ts';
-import type { BinaryCodec } from './codec.ts';
 import { int4Codec, int8Codec } from './numbers.ts';
 import { citextCodec, textCodec } from './text.ts';
 
 const int4Array = arrayCodec(int4Codec, ArrayOid.int4);
 const textArray = arrayCodec(textCodec, ArrayOid.text);
-
-function encode(codec: BinaryCodec, value: unknown): Uint8Array {
-  const w = new Writer(4);
-  codec.encode(w, value);
-  return w.take();
-}
-
-function roundTrip(codec: BinaryCodec, value: unknown): unknown {
-  const bytes = encode(codec, value);
-  const padded = new Uint8Array(bytes.length + 6).fill(0xee);
-  padded.set(bytes, 3);
-  return codec.decode(padded, 3, 3 + bytes.length);
-}
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 

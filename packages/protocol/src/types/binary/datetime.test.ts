@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Writer } from '../../wire/writer.ts';
+import { decode, encode } from '../../../test/support/binary-codec.ts';
 import { decodeDate, decodeTimestamp, decodeTimestamptz } from '../datetime.ts';
 import type { BinaryCodec } from './codec.ts';
 import { ValueError } from './codec.ts';
@@ -14,18 +14,6 @@ import {
   timestamptzCodec,
   timestamptzStringCodec,
 } from './datetime.ts';
-
-function encode(codec: BinaryCodec, value: unknown): Uint8Array {
-  const w = new Writer(4);
-  codec.encode(w, value);
-  return w.take();
-}
-
-function decode(codec: BinaryCodec, bytes: Uint8Array): unknown {
-  const padded = new Uint8Array(bytes.length + 6).fill(0xee);
-  padded.set(bytes, 3);
-  return codec.decode(padded, 3, 3 + bytes.length);
-}
 
 function int64(value: bigint): Uint8Array {
   const bytes = new Uint8Array(8);

@@ -1,19 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Writer } from '../../wire/writer.ts';
-import type { BinaryCodec } from './codec.ts';
+import { encode, roundTrip } from '../../../test/support/binary-codec.ts';
 import { jsonbCodec, jsonCodec } from './json.ts';
-
-function encode(codec: BinaryCodec, value: unknown): Uint8Array {
-  const w = new Writer(4);
-  codec.encode(w, value);
-  return w.take();
-}
-
-function roundTrip(codec: BinaryCodec, value: unknown): unknown {
-  const bytes = encode(codec, value);
-  return codec.decode(bytes, 0, bytes.length);
-}
 
 describe('json and jsonb', () => {
   it('jsonb is a version byte and the text; json the text alone', () => {

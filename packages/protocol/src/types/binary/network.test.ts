@@ -1,19 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Writer } from '../../wire/writer.ts';
-import type { BinaryCodec } from './codec.ts';
+import { encode, roundTrip } from '../../../test/support/binary-codec.ts';
 import { cidrCodec, inetCodec } from './network.ts';
-
-function encode(codec: BinaryCodec, value: unknown): Uint8Array {
-  const w = new Writer(4);
-  codec.encode(w, value);
-  return w.take();
-}
-
-function roundTrip(codec: BinaryCodec, value: unknown): unknown {
-  const bytes = encode(codec, value);
-  return codec.decode(bytes, 0, bytes.length);
-}
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 

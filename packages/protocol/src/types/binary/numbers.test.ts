@@ -1,22 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Writer } from '../../wire/writer.ts';
-import type { BinaryCodec } from './codec.ts';
+import { decode, encode } from '../../../test/support/binary-codec.ts';
 import { ValueError } from './codec.ts';
 import { float4Codec, float8Codec, int2Codec, int4Codec, int8Codec } from './numbers.ts';
-
-function encode(codec: BinaryCodec, value: unknown): Uint8Array {
-  const w = new Writer(4);
-  codec.encode(w, value);
-  return w.take();
-}
-
-/** Decodes from the middle of a larger buffer, so offset mistakes show. */
-function decode(codec: BinaryCodec, bytes: Uint8Array): unknown {
-  const padded = new Uint8Array(bytes.length + 6).fill(0xee);
-  padded.set(bytes, 3);
-  return codec.decode(padded, 3, 3 + bytes.length);
-}
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 

@@ -1,25 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Writer } from '../../wire/writer.ts';
+import { encode, roundTrip } from '../../../test/support/binary-codec.ts';
 import { boolCodec } from './bool.ts';
 import { byteaCodec } from './bytea.ts';
-import type { BinaryCodec } from './codec.ts';
 import { ValueError } from './codec.ts';
 import { bpcharCodec, citextCodec, nameCodec, textCodec, textLikeCodec, varcharCodec } from './text.ts';
 import { uuidCodec } from './uuid.ts';
-
-function encode(codec: BinaryCodec, value: unknown): Uint8Array {
-  const w = new Writer(4);
-  codec.encode(w, value);
-  return w.take();
-}
-
-function roundTrip(codec: BinaryCodec, value: unknown): unknown {
-  const bytes = encode(codec, value);
-  const padded = new Uint8Array(bytes.length + 6).fill(0xee);
-  padded.set(bytes, 3);
-  return codec.decode(padded, 3, 3 + bytes.length);
-}
 
 describe('text-like types', () => {
   it('write UTF-8 and read it back, unicode and emoji included', () => {
