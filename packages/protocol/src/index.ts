@@ -54,3 +54,4 @@ export {
   UnsupportedTypeError,
 } from './types/binary/registry.ts';
 export { type TypeOptions, TypeRegistry } from './types/registry.ts';
+export { Writer } from './wire/writer.ts';

@@ -1,0 +1,167 @@
+/**
+ * The loader's public types: what `load` and `exportRows` take and what they report. Runtime-agnostic:
+ * a caller passes a URL (with `connect` from a protocol adapter) or its own connection factory.
+ */
+import type { ConnectOptions, Connection } from '@haul/protocol';
+
+/** Opens one connection; the loader opens one per shard (plus one for planning). */
+export type Connector = (signal?: AbortSignal) => Promise<Connection>;
+
+export type SourceFormat = 'csv' | 'tsv' | 'ndjson' | 'json';
+
+/**
+ * Where the rows come from. Bytes in any common shape (gzip is detected from its magic bytes), or rows
+ * already in memory: arrays (by position) or objects (by key).
+ */
+export type LoadSource =
+  | Uint8Array
+  | string
+  | Blob
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>
+  | Iterable<readonly unknown[] | Record<string, unknown>>
+  | AsyncIterable<readonly unknown[] | Record<string, unknown>>;
+
+export interface CsvOptions {
+  /** One byte; ',' for csv, '\t' for tsv. */
+  delimiter?: string;
+  /** One byte; '"'. */
+  quote?: string;
+  /** One byte; defaults to the quote (RFC 4180 doubled quotes). */
+  escape?: string;
+  /** The first row names the columns (mapped to the table's by name). Default true for csv/tsv. */
+  header?: boolean;
+  /** The unquoted text that means NULL; default '' for csv, '\\N' for tsv. */
+  null?: string;
+}
+
+export type LoadMode = 'atomic' | 'batches';
+export type OnError = 'abort' | 'reject';
+
+export interface LoadOptions extends CsvOptions {
+  /** A connection URL; needs `connect` (an adapter's) unless `connector` is given. */
+  url?: string | ConnectOptions;
+  /** How to open connections, e.g. `connect` from `@haul/protocol/node`. */
+  connect?: (options: string | ConnectOptions) => Promise<Connection>;
+  /** Or a factory of ready connections (a pool, a proxy): overrides url/connect. */
+  connector?: Connector;
+  /** Target table, `name` or `schema.name` (quoted parts allowed: `"My Schema"."T"`). */
+  table: string;
+  /**
+   * Which target columns the source's fields fill, in source order. Without it: by header names when
+   * there is a header or rows are objects, else by position over the table's writable columns.
+   */
+  columns?: readonly string[];
+  /** Skip source columns the table does not have (default: an error naming them). */
+  ignoreUnknownColumns?: boolean;
+  source: LoadSource;
+  /** Required for byte sources unless it can be told from `fileName`; ignored for row iterables. */
+  format?: SourceFormat;
+  /** Only to infer the format from an extension (.csv, .tsv, .ndjson, .jsonl, .json, with .gz). */
+  fileName?: string;
+  /** Connections to use, each running one COPY; 'auto' = min(4, a guess from the server's cores). */
+  shards?: number | 'auto';
+  /** 'atomic' (default): all or nothing. 'batches': commit every `batchRows` rows per shard, resumable. */
+  mode?: LoadMode;
+  /** Rows per committed batch in 'batches' mode; default 100,000. */
+  batchRows?: number;
+  /** Names a load for `haul recover` and for resuming a batches load; a random UUID if not given. */
+  loadId?: string;
+  /** 'abort' (default) rolls everything back at the first bad row; 'reject' sets bad rows aside. */
+  onError?: OnError;
+  /** Called with each rejected row in 'reject' mode (the CLI writes them to the rejects file). */
+  onReject?: (row: RejectedRow) => void | Promise<void>;
+  /** Force text COPY even when every column has a binary converter. */
+  copyFormat?: 'binary' | 'text' | 'auto';
+  /** Bytes of source per chunk dealt to a shard; default 2 MiB. */
+  chunkBytes?: number;
+  signal?: AbortSignal;
+  onProgress?: (event: LoadProgress) => void;
+  /** Milliseconds between progress events; default 250. */
+  progressInterval?: number;
+}
+
+export interface ShardProgress {
+  shard: number;
+  rows: number;
+  bytes: number;
+  /** 'connecting' | 'copying' | 'waiting' (for commit) | 'committed' | 'failed' | 'rolled-back' */
+  state: ShardState;
+}
+
+export type ShardState = 'connecting' | 'copying' | 'waiting' | 'committed' | 'failed' | 'rolled-back';
+
+export interface LoadProgress {
+  loadId: string;
+  rows: number;
+  /** Source bytes consumed (after decompression). */
+  bytes: number;
+  rejected: number;
+  elapsedMs: number;
+  rowsPerSecond: number;
+  shards: ShardProgress[];
+}
+
+export interface RejectedRow {
+  /** 1-based source line where the row starts. */
+  line: number;
+  /** The row's original text (without its line terminator) or, for in-memory rows, its JSON. */
+  text: string;
+  /** What was wrong: a message naming the column and value, and the SQLSTATE when the server said. */
+  error: string;
+  column?: string;
+  sqlstate?: string;
+}
+
+export interface ShardReport {
+  shard: number;
+  rows: number;
+  bytes: number;
+  chunks: number;
+  ms: number;
+  state: ShardState;
+}
+
+export interface LoadReport {
+  loadId: string;
+  table: string;
+  /** Rows committed (or, if `committed` is false, rows that were sent before the rollback). */
+  rows: number;
+  bytes: number;
+  ms: number;
+  rowsPerSecond: number;
+  committed: boolean;
+  mode: LoadMode;
+  /** 'binary', or 'text' with `textReason` naming the column whose type had no binary converter. */
+  copyFormat: 'binary' | 'text';
+  textReason?: string;
+  /** How the shards committed: 'two-phase' (PREPARE TRANSACTION), 'barrier', or 'batches'. */
+  commit: 'two-phase' | 'barrier' | 'batches';
+  /** Batches mode: batches skipped because an earlier run with the same load id committed them. */
+  resumedBatches?: number;
+  rejected: number;
+  shards: ShardReport[];
+}
+
+export type ExportFormat = 'csv' | 'ndjson' | 'binary';
+
+export interface ExportOptions {
+  url?: string | ConnectOptions;
+  connect?: (options: string | ConnectOptions) => Promise<Connection>;
+  connector?: Connector;
+  /** A table (`name` / `schema.name`) or a query; one of the two. */
+  table?: string;
+  query?: string;
+  /** A column of the table/query to range-partition on (integer, numeric, date/time or text). */
+  partitionOn?: string;
+  /** Partitions (one connection each); default 1, or 4 when `partitionOn` is given. */
+  partitions?: number;
+  /** Explicit range bounds instead of min/max: n+1 ascending values give n partitions. */
+  bounds?: readonly (string | number | bigint)[];
+  format?: ExportFormat;
+  /** CSV: write a header line (default true). */
+  header?: boolean;
+  /** All partitions read one snapshot (pg_export_snapshot + SET TRANSACTION SNAPSHOT). Default true. */
+  consistent?: boolean;
+  signal?: AbortSignal;
+}
