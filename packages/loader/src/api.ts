@@ -2,7 +2,7 @@
  * The loader's public types: what `load` and `exportRows` take and what they report. Runtime-agnostic:
  * a caller passes a URL (with `connect` from a protocol adapter) or its own connection factory.
  */
-import type { ConnectOptions, Connection } from '@haul/protocol';
+import type { Connection, ConnectOptions } from '@haul/protocol';
 
 /** Opens one connection; the loader opens one per shard (plus one for planning). */
 export type Connector = (signal?: AbortSignal) => Promise<Connection>;
@@ -79,6 +79,8 @@ export interface LoadOptions extends CsvOptions {
   onProgress?: (event: LoadProgress) => void;
   /** Milliseconds between progress events; default 250. */
   progressInterval?: number;
+  /** Create the table from a schema inferred from the first rows when it does not exist. */
+  createTable?: boolean;
 }
 
 export interface ShardProgress {
@@ -140,7 +142,36 @@ export interface LoadReport {
   /** Batches mode: batches skipped because an earlier run with the same load id committed them. */
   resumedBatches?: number;
   rejected: number;
+  /** The CREATE TABLE statement run for `createTable`, when the table was created. */
+  createdTable?: string;
   shards: ShardReport[];
+}
+
+/** Where `listPreparedLoads` / `recoverLoad` connect: the same connection options as a load. */
+export interface ConnectionOptions {
+  url?: string | ConnectOptions;
+  connect?: (options: string | ConnectOptions) => Promise<Connection>;
+  connector?: Connector;
+}
+
+/** A two-phase load left prepared on the server (its coordinator died between PREPARE and COMMIT). */
+export interface PreparedLoad {
+  loadId: string;
+  database: string;
+  table: string;
+  /** Shards the load had. */
+  shards: number;
+  /** Shard numbers still prepared (the others committed or never prepared). */
+  prepared: number[];
+  preparedAt: Date;
+  /** What `recoverLoad(…, 'auto')` does: commit when the load's decision was commit, else roll back. */
+  decision: 'commit' | 'rollback' | 'unknown';
+}
+
+export interface RecoverResult {
+  loadId: string;
+  committed: number;
+  rolledBack: number;
 }
 
 export type ExportFormat = 'csv' | 'ndjson' | 'binary';

@@ -1,0 +1,114 @@
+/**
+ * Batches mode's ledger: one row per committed batch in `haul_load_batches` (next to the target
+ * table), written in the batch's own transaction, so a batch and its record commit together. A
+ * re-run with the same load id skips exactly the recorded batches: batch k is always source rows
+ * [k·batchRows, (k+1)·batchRows), counted after the header, so a header never costs a row.
+ */
+import type { Connection } from '@haul/protocol';
+import { LoadConfigError } from '../errors.ts';
+import { quoteIdent } from '../schema/identifiers.ts';
+import type { TargetTable } from '../schema/target.ts';
+
+export const CONTROL_TABLE = 'haul_load_batches';
+
+export interface BatchRecord {
+  batch: number;
+  firstRow: number;
+  rows: number;
+  sourceStart: number;
+  sourceEnd: number;
+}
+
+export class BatchControl {
+  private constructor(
+    readonly qualified: string,
+    private readonly loadId: string,
+    private readonly batchRows: number,
+    private readonly target: string,
+    private readonly done: Map<number, number>,
+  ) {}
+
+  /** Creates the ledger if needed and reads what an earlier run of `loadId` committed. */
+  static async open(
+    conn: Connection,
+    table: TargetTable,
+    loadId: string,
+    batchRows: number,
+  ): Promise<BatchControl> {
+    const qualified = `${quoteIdent(table.schema)}.${quoteIdent(CONTROL_TABLE)}`;
+    await conn.exec(
+      `create table if not exists ${qualified} (
+        load_id text not null,
+        batch_no integer not null,
+        batch_rows integer not null,
+        target text not null,
+        first_row bigint not null,
+        row_count bigint not null,
+        source_start bigint not null,
+        source_end bigint not null,
+        state text not null default 'committed',
+        committed_at timestamptz not null default now(),
+        primary key (load_id, batch_no)
+      )`,
+    );
+    const { rows } = await conn.query<{
+      batch_no: number;
+      batch_rows: number;
+      target: string;
+      row_count: string;
+    }>(`select batch_no, batch_rows, target, row_count::text from ${qualified} where load_id = $1`, [
+      loadId,
+    ]);
+    const done = new Map<number, number>();
+    for (const row of rows) {
+      if (row.batch_rows !== batchRows || row.target !== table.qualified) {
+        throw new LoadConfigError(
+          `load "${loadId}" was started with batchRows ${row.batch_rows} into ${row.target}; ` +
+            `resume it with the same settings (now ${batchRows} into ${table.qualified}) or use a new load id`,
+        );
+      }
+      done.set(row.batch_no, Number(row.row_count));
+    }
+    return new BatchControl(qualified, loadId, batchRows, table.qualified, done);
+  }
+
+  /** Batches an earlier run committed. */
+  get committedBatches(): number {
+    return this.done.size;
+  }
+
+  /** Rows an earlier run committed. */
+  get committedRows(): number {
+    let rows = 0;
+    for (const count of this.done.values()) rows += count;
+    return rows;
+  }
+
+  /** Whether source row `row` (0-based, header excluded) belongs to a batch already committed. */
+  skips(row: number): boolean {
+    return this.done.has(Math.floor(row / this.batchRows));
+  }
+
+  batchOf(row: number): number {
+    return Math.floor(row / this.batchRows);
+  }
+
+  /** Records a batch inside its transaction (call before COMMIT). */
+  async record(conn: Connection, record: BatchRecord): Promise<void> {
+    await conn.query(
+      `insert into ${this.qualified}
+         (load_id, batch_no, batch_rows, target, first_row, row_count, source_start, source_end)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        this.loadId,
+        record.batch,
+        this.batchRows,
+        this.target,
+        record.firstRow,
+        record.rows,
+        record.sourceStart,
+        record.sourceEnd,
+      ],
+    );
+  }
+}

@@ -1,0 +1,329 @@
+/**
+ * Row batches → EncodedChunks of COPY rows, cut at about `chunkBytes` and never across a batch
+ * boundary (batches mode commits whole batches). Text fields go straight from their CSV bytes into
+ * binary values through the column's converter; JS values through the protocol's binary codecs. A row
+ * that cannot be encoded is rolled back out of the chunk and reported with its source line, column
+ * and value, before anything of it is sent.
+ */
+import { type BinaryCodec, binaryCodec, Writer } from '@haul/protocol';
+import type { FieldConverter } from '../convert/converter.ts';
+import { BadRowError, preview } from '../errors.ts';
+import type { TargetColumn } from '../schema/target.ts';
+import { FIELD_ESCAPED, FIELD_NULL, type FieldBatch } from '../source/field-batch.ts';
+import type { RowBatch, ValueBatch } from '../source/row-reader.ts';
+import type { EncodedChunk } from './chunk.ts';
+import { writeTextField, writeTextValue } from './text-format.ts';
+
+export interface EncodePlan {
+  format: 'binary' | 'text';
+  /** The COPY column list, in order. */
+  columns: readonly TargetColumn[];
+  /** Source field index feeding each column (positional and CSV rows). */
+  fieldIndex: readonly number[];
+  /** Object key feeding each column (object rows). */
+  keys: readonly string[];
+  /** Fields every text row must have. */
+  width: number;
+  /** Binary format: one converter per column. */
+  converters: readonly FieldConverter[];
+  /** Keep each row's text for a rejects file. */
+  keepText: boolean;
+  chunkBytes: number;
+  /** Batches mode: chunks never span a multiple of this many source rows. */
+  batchRows: number | null;
+}
+
+/** Returns the unescaped bytes of a FIELD_ESCAPED field. */
+export type Unescape = (batch: FieldBatch, field: number) => Uint8Array;
+
+/** What happens to a row that cannot be encoded: throw (abort) or note it and go on (reject). */
+export type BadRowHandler = (error: BadRowError, text: string) => void;
+
+const textDecoder = new TextDecoder();
+const textEncoder = new TextEncoder();
+
+export class ChunkEncoder {
+  private w: Writer;
+  private rowEnd: number[] = [];
+  private rowLine: number[] = [];
+  private rowText: string[] = [];
+  private seq = 0;
+  /** Source rows seen (header excluded), rejected ones included. */
+  private rowsSeen = 0;
+  private chunkFirstRow = 0;
+  private chunkSourceStart = -1;
+  private chunkSourceEnd = 0;
+  private scratch = new Uint8Array(256);
+  private readonly codecs: (BinaryCodec | undefined)[];
+
+  constructor(
+    private readonly plan: EncodePlan,
+    private readonly unescape: Unescape,
+    private readonly onBadRow: BadRowHandler,
+  ) {
+    this.w = new Writer(plan.chunkBytes + 65_536);
+    this.codecs = plan.columns.map(
+      (column) => binaryCodec(column.typeOid) ?? binaryCodec(column.baseTypeName),
+    );
+  }
+
+  /** Source rows consumed so far. */
+  get rows(): number {
+    return this.rowsSeen;
+  }
+
+  /** Encodes one batch; yields each chunk as it fills. Rows of skipped batches are counted, not encoded. */
+  *encode(batch: RowBatch, skip?: (row: number) => boolean): Generator<EncodedChunk> {
+    if (batch.kind === 'fields') yield* this.encodeFields(batch.batch, skip);
+    else yield* this.encodeValues(batch.batch, skip);
+  }
+
+  /** The last, partly filled chunk, if any. */
+  finish(): EncodedChunk | null {
+    return this.rowEnd.length > 0 ? this.cut() : null;
+  }
+
+  private *encodeFields(batch: FieldBatch, skip?: (row: number) => boolean): Generator<EncodedChunk> {
+    const { rowField, rowStart } = batch;
+    for (let r = 0; r < batch.rowCount; r++) {
+      const rowSourceStart = batch.sourceOffset + rowStart[r]! - rowStart[0]!;
+      const rowSourceEnd = batch.sourceOffset + rowStart[r + 1]! - rowStart[0]!;
+      const row = this.rowsSeen++;
+      if (skip?.(row)) {
+        yield* this.boundary(row + 1);
+        continue;
+      }
+      if (this.chunkSourceStart < 0) this.chunkSourceStart = rowSourceStart;
+      this.chunkSourceEnd = rowSourceEnd;
+      const line = batch.rowLine[r]!;
+      const width = rowField[r + 1]! - rowField[r]!;
+      const mark = this.w.length;
+      try {
+        if (width !== this.plan.width) {
+          throw new BadRowError(`line ${line}: expected ${this.plan.width} fields, found ${width}`, { line });
+        }
+        if (this.plan.format === 'binary') this.binaryFieldRow(batch, rowField[r]!, line);
+        else this.textFieldRow(batch, rowField[r]!, line);
+      } catch (error) {
+        this.w.truncate(mark);
+        this.onBadRow(asBadRow(error, line), rawRowText(batch, r));
+        yield* this.boundary(row + 1);
+        continue;
+      }
+      this.rowEnd.push(this.w.length);
+      this.rowLine.push(line);
+      if (this.plan.keepText) this.rowText.push(rawRowText(batch, r));
+      yield* this.boundary(row + 1);
+    }
+  }
+
+  private *encodeValues(batch: ValueBatch, skip?: (row: number) => boolean): Generator<EncodedChunk> {
+    if (this.chunkSourceStart < 0) this.chunkSourceStart = batch.sourceStart;
+    this.chunkSourceEnd = batch.sourceEnd;
+    for (let r = 0; r < batch.rows.length; r++) {
+      const row = this.rowsSeen++;
+      if (skip?.(row)) {
+        yield* this.boundary(row + 1);
+        continue;
+      }
+      const values = batch.rows[r]!;
+      const line = batch.rowLine[r]!;
+      const mark = this.w.length;
+      try {
+        this.valueRow(values, line);
+      } catch (error) {
+        this.w.truncate(mark);
+        this.onBadRow(asBadRow(error, line), batch.rowText?.[r] ?? safeJson(values));
+        yield* this.boundary(row + 1);
+        continue;
+      }
+      this.rowEnd.push(this.w.length);
+      this.rowLine.push(line);
+      if (this.plan.keepText) this.rowText.push(batch.rowText?.[r] ?? safeJson(values));
+      yield* this.boundary(row + 1);
+    }
+  }
+
+  /** Cuts a chunk when it is full, or when `rowsDone` closes a batch. */
+  private *boundary(rowsDone: number): Generator<EncodedChunk> {
+    const batchRows = this.plan.batchRows;
+    const batchEnd = batchRows !== null && rowsDone % batchRows === 0;
+    if (batchEnd || this.w.length >= this.plan.chunkBytes) {
+      if (this.rowEnd.length > 0) yield this.cut();
+      this.chunkFirstRow = rowsDone;
+      this.chunkSourceStart = -1;
+    }
+  }
+
+  private cut(): EncodedChunk {
+    const data = this.w.take();
+    const rowEnd = Int32Array.from(this.rowEnd);
+    const rowLine = Float64Array.from(this.rowLine);
+    const texts = this.plan.keepText ? this.rowText : null;
+    const chunk: EncodedChunk = {
+      seq: this.seq++,
+      data,
+      rows: rowEnd.length,
+      rowEnd,
+      rowLine,
+      firstRow: this.chunkFirstRow,
+      sourceStart: Math.max(0, this.chunkSourceStart),
+      sourceEnd: this.chunkSourceEnd,
+      ...(texts ? { rowText: (i: number) => texts[i] ?? '' } : {}),
+    };
+    this.rowEnd = [];
+    this.rowLine = [];
+    this.rowText = [];
+    this.chunkFirstRow = this.rowsSeen;
+    this.chunkSourceStart = -1;
+    return chunk;
+  }
+
+  private binaryFieldRow(batch: FieldBatch, first: number, line: number): void {
+    const { columns, fieldIndex, converters } = this.plan;
+    const w = this.w;
+    w.i16(columns.length);
+    for (let c = 0; c < columns.length; c++) {
+      const f = first + fieldIndex[c]!;
+      const flags = batch.fieldFlags[f]!;
+      if (flags & FIELD_NULL) {
+        this.checkNull(columns[c]!, line);
+        w.i32(-1);
+        continue;
+      }
+      let bytes = batch.bytes;
+      let start = batch.fieldStart[f]!;
+      let end = batch.fieldEnd[f]!;
+      if (flags & FIELD_ESCAPED) {
+        bytes = this.unescape(batch, f);
+        start = 0;
+        end = bytes.length;
+      }
+      const at = w.beginValue();
+      try {
+        converters[c]!.write(w, bytes, start, end);
+      } catch (error) {
+        throw fieldError(error, line, columns[c]!, textDecoder.decode(bytes.subarray(start, end)));
+      }
+      w.endValue(at);
+    }
+  }
+
+  private textFieldRow(batch: FieldBatch, first: number, line: number): void {
+    const { columns, fieldIndex } = this.plan;
+    const w = this.w;
+    for (let c = 0; c < columns.length; c++) {
+      if (c > 0) w.u8(0x09);
+      const f = first + fieldIndex[c]!;
+      const flags = batch.fieldFlags[f]!;
+      if (flags & FIELD_NULL) {
+        this.checkNull(columns[c]!, line);
+        w.u8(0x5c).u8(0x4e); // \N
+      } else if (flags & FIELD_ESCAPED) {
+        const bytes = this.unescape(batch, f);
+        writeTextField(w, bytes, 0, bytes.length);
+      } else {
+        writeTextField(w, batch.bytes, batch.fieldStart[f]!, batch.fieldEnd[f]!);
+      }
+    }
+    w.u8(0x0a);
+  }
+
+  private valueRow(row: readonly unknown[] | Readonly<Record<string, unknown>>, line: number): void {
+    const { columns, fieldIndex, keys, format } = this.plan;
+    const positional = Array.isArray(row);
+    if (positional && row.length !== this.plan.width) {
+      throw new BadRowError(`line ${line}: expected ${this.plan.width} values, found ${row.length}`, {
+        line,
+      });
+    }
+    const w = this.w;
+    if (format === 'binary') w.i16(columns.length);
+    for (let c = 0; c < columns.length; c++) {
+      const value = positional
+        ? (row as readonly unknown[])[fieldIndex[c]!]
+        : (row as Readonly<Record<string, unknown>>)[keys[c]!];
+      const column = columns[c]!;
+      if (format === 'text') {
+        if (c > 0) w.u8(0x09);
+        if (value === null || value === undefined) {
+          this.checkNull(column, line);
+          w.u8(0x5c).u8(0x4e);
+        } else {
+          writeTextValue(w, value, column.baseTypeName === 'json' || column.baseTypeName === 'jsonb');
+        }
+        continue;
+      }
+      if (value === null || value === undefined) {
+        this.checkNull(column, line);
+        w.i32(-1);
+        continue;
+      }
+      const at = w.beginValue();
+      try {
+        if (typeof value === 'string') this.writeString(c, value);
+        else {
+          const codec = this.codecs[c];
+          if (!codec)
+            throw new Error(`a ${typeof value} cannot be written to ${column.formatType}; pass text`);
+          codec.encode(w, value);
+        }
+      } catch (error) {
+        throw fieldError(error, line, column, typeof value === 'string' ? value : safeJson(value));
+      }
+      w.endValue(at);
+    }
+    if (format === 'text') w.u8(0x0a);
+  }
+
+  private writeString(column: number, value: string): void {
+    const need = value.length * 3;
+    if (this.scratch.length < need) this.scratch = new Uint8Array(Math.max(need, this.scratch.length * 2));
+    const { written } = textEncoder.encodeInto(value, this.scratch);
+    this.plan.converters[column]!.write(this.w, this.scratch, 0, written);
+  }
+
+  private checkNull(column: TargetColumn, line: number): void {
+    if (column.notNull) {
+      throw new BadRowError(`line ${line}, column ${column.name}: null value violates not-null constraint`, {
+        line,
+        column: column.name,
+        sqlstate: '23502',
+      });
+    }
+  }
+}
+
+function fieldError(error: unknown, line: number, column: TargetColumn, value: string): BadRowError {
+  if (error instanceof BadRowError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new BadRowError(
+    `line ${line}, column ${column.name} (${column.formatType}): ${reason}; value ${JSON.stringify(preview(value))}`,
+    { line, column: column.name, value: preview(value) },
+    { cause: error },
+  );
+}
+
+function asBadRow(error: unknown, line: number): BadRowError {
+  if (error instanceof BadRowError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new BadRowError(`line ${line}: ${reason}`, { line }, { cause: error });
+}
+
+/** A row's original text without its line terminator. */
+function rawRowText(batch: FieldBatch, r: number): string {
+  let end = batch.rowStart[r + 1]!;
+  const start = batch.rowStart[r]!;
+  while (end > start && (batch.bytes[end - 1] === 0x0a || batch.bytes[end - 1] === 0x0d)) end--;
+  return textDecoder.decode(batch.bytes.subarray(start, end));
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return (
+      JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value)
+    );
+  } catch {
+    return String(value);
+  }
+}

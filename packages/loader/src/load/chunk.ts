@@ -1,0 +1,20 @@
+/** A unit of work dealt to a shard: encoded COPY rows with what is needed to map errors back to the source. */
+
+export interface EncodedChunk {
+  /** 0-based, in source order. */
+  readonly seq: number;
+  /** COPY rows back to back: binary tuples (no PGCOPY header or trailer) or text-format lines. */
+  readonly data: Uint8Array;
+  readonly rows: number;
+  /** End offset in `data` of each row: row i is data[i ? rowEnd[i - 1] : 0, rowEnd[i]). */
+  readonly rowEnd: Int32Array;
+  /** 1-based source line of each row. */
+  readonly rowLine: Float64Array;
+  /** Source rows before this chunk's first row (header excluded, rejected rows included). */
+  readonly firstRow: number;
+  /** Decompressed source bytes covered, [start, end). */
+  readonly sourceStart: number;
+  readonly sourceEnd: number;
+  /** Original text of row i, when the encoder kept it (onError 'reject'). */
+  rowText?(i: number): string;
+}

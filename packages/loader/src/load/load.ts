@@ -1,0 +1,268 @@
+/**
+ * `load()`: one source into one table over N connections, each running one COPY, all or nothing by
+ * default. The source is parsed and encoded on this thread while the shards' sockets drain; bounded
+ * shard queues push back on the source, so memory holds a few chunks per shard whatever the input size.
+ */
+import type { Connection } from '@haul/protocol';
+import type { LoadOptions, LoadReport, RejectedRow } from '../api.ts';
+import { resolveConnector } from '../connect.ts';
+import { type BadRowError, LoadConfigError, LoadFailedError } from '../errors.ts';
+import { openRowReader } from '../source/open-reader.ts';
+import type { RowBatch, RowReader } from '../source/row-reader.ts';
+import { unescapeField } from '../source/unescape.ts';
+import { BatchControl } from './batch-control.ts';
+import type { EncodedChunk } from './chunk.ts';
+import { ChunkEncoder } from './chunk-encoder.ts';
+import { Coordinator } from './coordinator.ts';
+import { planLoad } from './plan.ts';
+import { ProgressTicker } from './progress.ts';
+import { LoadShardProtocol } from './shard-protocol.ts';
+import { commitBarrier, commitTwoPhase, formatGid } from './two-phase.ts';
+
+const DEFAULT_SHARDS = 4;
+const MAX_SHARDS = 64;
+const DEFAULT_CHUNK = 2 << 20;
+const DEFAULT_BATCH_ROWS = 100_000;
+const ROLLBACK_TIMEOUT = 5_000;
+
+export async function load(options: LoadOptions): Promise<LoadReport> {
+  const settings = validate(options);
+  const { loadId, shards: maxShards, mode, onError } = settings;
+  const connector = resolveConnector(options);
+  const started = Date.now();
+  const rejects: RejectedRow[] = [];
+  const onReject = async (row: RejectedRow) => {
+    rejects.push(row);
+    await options.onReject?.(row);
+  };
+  let reader: RowReader | undefined;
+  let first: Connection | undefined;
+  let coordinator: Coordinator | undefined;
+  let ticker: ProgressTicker | undefined;
+  const userAbort = () => coordinator?.fail(options.signal?.reason ?? new Error('load aborted'));
+  options.signal?.addEventListener('abort', userAbort, { once: true });
+  try {
+    options.signal?.throwIfAborted();
+    const readerOptions = {
+      ...(options.format ? { format: options.format } : {}),
+      ...(options.fileName ? { fileName: options.fileName } : {}),
+      ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+      ...(options.quote !== undefined ? { quote: options.quote } : {}),
+      ...(options.escape !== undefined ? { escape: options.escape } : {}),
+      ...(options.header !== undefined ? { header: options.header } : {}),
+      ...(options.null !== undefined ? { null: options.null } : {}),
+      targetBytes: settings.chunkBytes,
+    };
+    const opened = await Promise.allSettled([
+      openRowReader(options.source, readerOptions),
+      connector(options.signal),
+    ]);
+    if (opened[0].status === 'fulfilled') reader = opened[0].value;
+    if (opened[1].status === 'fulfilled') first = opened[1].value;
+    for (const result of opened) if (result.status === 'rejected') throw result.reason;
+    if (!reader || !first) throw new Error('unreachable: reader and connection are open');
+    const batches = reader.batches()[Symbol.asyncIterator]();
+    const head = await batches.next();
+    const firstBatch: RowBatch | null = head.done ? null : head.value;
+    const plan = await planLoad(first, options, reader, firstBatch);
+    const control =
+      mode === 'batches' ? await BatchControl.open(first, plan.table, loadId, settings.batchRows) : null;
+    const twoPhase = mode === 'atomic' && plan.maxPreparedTransactions > 0;
+    const pendingRejects: RejectedRow[] = [];
+    const encoder = new ChunkEncoder(
+      {
+        format: plan.format,
+        columns: plan.mapping.columns,
+        fieldIndex: plan.mapping.fieldIndex,
+        keys: plan.mapping.keys ?? plan.mapping.columns.map((column) => column.name),
+        width: reader.firstRowWidth,
+        converters: plan.converters,
+        keepText: onError === 'reject',
+        chunkBytes: settings.chunkBytes,
+        batchRows: mode === 'batches' ? settings.batchRows : null,
+      },
+      unescapeField,
+      (error, text) => {
+        if (onError === 'abort') throw error;
+        pendingRejects.push(rejectOf(error, text));
+      },
+    );
+    const protocol = new LoadShardProtocol({
+      mode,
+      onError,
+      sql: plan.copySql,
+      format: plan.format,
+      get signal() {
+        return coordinator!.abort.signal;
+      },
+      control,
+      twoPhase,
+      reject: (chunk, row, error) => onReject(rejectOf(error, chunk.rowText?.(row) ?? '')),
+    });
+    coordinator = new Coordinator(connector, first, maxShards, protocol);
+    if (options.signal?.aborted) userAbort();
+    const active = coordinator;
+    const activeReader = reader;
+    ticker = new ProgressTicker(loadId, started, options.onProgress, settings.progressInterval, () => ({
+      shards: active.shards,
+      bytes: activeReader.bytesRead,
+      rejected: rejects.length,
+    }));
+
+    const deal = async (chunk: EncodedChunk) => {
+      await active.deal(chunk, control ? control.batchOf(chunk.firstRow) : null);
+    };
+    const skip = control && control.committedBatches > 0 ? (row: number) => control.skips(row) : undefined;
+    let batch = firstBatch;
+    while (batch) {
+      for (const chunk of encoder.encode(batch, skip)) await deal(chunk);
+      for (const row of pendingRejects.splice(0)) await onReject(row);
+      if (active.failed) throw active.failed;
+      const next = await batches.next();
+      batch = next.done ? null : next.value;
+    }
+    const last = encoder.finish();
+    if (last) await deal(last);
+    await active.finish();
+
+    const participants = await active.connections();
+    let commit: LoadReport['commit'] = 'batches';
+    if (mode === 'atomic') {
+      if (twoPhase && participants.length > 1) {
+        commit = 'two-phase';
+        const table = plan.table.qualified;
+        await commitTwoPhase(participants, (shard) =>
+          formatGid({ loadId, shard, shards: participants.length, decidingXid: protocol.decidingXid, table }),
+        );
+      } else {
+        commit = 'barrier';
+        await commitBarrier(participants);
+      }
+    }
+    for (const shard of active.shards) shard.state = 'committed';
+    ticker.stop(true);
+    const rows =
+      mode === 'batches'
+        ? protocol.committedRows + (control?.committedRows ?? 0)
+        : active.shards.reduce((sum, shard) => sum + shard.rows, 0);
+    const ms = Date.now() - started;
+    return {
+      loadId,
+      table: plan.table.qualified,
+      rows,
+      bytes: activeReader.bytesRead,
+      ms,
+      rowsPerSecond: ms > 0 ? Math.round((rows * 1000) / ms) : rows,
+      committed: true,
+      mode,
+      copyFormat: plan.format,
+      ...(plan.textReason ? { textReason: plan.textReason } : {}),
+      commit,
+      ...(control ? { resumedBatches: control.committedBatches } : {}),
+      rejected: rejects.length,
+      ...(plan.createdTable ? { createdTable: plan.createdTable } : {}),
+      shards: active.shards.map((shard) => shard.report()),
+    };
+  } catch (error) {
+    coordinator?.fail(error);
+    throw await failLoad(error, loadId, coordinator, first, mode);
+  } finally {
+    options.signal?.removeEventListener('abort', userAbort);
+    ticker?.stop(false);
+    await reader?.close().catch(() => {});
+    await closeAll(coordinator, first);
+  }
+}
+
+/** Rolls back whatever is open and builds the error the caller sees. */
+async function failLoad(
+  error: unknown,
+  loadId: string,
+  coordinator: Coordinator | undefined,
+  first: Connection | undefined,
+  mode: 'atomic' | 'batches',
+): Promise<unknown> {
+  if (error instanceof LoadConfigError && !coordinator) return error;
+  if (coordinator) {
+    await coordinator.settled();
+    const participants = await coordinator.connections();
+    await Promise.allSettled(
+      participants.map(({ conn }) => conn.exec('rollback', { timeout: ROLLBACK_TIMEOUT })),
+    );
+    for (const shard of coordinator.shards) if (shard.state !== 'committed') shard.state = 'rolled-back';
+  } else if (first) {
+    await first.exec('rollback', { timeout: ROLLBACK_TIMEOUT }).catch(() => {});
+  }
+  const cause = coordinator?.failed ?? error;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const what = mode === 'batches' ? 'the open batches were rolled back' : 'nothing was committed';
+  const partial = /after \d+ of \d+ shards committed|the load committed/.test(reason);
+  return new LoadFailedError(
+    `load ${loadId} failed: ${reason}${partial ? '' : ` (${what})`}`,
+    loadId,
+    !partial,
+    { cause },
+  );
+}
+
+async function closeAll(coordinator: Coordinator | undefined, first: Connection | undefined): Promise<void> {
+  const conns = coordinator ? (await coordinator.connections()).map(({ conn }) => conn) : [];
+  if (first && !conns.includes(first)) conns.push(first);
+  await Promise.allSettled(conns.map((conn) => conn.close()));
+}
+
+function rejectOf(error: BadRowError, text: string): RejectedRow {
+  return {
+    line: error.line,
+    text,
+    error: error.message,
+    ...(error.column !== undefined ? { column: error.column } : {}),
+    ...(error.sqlstate !== undefined ? { sqlstate: error.sqlstate } : {}),
+  };
+}
+
+interface Settings {
+  loadId: string;
+  shards: number;
+  mode: 'atomic' | 'batches';
+  onError: 'abort' | 'reject';
+  batchRows: number;
+  chunkBytes: number;
+  progressInterval: number;
+}
+
+function validate(options: LoadOptions): Settings {
+  const loadId = options.loadId ?? crypto.randomUUID();
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(loadId)) {
+    throw new LoadConfigError(
+      `loadId must be 1-64 characters of A-Z a-z 0-9 _ . - (got ${JSON.stringify(loadId)})`,
+    );
+  }
+  const shards = options.shards === undefined || options.shards === 'auto' ? DEFAULT_SHARDS : options.shards;
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
+    throw new LoadConfigError(
+      `shards must be an integer from 1 to ${MAX_SHARDS} or 'auto' (got ${options.shards})`,
+    );
+  }
+  const mode = options.mode ?? 'atomic';
+  if (mode !== 'atomic' && mode !== 'batches')
+    throw new LoadConfigError(`mode must be 'atomic' or 'batches'`);
+  const onError = options.onError ?? 'abort';
+  if (onError !== 'abort' && onError !== 'reject')
+    throw new LoadConfigError(`onError must be 'abort' or 'reject'`);
+  const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
+  if (!Number.isInteger(batchRows) || batchRows < 1)
+    throw new LoadConfigError('batchRows must be a positive integer');
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1024)
+    throw new LoadConfigError('chunkBytes must be at least 1024');
+  return {
+    loadId,
+    shards,
+    mode,
+    onError,
+    batchRows,
+    chunkBytes,
+    progressInterval: options.progressInterval ?? 250,
+  };
+}

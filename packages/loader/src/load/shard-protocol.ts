@@ -1,0 +1,85 @@
+/**
+ * What each shard runs around its COPYs. Atomic mode: one transaction per shard, opened before its
+ * first chunk and left open for the coordinator's commit. Batches mode: a transaction per batch that
+ * ends with the batch's ledger row and COMMIT. onError 'reject' sends each chunk in its own COPY under
+ * a savepoint (reject-copy.ts); 'abort' sends a batch's chunks through one COPY.
+ */
+import type { BadRowError } from '../errors.ts';
+import type { BatchControl, BatchRecord } from './batch-control.ts';
+import type { EncodedChunk } from './chunk.ts';
+import { copyChunkWithRejects } from './reject-copy.ts';
+import { copyChunks, type Shard, type ShardProtocol } from './shard.ts';
+
+export interface ShardProtocolOptions {
+  mode: 'atomic' | 'batches';
+  onError: 'abort' | 'reject';
+  sql: string;
+  format: 'binary' | 'text';
+  signal: AbortSignal;
+  control: BatchControl | null;
+  /** Atomic mode with PREPARE TRANSACTION: shard 0 reads its transaction id for the gids. */
+  twoPhase: boolean;
+  reject(chunk: EncodedChunk, row: number, error: BadRowError): Promise<void>;
+}
+
+export class LoadShardProtocol implements ShardProtocol {
+  /** Shard 0's transaction id (two-phase only). */
+  decidingXid = '';
+  /** Rows committed by this run's batches (batches mode). */
+  committedRows = 0;
+  private readonly began = new Set<number>();
+  private readonly batches = new Map<number, BatchRecord>();
+
+  constructor(private readonly options: ShardProtocolOptions) {}
+
+  async beginBatch(shard: Shard, batch: number): Promise<void> {
+    const conn = await shard.conn;
+    if (this.options.mode === 'batches') {
+      await conn.exec('begin');
+      this.batches.set(batch, { batch, firstRow: -1, rows: 0, sourceStart: -1, sourceEnd: 0 });
+      return;
+    }
+    if (this.began.has(shard.index)) return;
+    this.began.add(shard.index);
+    await conn.exec('begin');
+    if (this.options.twoPhase && shard.index === 0) {
+      const { rows } = await conn.query<{ xid: string }>('select txid_current()::text as xid');
+      this.decidingXid = rows[0]!.xid;
+    }
+  }
+
+  async copyChunks(shard: Shard, next: () => Promise<EncodedChunk | null>): Promise<void> {
+    const conn = await shard.conn;
+    const { sql, format, signal } = this.options;
+    const track = (chunk: EncodedChunk, rows: number) => {
+      shard.sent(chunk, rows);
+      const record = this.batches.get(shard.batch);
+      if (!record) return;
+      if (record.firstRow < 0) record.firstRow = chunk.firstRow;
+      if (record.sourceStart < 0) record.sourceStart = chunk.sourceStart;
+      record.sourceEnd = chunk.sourceEnd;
+      record.rows += rows;
+    };
+    if (this.options.onError === 'abort') {
+      await copyChunks(conn, sql, format, next, signal, track);
+      return;
+    }
+    const job = { conn, sql, format, signal, reject: this.options.reject };
+    for (let chunk = await next(); chunk; chunk = await next()) {
+      track(chunk, await copyChunkWithRejects(job, chunk));
+    }
+  }
+
+  async endBatch(shard: Shard, batch: number): Promise<void> {
+    if (this.options.mode === 'atomic') {
+      shard.state = 'waiting';
+      return;
+    }
+    const conn = await shard.conn;
+    const record = this.batches.get(batch)!;
+    this.batches.delete(batch);
+    await this.options.control!.record(conn, { ...record, firstRow: Math.max(0, record.firstRow) });
+    await conn.exec('commit');
+    this.committedRows += record.rows;
+  }
+}
