@@ -54,6 +54,9 @@ export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
       last.bytes.set(payload, last.used);
       last.used += payload.length;
     } else {
+      // The chunk being filled is the queue's last entry: close it at its used length, or the consumer
+      // would get its unfilled (zero) tail.
+      if (last) this.queue[this.queue.length - 1] = last.bytes.subarray(0, last.used);
       const bytes = new Uint8Array(Math.max(GATHER_SIZE, payload.length));
       bytes.set(payload);
       this.gathering = { bytes, used: payload.length };

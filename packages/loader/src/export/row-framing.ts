@@ -1,0 +1,216 @@
+/**
+ * Cuts a partition's COPY output at row boundaries, so several partitions can be interleaved into one
+ * stream without splitting a row. The protocol's CopyOut hands out whole CopyData messages (one per
+ * row), so in practice every chunk ends on a row and passes through without a copy; the framers still
+ * carry a partial row over, so correctness does not hang on how chunks are cut.
+ */
+import { ProtocolError } from '@haul/protocol';
+
+export interface RowFramer {
+  /** The whole rows completed by `chunk` (with any carried part before them), or null if none. */
+  push(chunk: Uint8Array): Uint8Array | null;
+  /** The input has ended: throws if it stopped inside a row (or, for binary, before its trailer). */
+  end(): void;
+}
+
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;
+
+/** Server CSV output: a row ends at a newline outside double quotes (quotes inside are doubled). */
+export class CsvRowFramer implements RowFramer {
+  private carry: Uint8Array | null = null;
+  /** Whether the input so far ends inside a quoted field. */
+  private inQuotes = false;
+
+  push(chunk: Uint8Array): Uint8Array | null {
+    if (chunk.length === 0) return null;
+    const rowsEnd = this.lastRowEnd(chunk);
+    if (!this.carry && rowsEnd === chunk.length) return chunk;
+    if (rowsEnd < 0) {
+      this.carry = this.carry ? concat(this.carry, chunk) : chunk;
+      return null;
+    }
+    const rows = this.carry ? concat(this.carry, chunk.subarray(0, rowsEnd)) : chunk.subarray(0, rowsEnd);
+    this.carry = rowsEnd < chunk.length ? chunk.subarray(rowsEnd) : null;
+    return rows;
+  }
+
+  end(): void {
+    if (this.carry)
+      throw new ProtocolError(`CSV COPY output ended inside a row (${this.carry.length} bytes)`);
+  }
+
+  /** Position after the last newline outside quotes, or -1; tracks the quote state across the chunk. */
+  private lastRowEnd(chunk: Uint8Array): number {
+    let inQuotes = this.inQuotes;
+    let pos = 0;
+    let rowsEnd = -1;
+    for (;;) {
+      const quote = chunk.indexOf(QUOTE, pos);
+      if (!inQuotes) {
+        const plainEnd = quote < 0 ? chunk.length : quote;
+        const newline = plainEnd > pos ? chunk.lastIndexOf(NEWLINE, plainEnd - 1) : -1;
+        if (newline >= pos) rowsEnd = newline + 1;
+      }
+      if (quote < 0) break;
+      inQuotes = !inQuotes;
+      pos = quote + 1;
+    }
+    this.inQuotes = inQuotes;
+    return rowsEnd;
+  }
+}
+
+const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
+const HEADER_LENGTH = SIGNATURE.length + 8;
+
+/**
+ * Binary COPY output → its tuples only: the PGCOPY header (and extension area) and the trailer are
+ * dropped, since the merged stream gets one header and one trailer of its own.
+ */
+export class BinaryTupleFramer implements RowFramer {
+  private state: 'header' | 'tuples' | 'done' = 'header';
+  private carry: Uint8Array | null = null;
+
+  constructor(private readonly columnCount: number) {}
+
+  push(chunk: Uint8Array): Uint8Array | null {
+    const data = this.carry ? concat(this.carry, chunk) : chunk;
+    this.carry = null;
+    let pos = 0;
+    if (this.state === 'header') {
+      const start = this.headerEnd(data);
+      if (start < 0) {
+        this.carry = data;
+        return null;
+      }
+      pos = start;
+      this.state = 'tuples';
+    }
+    const first = pos;
+    let tuplesEnd = pos;
+    while (this.state === 'tuples') {
+      const end = this.tupleEnd(data, pos);
+      if (end < 0) break;
+      if (end === pos + 2 && readInt16(data, pos) === -1) this.state = 'done';
+      else tuplesEnd = end;
+      pos = end;
+    }
+    if (this.state === 'done' && pos < data.length) {
+      throw new ProtocolError(`binary COPY: ${data.length - pos} bytes after the trailer`);
+    }
+    if (pos < data.length && this.state !== 'done') this.carry = data.subarray(pos);
+    return tuplesEnd > first ? data.subarray(first, tuplesEnd) : null;
+  }
+
+  end(): void {
+    if (this.state !== 'done') throw new ProtocolError('binary COPY output ended before its trailer');
+  }
+
+  /** Where the tuples start, or -1 if the header is not complete yet. */
+  private headerEnd(data: Uint8Array): number {
+    if (data.length < HEADER_LENGTH) return -1;
+    for (let i = 0; i < SIGNATURE.length; i++) {
+      if (data[i] !== SIGNATURE[i]) throw new ProtocolError('binary COPY: missing PGCOPY signature');
+    }
+    const extension = readInt32(data, SIGNATURE.length + 4);
+    if (extension < 0) throw new ProtocolError(`binary COPY: header extension of length ${extension}`);
+    return data.length < HEADER_LENGTH + extension ? -1 : HEADER_LENGTH + extension;
+  }
+
+  /** End of the tuple (or the 2-byte trailer) at `pos`, or -1 if it is not all in `data`. */
+  private tupleEnd(data: Uint8Array, pos: number): number {
+    if (data.length - pos < 2) return -1;
+    const count = readInt16(data, pos);
+    if (count === -1) return pos + 2;
+    if (count !== this.columnCount) {
+      throw new ProtocolError(`binary COPY: a row has ${count} fields, expected ${this.columnCount}`);
+    }
+    let at = pos + 2;
+    for (let i = 0; i < count; i++) {
+      if (data.length - at < 4) return -1;
+      const length = readInt32(data, at);
+      at += 4;
+      if (length > 0) {
+        if (data.length - at < length) return -1;
+        at += length;
+      } else if (length < -1) {
+        throw new ProtocolError(`binary COPY: a field has length ${length}`);
+      }
+    }
+    return at;
+  }
+}
+
+const SPACE = 0x20;
+const CARRIAGE_RETURN = 0x0d;
+const NULL_JSON = new TextEncoder().encode('null');
+
+/**
+ * Binary COPY of one text column (each row's JSON) → JSON lines. Raw CR/LF bytes can only be
+ * insignificant whitespace (JSON strings escape them), coming from json values embedded verbatim by
+ * row_to_json, so they become spaces to keep one row per line.
+ */
+export class JsonLineFramer implements RowFramer {
+  private readonly tuples = new BinaryTupleFramer(1);
+
+  push(chunk: Uint8Array): Uint8Array | null {
+    const tuples = this.tuples.push(chunk);
+    return tuples ? toLines(tuples) : null;
+  }
+
+  end(): void {
+    this.tuples.end();
+  }
+}
+
+/** Whole one-field tuples → `value\n` lines. */
+function toLines(tuples: Uint8Array): Uint8Array {
+  let size = 0;
+  for (let at = 0; at < tuples.length; ) {
+    const length = readInt32(tuples, at + 2);
+    size += (length < 0 ? NULL_JSON.length : length) + 1;
+    at += 6 + Math.max(length, 0);
+  }
+  const out = new Uint8Array(size);
+  let written = 0;
+  for (let at = 0; at < tuples.length; ) {
+    const length = readInt32(tuples, at + 2);
+    at += 6;
+    if (length < 0) {
+      out.set(NULL_JSON, written);
+      written += NULL_JSON.length;
+    } else {
+      const start = written;
+      out.set(tuples.subarray(at, at + length), written);
+      written += length;
+      at += length;
+      blankLineBreaks(out, start, written);
+    }
+    out[written++] = NEWLINE;
+  }
+  return out;
+}
+
+function blankLineBreaks(bytes: Uint8Array, start: number, end: number): void {
+  const json = bytes.subarray(start, end);
+  for (const byte of [NEWLINE, CARRIAGE_RETURN]) {
+    for (let at = json.indexOf(byte); at >= 0; at = json.indexOf(byte, at + 1)) json[at] = SPACE;
+  }
+}
+
+
+function readInt16(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) >> 16) | bytes[at + 1]!;
+}
+
+function readInt32(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
