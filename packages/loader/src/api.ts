@@ -79,6 +79,12 @@ export interface LoadOptions extends CsvOptions {
   onProgress?: (event: LoadProgress) => void;
   /** Milliseconds between progress events; default 250. */
   progressInterval?: number;
+  /**
+   * Milliseconds a shard may wait for a lock (SET LOCAL lock_timeout); default 5000. Two shards of one
+   * atomic load inserting the same unique key would otherwise wait on each other forever (each holds
+   * its transaction open for the other's commit); with the timeout the second fails with 55P03.
+   */
+  lockTimeout?: number;
   /** Create the table from a schema inferred from the first rows when it does not exist. */
   createTable?: boolean;
 }

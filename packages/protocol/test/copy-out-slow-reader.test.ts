@@ -10,7 +10,9 @@ describe.each(databaseTargets())('$name', ({ url }) => {
   it('a reader slower than the socket sees every row once and no padding', async () => {
     const db = await connect(url);
     try {
-      const out = db.copyOut(`copy (select g, repeat('x', g % 50) from generate_series(1, 100000) g) to stdout`);
+      const out = db.copyOut(
+        `copy (select g, repeat('x', g % 50) from generate_series(1, 100000) g) to stdout`,
+      );
       const parts: Uint8Array[] = [];
       for await (const chunk of out) {
         parts.push(chunk.slice());

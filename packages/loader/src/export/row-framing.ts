@@ -199,7 +199,6 @@ function blankLineBreaks(bytes: Uint8Array, start: number, end: number): void {
   }
 }
 
-
 function readInt16(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) >> 16) | bytes[at + 1]!;
 }

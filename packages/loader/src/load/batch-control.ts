@@ -56,9 +56,7 @@ export class BatchControl {
       batch_rows: number;
       target: string;
       row_count: string;
-    }>(`select batch_no, batch_rows, target, row_count::text from ${qualified} where load_id = $1`, [
-      loadId,
-    ]);
+    }>(`select batch_no, batch_rows, target, row_count::text from ${qualified} where load_id = $1`, [loadId]);
     const done = new Map<number, number>();
     for (const row of rows) {
       if (row.batch_rows !== batchRows || row.target !== table.qualified) {

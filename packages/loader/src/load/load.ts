@@ -97,6 +97,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       },
       control,
       twoPhase,
+      lockTimeout: settings.lockTimeout,
       reject: (chunk, row, error) => onReject(rejectOf(error, chunk.rowText?.(row) ?? '')),
     });
     coordinator = new Coordinator(connector, first, maxShards, protocol);
@@ -229,6 +230,7 @@ interface Settings {
   batchRows: number;
   chunkBytes: number;
   progressInterval: number;
+  lockTimeout: number;
 }
 
 function validate(options: LoadOptions): Settings {
@@ -256,6 +258,10 @@ function validate(options: LoadOptions): Settings {
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
   if (!Number.isInteger(chunkBytes) || chunkBytes < 1024)
     throw new LoadConfigError('chunkBytes must be at least 1024');
+  const lockTimeout = options.lockTimeout ?? 5000;
+  if (!Number.isInteger(lockTimeout) || lockTimeout < 0) {
+    throw new LoadConfigError('lockTimeout must be a whole number of ms');
+  }
   return {
     loadId,
     shards,
@@ -264,5 +270,6 @@ function validate(options: LoadOptions): Settings {
     batchRows,
     chunkBytes,
     progressInterval: options.progressInterval ?? 250,
+    lockTimeout,
   };
 }

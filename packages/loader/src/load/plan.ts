@@ -106,12 +106,7 @@ async function createFromSample(
       sample.push(Array.isArray(row) ? [...row] : names.map((key) => (row as Record<string, unknown>)[key]));
     }
   }
-  const sql = createTableSql(qualifiedForCreate(name), inferColumns(names, sample));
+  const sql = createTableSql(name, inferColumns(names, sample));
   await conn.exec(sql);
   return sql;
-}
-
-/** The table name as the user wrote it, re-quoted part by part. */
-function qualifiedForCreate(name: string): string {
-  return name;
 }

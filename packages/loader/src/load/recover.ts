@@ -57,7 +57,9 @@ async function readPreparedLoads(conn: Connection): Promise<(PreparedLoad & { gi
       load.decision = 'rollback';
       continue;
     }
-    const status = await conn.query<{ status: string | null }>('select txid_status($1::bigint) as status', [load.xid]);
+    const status = await conn.query<{ status: string | null }>('select txid_status($1::bigint) as status', [
+      load.xid,
+    ]);
     const verdict = status.rows[0]?.status;
     load.decision = verdict === 'committed' ? 'commit' : verdict === 'aborted' ? 'rollback' : 'unknown';
   }

@@ -19,6 +19,8 @@ export interface ShardProtocolOptions {
   control: BatchControl | null;
   /** Atomic mode with PREPARE TRANSACTION: shard 0 reads its transaction id for the gids. */
   twoPhase: boolean;
+  /** SET LOCAL lock_timeout in every shard transaction, in ms. */
+  lockTimeout: number;
   reject(chunk: EncodedChunk, row: number, error: BadRowError): Promise<void>;
 }
 
@@ -34,14 +36,15 @@ export class LoadShardProtocol implements ShardProtocol {
 
   async beginBatch(shard: Shard, batch: number): Promise<void> {
     const conn = await shard.conn;
+    const begin = `begin; set local lock_timeout = ${this.options.lockTimeout}`;
     if (this.options.mode === 'batches') {
-      await conn.exec('begin');
+      await conn.exec(begin);
       this.batches.set(batch, { batch, firstRow: -1, rows: 0, sourceStart: -1, sourceEnd: 0 });
       return;
     }
     if (this.began.has(shard.index)) return;
     this.began.add(shard.index);
-    await conn.exec('begin');
+    await conn.exec(begin);
     if (this.options.twoPhase && shard.index === 0) {
       const { rows } = await conn.query<{ xid: string }>('select txid_current()::text as xid');
       this.decidingXid = rows[0]!.xid;
