@@ -10,11 +10,14 @@ import { roster } from './contenders/roster.ts';
 import type { WorkloadId } from './contenders/types.ts';
 import { Admin } from './lib/admin.ts';
 import { redact, resolveDatabase } from './lib/database.ts';
+import { splitLoaderArguments } from './lib/loader-options.ts';
+import { mergeLoaderResults } from './lib/loader-results.ts';
 import { type ContenderResult, measureWorkload, type RunHooks } from './lib/measure.ts';
 import { parseOptions } from './lib/options.ts';
 import { checkLines, consoleTable, markdownTable, WORKLOAD_TITLES } from './lib/report.ts';
 import { type BaselineNames, writeResults } from './lib/results-file.ts';
 import { COPY_BASELINES, runCopyWorkloads } from './run-copy.ts';
+import { type LoaderOutcome, runLoaderWorkloads } from './run-loader.ts';
 
 const RESULTS_PATH = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 
@@ -37,7 +40,11 @@ function insertHooks(admin: Admin): RunHooks {
   };
 }
 
-const options = parseOptions(process.argv.slice(2));
+// The loader's workloads (load, export, memory) and flags are split off; lib/options.ts gets the rest.
+const split = splitLoaderArguments(process.argv.slice(2));
+const options = parseOptions(split.coreArgv);
+if (split.noCoreWorkloads) options.workloads = [];
+const loaderOptions = split.loader;
 const database = await resolveDatabase(log);
 log(`PostgreSQL ${database.serverVersion} at ${redact(database.url)} (${database.source})`);
 log(`${options.count} ops per run, ${options.warmup} warm-up ops, median of ${options.runs} runs`);
@@ -45,12 +52,18 @@ if (options.workloads.includes('copy'))
   log(
     `COPY: ${options.copyRows} rows per run, ${Math.min(options.copyWarmup, options.copyRows)} in the warm-up`,
   );
+if (loaderOptions.workloads.length > 0)
+  log(
+    `loader: ${loaderOptions.workloads.join(', ')}; ${loaderOptions.loadRows} CSV rows, ` +
+      `${loaderOptions.memoryMegabytes} MB for the memory run`,
+  );
 log('');
 
 const admin = await Admin.open(database.url);
 const results: Partial<Record<WorkloadId, ContenderResult[]>> = {};
 const markdown: string[] = [];
 let failed = false;
+let loader: LoaderOutcome | undefined;
 try {
   const contenders = await roster(options.pgbenchPipeline);
   for (const workload of options.workloads) {
@@ -81,6 +94,11 @@ try {
       (result) => result.status === 'failed' || result.checks.some((check) => !check.ok),
     );
   }
+  if (loaderOptions.workloads.length > 0) {
+    loader = await runLoaderWorkloads(database.url, loaderOptions, options.runs, log);
+    markdown.push(...loader.markdown);
+    failed ||= loader.failed;
+  }
 } finally {
   await admin.close();
   await database.stop();
@@ -94,5 +112,6 @@ const baselines: Partial<Record<WorkloadId, BaselineNames>> = {
   ...COPY_BASELINES,
 };
 await writeResults(RESULTS_PATH, database, options, results, baselines);
+if (loader) await mergeLoaderResults(RESULTS_PATH, loaderOptions, loader.entries);
 log(`results written to ${RESULTS_PATH}`);
 if (failed) process.exitCode = 1;

@@ -1,0 +1,103 @@
+/**
+ * A2: load the CSV file into a fresh `bench_loader` with the haul CLI (1, 2 and 4 shards), each
+ * spawned as a user would run it, against psql's `\copy … from (format csv, header)`. After every run
+ * the table must hold exactly the file's rows, with the same values psql's load gave (fingerprint).
+ */
+import type { CsvFile } from './csv-file.ts';
+import { psqlPath, psqlUnavailable, reportedRows, runHaul, runPsqlCopy } from './loader-commands.ts';
+import type { LoaderResult } from './loader-report.ts';
+import { type LoaderContender, measureLoader } from './loader-runs.ts';
+import { LOADER_TABLE, type LoaderTable, type TableSummary } from './loader-table.ts';
+
+export const PSQL_LOAD = 'psql \\copy from (format csv, header)';
+
+export interface LoadBench {
+  url: string;
+  table: LoaderTable;
+  file: CsvFile;
+  runs: number;
+  log: (line: string) => void;
+}
+
+function haulLoad(bench: LoadBench, shards: number): LoaderContender {
+  return {
+    name: `haul load, ${shards} shard${shards === 1 ? '' : 's'}`,
+    async run() {
+      const args = ['load', bench.file.path, '--table', LOADER_TABLE, '--url', bench.url];
+      const outcome = await runHaul([...args, '--shards', String(shards), '--json', '--quiet']);
+      const rows = reportedRows(outcome);
+      if (rows !== bench.file.rows)
+        throw new Error(`haul reported ${rows} rows, expected ${bench.file.rows}`);
+      return outcome;
+    },
+  };
+}
+
+function psqlLoad(bench: LoadBench, unavailable: string | undefined): LoaderContender {
+  const command = `\\copy ${LOADER_TABLE} from ${psqlPath(bench.file.path)} (format csv, header)`;
+  return {
+    name: PSQL_LOAD,
+    ...(unavailable === undefined ? {} : { unavailable }),
+    async run() {
+      const outcome = await runPsqlCopy(bench.url, command);
+      if (outcome.rows !== bench.file.rows) throw new Error(`psql copied ${outcome.rows} rows`);
+      return outcome;
+    },
+  };
+}
+
+/**
+ * The reference the checks compare with: psql's load of the file when psql is there, else the first
+ * run's (the checks then only catch runs that disagree with each other).
+ */
+async function referenceLoad(
+  bench: LoadBench,
+  psqlMissing: string | undefined,
+): Promise<TableSummary | undefined> {
+  if (psqlMissing !== undefined) return undefined;
+  bench.log('  reference load with psql (unmeasured), for the fingerprint');
+  await bench.table.recreate();
+  await runPsqlCopy(
+    bench.url,
+    `\\copy ${LOADER_TABLE} from ${psqlPath(bench.file.path)} (format csv, header)`,
+  );
+  return bench.table.summarize();
+}
+
+export async function runLoadBench(bench: LoadBench): Promise<LoaderResult[]> {
+  const psqlMissing = await psqlUnavailable();
+  let reference = await referenceLoad(bench, psqlMissing);
+  // tsx compiles the CLI on its first start and caches it; that first start is not what we measure.
+  bench.log('  warm-up: one haul run (unmeasured), so tsx has compiled and cached the CLI');
+  await bench.table.recreate();
+  await haulLoad(bench, 4).run();
+
+  const contenders = [
+    haulLoad(bench, 1),
+    haulLoad(bench, 2),
+    haulLoad(bench, 4),
+    psqlLoad(bench, psqlMissing),
+  ];
+  return measureLoader(
+    contenders,
+    {
+      beforeRun: () => bench.table.recreate(),
+      async afterRun() {
+        const found = await bench.table.summarize();
+        reference ??= found;
+        const ok = found.rows === bench.file.rows && found.fingerprint === reference.fingerprint;
+        const detail = ok
+          ? `${found.rows} rows, fingerprint equal to psql's load`
+          : `${found.rows} rows (expected ${bench.file.rows}), fingerprint ${found.fingerprint} (expected ${reference.fingerprint})`;
+        return { ok, detail };
+      },
+    },
+    {
+      workload: 'loader-load',
+      runs: bench.runs,
+      rows: bench.file.rows,
+      bytes: bench.file.bytes,
+      log: bench.log,
+    },
+  );
+}

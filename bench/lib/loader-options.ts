@@ -1,0 +1,77 @@
+/**
+ * The loader benchmarks' part of `pnpm bench`'s command line. `--workloads` may name `load`, `export`
+ * and `memory` next to the driver workloads (select, insert, copy); they are taken out here so that
+ * lib/options.ts sees only its own. Flags: `--load-rows N` (rows of the A2/A3 CSV, default
+ * 1,000,000) and `--memory-mb N` (size of the M1 CSV, default 1000).
+ */
+import { parseArgs } from 'node:util';
+
+export type LoaderWorkload = 'load' | 'export' | 'memory';
+
+export const LOADER_WORKLOADS: readonly LoaderWorkload[] = ['load', 'export', 'memory'];
+
+export interface LoaderOptions {
+  workloads: LoaderWorkload[];
+  /** Rows in the A2 CSV file (loaded, then exported by A3). */
+  loadRows: number;
+  /** Megabytes (10^6 bytes) of the M1 CSV file. */
+  memoryMegabytes: number;
+}
+
+export interface SplitArguments {
+  /** The command line for lib/options.ts, without the loader's workloads and flags. */
+  coreArgv: string[];
+  /** True when --workloads named only loader workloads: run none of the driver ones. */
+  noCoreWorkloads: boolean;
+  loader: LoaderOptions;
+}
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) {
+    throw new Error(`--${name} must be a positive integer, got "${value}"`);
+  }
+  return parsed;
+}
+
+/** Pulls `--workloads`, `--load-rows` and `--memory-mb` out of `argv`, passing the rest through. */
+export function splitLoaderArguments(argv: readonly string[]): SplitArguments {
+  const { values, tokens } = parseArgs({
+    args: argv.filter((arg) => arg !== '--'),
+    options: {
+      workloads: { type: 'string' },
+      'load-rows': { type: 'string' },
+      'memory-mb': { type: 'string' },
+    },
+    strict: false,
+    tokens: true,
+  });
+  const mine = new Set(['workloads', 'load-rows', 'memory-mb']);
+  const coreArgv: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'option' && mine.has(token.name)) continue;
+    if (token.kind === 'option') {
+      coreArgv.push(token.rawName);
+      if (token.value !== undefined) coreArgv.push(token.value);
+    } else if (token.kind === 'positional') coreArgv.push(token.value);
+  }
+
+  const requested =
+    typeof values.workloads === 'string' ? values.workloads.split(',').map((part) => part.trim()) : undefined;
+  const loaderWorkloads = requested
+    ? requested.filter((id): id is LoaderWorkload => (LOADER_WORKLOADS as readonly string[]).includes(id))
+    : [...LOADER_WORKLOADS];
+  const core = requested?.filter((id) => !(LOADER_WORKLOADS as readonly string[]).includes(id));
+  if (core && core.length > 0) coreArgv.push('--workloads', core.join(','));
+
+  return {
+    coreArgv,
+    noCoreWorkloads: core !== undefined && core.length === 0,
+    loader: {
+      workloads: loaderWorkloads,
+      loadRows: positive('load-rows', values['load-rows'] as string | undefined, 1_000_000),
+      memoryMegabytes: positive('memory-mb', values['memory-mb'] as string | undefined, 1000),
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The loader benchmarks' table, `bench_loader` with the A1 columns, and the unmeasured connection
+ * that recreates it before each load and counts and fingerprints what landed.
+ */
+import pg from 'pg';
+import { COPY_COLUMNS } from './copy-rows.ts';
+
+export const LOADER_TABLE = 'bench_loader';
+
+const CREATE_SQL = `create table ${LOADER_TABLE} (${COPY_COLUMNS.map((c) => `${c.name} ${c.type}`).join(', ')})`;
+
+export interface TableSummary {
+  rows: number;
+  /** Sum of a hash of each row's text: equal sums mean the same values, whatever the row order. */
+  fingerprint: string;
+}
+
+export class LoaderTable {
+  private constructor(private readonly client: pg.Client) {}
+
+  static async open(url: string): Promise<LoaderTable> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return new LoaderTable(client);
+  }
+
+  /**
+   * A fresh, empty table, then a checkpoint so no run pays for writing out the previous run's dirty
+   * pages (a 1,000,000-row load leaves about 150 MB of them).
+   */
+  async recreate(): Promise<void> {
+    await this.client.query(`drop table if exists ${LOADER_TABLE}`);
+    await this.client.query(CREATE_SQL);
+    await this.client.query('checkpoint');
+  }
+
+  async summarize(): Promise<TableSummary> {
+    const result = await this.client.query<{ rows: string; fingerprint: string }>(
+      `select count(*) as rows, coalesce(sum(hashtext(t::text)::int8), 0) as fingerprint from ${LOADER_TABLE} t`,
+    );
+    const row = result.rows[0];
+    return { rows: Number(row?.rows ?? 0), fingerprint: row?.fingerprint ?? '0' };
+  }
+
+  async count(): Promise<number> {
+    const result = await this.client.query<{ rows: string }>(`select count(*) as rows from ${LOADER_TABLE}`);
+    return Number(result.rows[0]?.rows ?? 0);
+  }
+
+  async drop(): Promise<void> {
+    await this.client.query(`drop table if exists ${LOADER_TABLE}`);
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+}

@@ -1,0 +1,100 @@
+/** The `--help` texts. Kept next to each other so the commands read alike. */
+
+const EXIT_CODES = `Exit codes:
+  0    success
+  1    failed (a load is rolled back; the error names line, column, value and SQLSTATE)
+  2    usage or configuration error (bad flag, no URL, no such table, unknown columns)
+  3    loaded, but some rows were rejected (--on-error reject)
+  130  interrupted by Ctrl+C (a load is rolled back; a second Ctrl+C exits at once)`;
+
+export const MAIN_HELP = `haul: sharded, all-or-nothing PostgreSQL loads and partitioned exports
+
+Usage:
+  haul load <file|-> --table T [options]     load CSV/TSV/NDJSON/JSON (gzip detected) into a table
+  haul export <table> | --query SQL [options] write a table or query as CSV, NDJSON or binary COPY
+  haul recover [--commit ID | --rollback ID | --auto [ID]]
+                                             list or resolve loads left prepared by a crashed run
+
+The server is --url URL, or DATABASE_URL from the environment.
+Run \`haul <command> --help\` for a command's options.
+
+${EXIT_CODES}
+`;
+
+export const LOAD_HELP = `Usage: haul load <file|-> --table T [options]
+
+Loads a file (streamed, never read whole; .gz is detected from its bytes) or stdin (-) into T, over
+one COPY per shard, all or nothing by default.
+
+Source:
+  -t, --table T             target table, name or schema.name (required)
+      --url URL             server (default: DATABASE_URL)
+  -f, --format F            csv | tsv | ndjson | json (default: from the file's extension; csv for stdin)
+      --header, --no-header the first line names the columns (default: yes for csv/tsv)
+      --delimiter C         field delimiter, one character; "\\t" or "tab" for a tab
+      --quote C             quote character (default ")
+      --escape C            escape character inside quotes (default: the quote)
+      --null S              the unquoted text meaning NULL (default: empty for csv, \\N for tsv)
+      --columns a,b,c       target columns the source fields fill, in source order
+      --ignore-unknown      skip source columns the table does not have
+      --create-table        create T from the first rows when it does not exist
+
+Load:
+      --shards N|auto       parallel connections, one COPY each (default 4; auto: up to 4, from
+                            the server's cores)
+      --mode atomic|batches atomic: all or nothing (default); batches: commit every --batch-rows
+                            rows per shard, and resume a failed run with the same --load-id
+      --batch-rows N        rows per committed batch (batches mode; default 100000)
+      --load-id ID          name the load, for \`haul recover\` and resuming (default: a random UUID)
+      --on-error abort|reject
+                            abort: roll everything back at the first bad row (default);
+                            reject: set bad rows aside in the rejects file and load the rest
+      --rejects FILE        rejects file (implies --on-error reject; default <file>.rejects.csv,
+                            or haul.rejects.csv for stdin)
+      --copy-format auto|binary|text
+                            COPY wire format (default auto: binary when every column allows it)
+
+Output:
+      --json                print the final report as JSON
+  -q, --quiet               no progress bars (they are drawn only when stderr is a terminal)
+
+The rejects file is CSV with a header line: line,column,sqlstate,error,text
+  line      1-based line of the source where the rejected row starts
+  column    the target column at fault, when known
+  sqlstate  the server's SQLSTATE, when the server refused the row
+  error     what was wrong
+  text      the row's original text (for NDJSON/JSON, the element's JSON)
+It is written (replacing any earlier file) when the first row is rejected.
+
+${EXIT_CODES}
+`;
+
+export const EXPORT_HELP = `Usage: haul export <table> [options]
+       haul export --query SQL [options]
+
+Writes a table or a query's rows to stdout or a file, in parallel range partitions when asked.
+
+      --url URL             server (default: DATABASE_URL)
+      --query SQL           export a query's rows instead of a table
+      --partition-on COL    range-partition on this column (integer, numeric, date/time or text)
+      --partitions N        partitions, one connection each (default 4 with --partition-on, else 1)
+  -f, --format F            csv | ndjson | binary (default csv)
+      --no-header           csv without the header line
+      --no-snapshot         let partitions read independently (default: one consistent snapshot)
+  -o, --output FILE         write here instead of stdout
+  -q, --quiet               no summary on stderr
+
+Stdout is written with backpressure; a closed pipe (e.g. \`| head\`) ends the export quietly.
+
+${EXIT_CODES}
+`;
+
+export const RECOVER_HELP = `Usage: haul recover [--url URL] [--json]
+       haul recover [--url URL] --commit ID | --rollback ID | --auto [ID]
+
+A two-phase load whose coordinator died between PREPARE and COMMIT leaves prepared transactions on
+the server, holding locks. Without an action, lists them; --commit or --rollback resolves one load;
+--auto resolves one load (or all) as each load's recorded decision says.
+
+${EXIT_CODES}
+`;

@@ -1,0 +1,68 @@
+/** The final report of `haul load` as a terminal reads it (`--json` prints the LoadReport itself). */
+import type { LoadReport } from '../api.ts';
+import { textTable } from './text-table.ts';
+import { bytes, count, perSecond, seconds } from './units.ts';
+
+const COMMIT_METHODS: Record<LoadReport['commit'], string> = {
+  'two-phase': 'two-phase (PREPARE TRANSACTION on every shard, then COMMIT PREPARED)',
+  barrier: 'barrier (every shard finished its COPY before any committed)',
+  batches: 'batches (each batch committed on its own)',
+};
+
+function copyFormatText(report: LoadReport): string {
+  if (report.copyFormat === 'binary') return 'binary';
+  return report.textReason ? `text, because ${report.textReason}` : 'text';
+}
+
+/** Label/value lines, labels padded so the values line up. */
+function fields(entries: readonly (readonly [string, string])[]): string {
+  const width = Math.max(...entries.map(([label]) => label.length));
+  return entries.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
+}
+
+export interface ReportContext {
+  /** The rejects file, when rows were rejected. */
+  rejectsPath?: string;
+}
+
+export function loadReportText(report: LoadReport, context: ReportContext = {}): string {
+  const verdict = report.committed ? 'loaded' : 'NOT committed:';
+  const headline = `${verdict} ${count(report.rows)} rows into ${report.table}`;
+  const entries: [string, string][] = [
+    ['load id', report.loadId],
+    ['rows', count(report.rows)],
+    ['bytes', bytes(report.bytes)],
+    ['time', seconds(report.ms)],
+    ['rows/s', count(report.rowsPerSecond)],
+    ['mode', report.mode],
+    ['commit', COMMIT_METHODS[report.commit]],
+    ['copy format', copyFormatText(report)],
+    ['rejected', count(report.rejected)],
+  ];
+  if (report.rejected > 0 && context.rejectsPath) entries.push(['rejects file', context.rejectsPath]);
+  if (report.resumedBatches)
+    entries.push(['resumed', `${count(report.resumedBatches)} batches already committed`]);
+  if (report.createdTable) entries.push(['created', report.createdTable]);
+
+  const shards = textTable(
+    [
+      { title: 'shard', align: 'right' },
+      { title: 'rows', align: 'right' },
+      { title: 'bytes', align: 'right' },
+      { title: 'chunks', align: 'right' },
+      { title: 'time', align: 'right' },
+      { title: 'rows/s', align: 'right' },
+      { title: 'state' },
+    ],
+    report.shards.map((shard) => [
+      String(shard.shard),
+      count(shard.rows),
+      bytes(shard.bytes),
+      count(shard.chunks),
+      seconds(shard.ms),
+      count(perSecond(shard.rows, shard.ms)),
+      shard.state,
+    ]),
+  );
+  return `${headline}\n${fields(entries)}\n\n${shards}\n`;
+}

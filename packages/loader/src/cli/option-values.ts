@@ -1,0 +1,81 @@
+/**
+ * Checks and converts flag values. Each throws a UsageError naming the flag, so a typo is reported as
+ * `--shards: expected a positive integer or "auto", got "fuor"` rather than as a loader error later.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error.ts';
+
+type ParseArgsConfig = NonNullable<Parameters<typeof parseArgs>[0]>;
+export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * `parseArgs` in strict mode with its errors turned into UsageErrors. Node's messages already name
+ * the flag ("Unknown option '--tabel'"); we only drop its advice about `--`, which rarely applies.
+ */
+export function parseFlags<const T extends OptionSpecs>(
+  argv: readonly string[],
+  options: T,
+  command: string,
+) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, allowNegative: true, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, ''), command);
+  }
+}
+
+export function positiveInteger(flag: string, value: string, command: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed <= 0) {
+    throw new UsageError(`--${flag}: expected a positive integer, got "${value}"`, command);
+  }
+  return parsed;
+}
+
+export function oneOf<const T extends string>(
+  flag: string,
+  value: string,
+  choices: readonly T[],
+  command: string,
+): T {
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag}: expected one of ${choices.join(', ')}, got "${value}"`, command);
+  }
+  return value as T;
+}
+
+/** Names a shell makes awkward to type literally, accepted for the one-byte CSV options. */
+const NAMED_BYTES: Record<string, string> = { '\\t': '\t', tab: '\t', '\\\\': '\\' };
+
+/** One ASCII character (the loader's delimiter, quote and escape are single bytes). */
+export function singleByte(flag: string, value: string, command: string): string {
+  const byte = NAMED_BYTES[value] ?? value;
+  if (byte.length !== 1 || byte.charCodeAt(0) > 0x7f || byte === '\n' || byte === '\r') {
+    throw new UsageError(
+      `--${flag}: expected one ASCII character (or "\\t" / "tab" for a tab), got "${value}"`,
+      command,
+    );
+  }
+  return byte;
+}
+
+/** A comma-separated list of names: `a,b,c`. Empty names (`a,,b`) are mistakes, not columns. */
+export function nameList(flag: string, value: string, command: string): string[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) {
+    throw new UsageError(`--${flag}: expected comma-separated names, got "${value}"`, command);
+  }
+  return names;
+}
+
+/** At most one positional argument, with a message naming the extras. */
+export function singlePositional(positionals: readonly string[], what: string, command: string) {
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `expected one ${what}, got ${positionals.length}: ${positionals.map((p) => `"${p}"`).join(' ')}`,
+      command,
+    );
+  }
+  return positionals[0];
+}

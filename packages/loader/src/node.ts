@@ -1,0 +1,125 @@
+/**
+ * @haul/loader/node — Node-only helpers around the runtime-agnostic loader: files and stdin as load
+ * sources (streamed through fs, never read whole), writing an export to a Node stream with
+ * backpressure, and `loadFile` / `exportToFile` with the Node socket adapter already plugged in.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { connect } from '@haul/protocol/node';
+import type { ExportOptions, LoadOptions, LoadReport } from './api.ts';
+import { exportRows, load } from './index.ts';
+
+export { connect };
+
+/** Bytes per read from a file: large reads keep syscalls and chunk bookkeeping off the profile. */
+const FILE_READ_BYTES = 1 << 20;
+
+/**
+ * A Node byte stream as plain Uint8Array chunks: views over each Buffer, so the loader never meets
+ * Buffer's different `slice` semantics. Stopping the iteration (a failed or aborted load) destroys
+ * the stream, which closes the file.
+ */
+export async function* readableSource(stream: Readable): AsyncGenerator<Uint8Array> {
+  for await (const chunk of stream) {
+    if (typeof chunk === 'string') throw new TypeError('expected a byte stream, got text chunks');
+    const bytes = chunk as Uint8Array;
+    yield new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+}
+
+/** A file's bytes, streamed; gzip is recognised by the loader from its first bytes. */
+export function fileSource(path: string): AsyncGenerator<Uint8Array> {
+  return readableSource(createReadStream(path, { highWaterMark: FILE_READ_BYTES }));
+}
+
+/** This process's stdin, streamed. */
+export function stdinSource(): AsyncGenerator<Uint8Array> {
+  return readableSource(process.stdin);
+}
+
+/**
+ * Loads a file: its bytes streamed as the source, its name for the format (.csv, .ndjson.gz, …), and
+ * `connect` over node:net unless the options bring their own.
+ */
+export function loadFile(
+  path: string,
+  options: Omit<LoadOptions, 'source' | 'fileName'>,
+): Promise<LoadReport> {
+  return load({ connect, ...options, source: fileSource(path), fileName: path });
+}
+
+/** Waits until `stream` drains, or fails if it errors or closes first (a closed pipe never drains). */
+function drained(stream: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = () => {
+      stream.off('drain', onDrain);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+    };
+    const onDrain = () => {
+      settle();
+      resolve();
+    };
+    const onError = (error: Error) => {
+      settle();
+      reject(error);
+    };
+    const onClose = () => {
+      settle();
+      reject(new Error('the destination closed before it drained'));
+    };
+    stream.once('drain', onDrain);
+    stream.once('error', onError);
+    stream.once('close', onClose);
+  });
+}
+
+/**
+ * Copies a web byte stream into a Node writable, waiting for 'drain' whenever it is full, so a slow
+ * reader (a pipe into `less`) holds the export back instead of filling memory. When the destination
+ * fails (EPIPE after `| head`), the source is cancelled (which stops the export's queries) and the
+ * destination's error is thrown. `end`: end the destination after the last chunk (not for stdout).
+ * Returns the bytes written.
+ */
+export async function writeStream(
+  source: ReadableStream<Uint8Array>,
+  destination: Writable,
+  options: { end?: boolean } = {},
+): Promise<number> {
+  const reader = source.getReader();
+  let failure: Error | undefined;
+  const onError = (error: Error) => {
+    failure ??= error;
+  };
+  destination.on('error', onError);
+  let written = 0;
+  try {
+    for (;;) {
+      if (failure) throw failure;
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (failure) throw failure;
+      written += value.byteLength;
+      if (!destination.write(value)) await drained(destination);
+    }
+    if (options.end ?? true) {
+      destination.end();
+      await finished(destination);
+    }
+    if (failure) throw failure;
+    return written;
+  } catch (error) {
+    await reader.cancel(error).catch(() => {});
+    throw error;
+  } finally {
+    destination.off('error', onError);
+    reader.releaseLock();
+  }
+}
+
+/** Exports into a file (created or truncated); returns the bytes written. */
+export async function exportToFile(path: string, options: ExportOptions): Promise<number> {
+  const stream = exportRows({ connect, ...options });
+  return writeStream(stream, createWriteStream(path));
+}
