@@ -1,7 +1,6 @@
 /**
  * EncodedChunks as CopyData messages, and a server error during COPY traced back to the source row.
- * A chunk goes out as one message per MiB: the 5-byte header and a view of the chunk's own bytes, so
- * nothing is copied (messages need not align with rows; ours happen to).
+ * A chunk goes out as one message per MiB (messages need not align with rows; ours happen to).
  */
 import { PostgresError } from '@haul/protocol';
 import { BadRowError, preview } from '../errors.ts';
@@ -15,19 +14,19 @@ const BINARY_HEADER = new Uint8Array([
 ]);
 const BINARY_TRAILER = new Uint8Array([0xff, 0xff]);
 
-function header(length: number): Uint8Array {
-  const h = new Uint8Array(5);
-  h[0] = 0x64; // 'd'
-  new DataView(h.buffer).setInt32(1, length + 4);
-  return h;
-}
-
-/** CopyData pieces for bytes[start, end): header, payload view, header, … */
+/**
+ * CopyData messages for bytes[start, end), each complete in one array: the connection may stop
+ * between two of them (CopyFail on abort), never inside one, or the server would read the CopyFail
+ * as part of an unfinished CopyData.
+ */
 export function* frameBytes(bytes: Uint8Array, start = 0, end = bytes.length): Generator<Uint8Array> {
   for (let at = start; at < end; at += MESSAGE_MAX) {
     const stop = Math.min(end, at + MESSAGE_MAX);
-    yield header(stop - at);
-    yield bytes.subarray(at, stop);
+    const message = new Uint8Array(5 + stop - at);
+    message[0] = 0x64; // 'd'
+    new DataView(message.buffer).setInt32(1, stop - at + 4);
+    message.set(bytes.subarray(at, stop), 5);
+    yield message;
   }
 }
 

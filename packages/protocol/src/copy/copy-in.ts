@@ -24,10 +24,8 @@ export class CopyIn implements CopySink {
   readonly direction = 'in';
   private stop: Stop | null = null;
   private finished = false;
+  /** Wakes the one pending wait for the next frame; set only while the run loop is waiting. */
   private wake: (() => void) | null = null;
-  private readonly stopped = new Promise<void>((resolve) => {
-    this.wake = resolve;
-  });
 
   constructor(
     private readonly st: PendingStatement,
@@ -40,7 +38,7 @@ export class CopyIn implements CopySink {
     let reason: Error | null = null;
     try {
       for (;;) {
-        const next = await Promise.race([this.frames.next(), this.stopped]);
+        const next = await this.nextFrame();
         if (!next || this.stop) break;
         if (next.done) {
           await host.send(COPY_DONE.slice());
@@ -61,6 +59,24 @@ export class CopyIn implements CopySink {
       host.release();
       if (this.stop) void Promise.resolve(this.frames.return?.()).catch(() => {});
     }
+  }
+
+  /**
+   * The source's next frame, or null once the copy is stopped. Not Promise.race against one long-lived
+   * "stopped" promise: every race would leave a reaction on it holding that frame, so everything sent
+   * during the COPY would stay in memory until the end.
+   */
+  private nextFrame(): Promise<IteratorResult<Uint8Array> | null> | IteratorResult<Uint8Array> | null {
+    if (this.stop) return null;
+    const next = this.frames.next();
+    if (!(next instanceof Promise)) return next;
+    return new Promise((resolve, reject) => {
+      const wake = () => resolve(null);
+      this.wake = wake;
+      next.then(resolve, reject).finally(() => {
+        if (this.wake === wake) this.wake = null;
+      });
+    });
   }
 
   /** Still in the data phase (CopyDone/CopyFail not yet written). */
@@ -113,7 +129,7 @@ export type CopySource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Read
 /**
  * Frames raw payload chunks (any COPY format) as CopyData messages. Small chunks are gathered into
  * messages of about 64 KiB (one socket write per message, not per line); a large chunk goes out as its
- * own message without being copied (header and body are yielded separately: they are just bytes).
+ * own message.
  */
 export async function* frameChunks(source: CopySource): AsyncGenerator<Uint8Array> {
   const iterable = isReadableStream(source) ? readableToIterable(source) : source;
@@ -127,11 +143,13 @@ export async function* frameChunks(source: CopySource): AsyncGenerator<Uint8Arra
         open = -1;
         yield w.take();
       }
-      const header = new Uint8Array(5);
-      header[0] = 0x64; // d
-      new DataView(header.buffer).setInt32(1, chunk.length + 4);
-      yield header;
-      yield chunk;
+      // One array per message: an abort between a header and its body would put the CopyFail
+      // inside the CopyData, and the server would wait for the rest of it.
+      const message = new Uint8Array(5 + chunk.length);
+      message[0] = 0x64; // d
+      new DataView(message.buffer).setInt32(1, chunk.length + 4);
+      message.set(chunk, 5);
+      yield message;
       continue;
     }
     if (open < 0) open = w.begin(0x64);
