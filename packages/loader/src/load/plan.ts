@@ -53,7 +53,10 @@ export async function planLoad(
   const converters: FieldConverter[] = [];
   let textReason: string | undefined;
   for (const column of mapping.columns) {
-    const converter = converterFor(column, session);
+    const converter = converterFor(column, {
+      timeZone: session.timeZone,
+      serverVersion: session.serverVersionNum,
+    });
     if (converter) converters.push(converter);
     else textReason ??= `column ${column.name} (${column.formatType}) has no binary converter`;
   }

@@ -1,0 +1,23 @@
+/** What a converter may need to know about the session the COPY runs in. */
+export interface ConversionSession {
+  /**
+   * The session's TimeZone setting as the server reports it (`SHOW timezone`): an IANA name such as
+   * 'Europe/Berlin', or a POSIX-style fixed offset such as '<+05:30>-05:30'. timestamptz text without
+   * an offset is read in this zone.
+   */
+  readonly timeZone: string;
+  /**
+   * `server_version_num`, e.g. 160004. Input syntax differs by version (PostgreSQL 16 reads integers
+   * such as '1_000' and '0x1F'); when it is not given, such text is refused with a suggestion to load
+   * in text format rather than guessed at.
+   */
+  readonly serverVersion?: number;
+}
+
+/** 16 and later: underscores in numbers, non-decimal integers, base prefixes for oid. */
+export const PG16 = 160_000;
+
+/** True / false when the version is known to be at least / below `version`; undefined if unknown. */
+export function atLeast(session: ConversionSession, version: number): boolean | undefined {
+  return session.serverVersion === undefined ? undefined : session.serverVersion >= version;
+}
