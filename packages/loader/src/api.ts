@@ -71,8 +71,12 @@ export interface LoadOptions extends CsvOptions {
   onError?: OnError;
   /** Called with each rejected row in 'reject' mode (the CLI writes them to the rejects file). */
   onReject?: (row: RejectedRow) => void | Promise<void>;
-  /** Force text COPY even when every column has a binary converter. */
-  copyFormat?: 'binary' | 'text' | 'auto';
+  /**
+   * How rows travel. 'binary': converted here to binary COPY. 'raw': CSV/TSV rows sent as they are,
+   * parsed by the server in the same dialect (needs the source's fields to map one to one, in order).
+   * 'text': re-encoded as COPY text. 'auto' (default): raw when possible, else binary, else text.
+   */
+  copyFormat?: 'binary' | 'text' | 'raw' | 'auto';
   /** Bytes of source per chunk dealt to a shard; default 2 MiB. */
   chunkBytes?: number;
   signal?: AbortSignal;
@@ -140,8 +144,8 @@ export interface LoadReport {
   rowsPerSecond: number;
   committed: boolean;
   mode: LoadMode;
-  /** 'binary', or 'text' with `textReason` naming the column whose type had no binary converter. */
-  copyFormat: 'binary' | 'text';
+  /** 'binary', 'raw', or 'text' with `textReason` naming the column whose type had no binary converter. */
+  copyFormat: 'binary' | 'text' | 'raw';
   textReason?: string;
   /** How the shards committed: 'two-phase' (PREPARE TRANSACTION), 'barrier', or 'batches'. */
   commit: 'two-phase' | 'barrier' | 'batches';

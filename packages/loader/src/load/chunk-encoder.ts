@@ -12,10 +12,12 @@ import type { TargetColumn } from '../schema/target.ts';
 import { FIELD_ESCAPED, FIELD_NULL, type FieldBatch } from '../source/field-batch.ts';
 import type { RowBatch, ValueBatch } from '../source/row-reader.ts';
 import type { EncodedChunk } from './chunk.ts';
+import { RawRowWriter } from './raw-rows.ts';
 import { writeTextField, writeTextValue } from './text-format.ts';
 
 export interface EncodePlan {
-  format: 'binary' | 'text';
+  /** 'raw': text rows go through as they are (raw-rows.ts); 'text': re-encoded in COPY text format. */
+  format: 'binary' | 'text' | 'raw';
   /** The COPY column list, in order. */
   columns: readonly TargetColumn[];
   /** Source field index feeding each column (positional and CSV rows). */
@@ -26,6 +28,8 @@ export interface EncodePlan {
   width: number;
   /** Binary format: one converter per column. */
   converters: readonly FieldConverter[];
+  /** Raw format: the source dialect is CSV (else COPY text). */
+  rawCsv?: boolean;
   /** Keep each row's text for a rejects file. */
   keepText: boolean;
   chunkBytes: number;
@@ -55,6 +59,7 @@ export class ChunkEncoder {
   private chunkSourceEnd = 0;
   private scratch = new Uint8Array(256);
   private readonly codecs: (BinaryCodec | undefined)[];
+  private readonly raw: RawRowWriter;
 
   constructor(
     private readonly plan: EncodePlan,
@@ -62,6 +67,7 @@ export class ChunkEncoder {
     private readonly onBadRow: BadRowHandler,
   ) {
     this.w = new Writer(plan.chunkBytes + 65_536);
+    this.raw = new RawRowWriter(plan.rawCsv ?? false);
     this.codecs = plan.columns.map(
       (column) => binaryCodec(column.typeOid) ?? binaryCodec(column.baseTypeName),
     );
@@ -103,6 +109,7 @@ export class ChunkEncoder {
           throw new BadRowError(`line ${line}: expected ${this.plan.width} fields, found ${width}`, { line });
         }
         if (this.plan.format === 'binary') this.binaryFieldRow(batch, rowField[r]!, line);
+        else if (this.plan.format === 'raw') this.rawFieldRow(batch, r, line);
         else this.textFieldRow(batch, rowField[r]!, line);
       } catch (error) {
         this.w.truncate(mark);
@@ -207,6 +214,15 @@ export class ChunkEncoder {
       }
       w.endValue(at);
     }
+  }
+
+  private rawFieldRow(batch: FieldBatch, r: number, line: number): void {
+    const columns = this.plan.columns;
+    const first = batch.rowField[r]!;
+    for (let c = 0; c < columns.length; c++) {
+      if (columns[c]!.notNull && batch.fieldFlags[first + c]! & FIELD_NULL) this.checkNull(columns[c]!, line);
+    }
+    this.raw.write(this.w, batch.bytes, batch.rowStart[r]!, batch.rowStart[r + 1]!);
   }
 
   private textFieldRow(batch: FieldBatch, first: number, line: number): void {

@@ -1,6 +1,6 @@
 /**
  * Deals chunks to shards: whichever shard has room takes the next chunk; a new shard (connection)
- * opens only when every open one is full, so a small load uses one connection. In batches mode all
+ * opens when every open one has work waiting, so a one-chunk load uses one connection. In batches mode all
  * chunks of a batch go to the shard that took its first chunk. The first failure anywhere stops
  * everything at once: every shard's COPY gets CopyFail through the shared signal, and every wait wakes.
  */
@@ -92,15 +92,17 @@ export class Coordinator {
     this.batchShard.delete(this.lastBatch);
   }
 
-  /** The open shard with room and the fewest chunks queued; a new one if all are full. */
+  /**
+   * The open shard with room and the fewest chunks queued. A new shard opens when every open one
+   * still has a chunk waiting: a load of one chunk uses one connection, a longer one all it may.
+   */
   private pickShard(): Shard | null {
     let best: Shard | null = null;
     for (const shard of this.shards) {
       if (shard.hasRoom && (best === null || shard.queued < best.queued)) best = shard;
     }
-    if (best) return best;
-    if (this.shards.length < this.maxShards) return this.open();
-    return null;
+    if ((best === null || best.queued > 0) && this.shards.length < this.maxShards) return this.open();
+    return best;
   }
 
   private open(): Shard {

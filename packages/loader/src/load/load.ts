@@ -7,6 +7,8 @@ import type { Connection } from '@haul/protocol';
 import type { LoadOptions, LoadReport, RejectedRow } from '../api.ts';
 import { resolveConnector } from '../connect.ts';
 import { type BadRowError, LoadConfigError, LoadFailedError } from '../errors.ts';
+import { type DelimitedDialect, resolveDialect } from '../source/dialect.ts';
+import { inferFormat } from '../source/format.ts';
 import { openRowReader } from '../source/open-reader.ts';
 import type { RowBatch, RowReader } from '../source/row-reader.ts';
 import { unescapeField } from '../source/unescape.ts';
@@ -64,7 +66,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const batches = reader.batches()[Symbol.asyncIterator]();
     const head = await batches.next();
     const firstBatch: RowBatch | null = head.done ? null : head.value;
-    const plan = await planLoad(first, options, reader, firstBatch);
+    const plan = await planLoad(first, options, reader, firstBatch, dialectOf(options, firstBatch));
     const control =
       mode === 'batches' ? await BatchControl.open(first, plan.table, loadId, settings.batchRows) : null;
     const twoPhase = mode === 'atomic' && plan.maxPreparedTransactions > 0;
@@ -72,6 +74,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const encoder = new ChunkEncoder(
       {
         format: plan.format,
+        rawCsv: dialectOf(options, firstBatch)?.kind === 'csv',
         columns: plan.mapping.columns,
         fieldIndex: plan.mapping.fieldIndex,
         keys: plan.mapping.keys ?? plan.mapping.columns.map((column) => column.name),
@@ -91,7 +94,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       mode,
       onError,
       sql: plan.copySql,
-      format: plan.format,
+      format: plan.format === 'binary' ? 'binary' : 'text',
       get signal() {
         return coordinator!.abort.signal;
       },
@@ -210,6 +213,22 @@ async function closeAll(coordinator: Coordinator | undefined, first: Connection 
   const conns = coordinator ? (await coordinator.connections()).map(({ conn }) => conn) : [];
   if (first && !conns.includes(first)) conns.push(first);
   await Promise.allSettled(conns.map((conn) => conn.close()));
+}
+
+/** The CSV/TSV dialect the parser used, when the source is delimited text. */
+function dialectOf(options: LoadOptions, first: RowBatch | null): DelimitedDialect | null {
+  if (first?.kind === 'values') return null;
+  const format = options.format ?? (options.fileName ? inferFormat(options.fileName) : undefined) ?? 'csv';
+  if (format !== 'csv' && format !== 'tsv') return null;
+  const { delimiter, quote, escape, header } = options;
+  return resolveDialect({
+    kind: format === 'csv' ? 'csv' : 'text',
+    ...(delimiter !== undefined ? { delimiter } : {}),
+    ...(quote !== undefined ? { quote } : {}),
+    ...(escape !== undefined ? { escape } : {}),
+    ...(header !== undefined ? { header } : {}),
+    ...(options.null !== undefined ? { null: options.null } : {}),
+  });
 }
 
 function rejectOf(error: BadRowError, text: string): RejectedRow {

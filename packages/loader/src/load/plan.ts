@@ -13,13 +13,15 @@ import { quoteIdent } from '../schema/identifiers.ts';
 import { createTableSql, inferColumns } from '../schema/infer.ts';
 import { type ColumnMapping, mapColumns } from '../schema/mapping.ts';
 import type { TargetTable } from '../schema/target.ts';
+import type { DelimitedDialect } from '../source/dialect.ts';
 import { FIELD_NULL } from '../source/field-batch.ts';
 import type { RowBatch, RowReader } from '../source/row-reader.ts';
+import { copyOptionsFor } from './raw-rows.ts';
 
 export interface LoadPlan {
   table: TargetTable;
   mapping: ColumnMapping;
-  format: 'binary' | 'text';
+  format: 'binary' | 'text' | 'raw';
   textReason?: string;
   converters: FieldConverter[];
   copySql: string;
@@ -32,6 +34,8 @@ export async function planLoad(
   options: LoadOptions,
   reader: RowReader,
   first: RowBatch | null,
+  /** The source's delimited-text dialect; null for JSON and rows in memory. */
+  dialect: DelimitedDialect | null,
 ): Promise<LoadPlan> {
   let createdTable: string | undefined;
   let table: TargetTable;
@@ -60,19 +64,31 @@ export async function planLoad(
     if (converter) converters.push(converter);
     else textReason ??= `column ${column.name} (${column.formatType}) has no binary converter`;
   }
-  if (options.copyFormat === 'text') textReason = 'copyFormat: text';
-  if (textReason && options.copyFormat === 'binary') {
+  const wanted = options.copyFormat ?? 'auto';
+  if (wanted === 'text') textReason = 'copyFormat: text';
+  if (textReason && wanted === 'binary') {
     throw new LoadConfigError(`copyFormat 'binary' is not possible: ${textReason}`);
   }
-  const format = textReason ? 'text' : 'binary';
+  const rawFits =
+    dialect !== null &&
+    first?.kind !== 'values' &&
+    mapping.columns.length === reader.firstRowWidth &&
+    mapping.fieldIndex.every((field, column) => field === column);
+  if (wanted === 'raw' && !rawFits) {
+    throw new LoadConfigError(
+      "copyFormat 'raw' needs CSV/TSV input whose fields map one to one, in order, onto the columns",
+    );
+  }
+  const format = wanted === 'raw' || (wanted === 'auto' && rawFits) ? 'raw' : textReason ? 'text' : 'binary';
   const columnList = mapping.columns.map((column) => quoteIdent(column.name)).join(', ');
+  const copyOptions = format === 'raw' && dialect ? copyOptionsFor(dialect) : `format ${format}`;
   return {
     table,
     mapping,
     format,
-    ...(textReason ? { textReason } : {}),
+    ...(textReason && format === 'text' ? { textReason } : {}),
     converters,
-    copySql: `copy ${table.qualified} (${columnList}) from stdin (format ${format})`,
+    copySql: `copy ${table.qualified} (${columnList}) from stdin (${copyOptions})`,
     maxPreparedTransactions: session.maxPreparedTransactions,
     ...(createdTable ? { createdTable } : {}),
   };

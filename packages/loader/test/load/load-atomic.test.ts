@@ -45,37 +45,41 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     return name;
   }
 
-  it('loads a CSV over several shards, every value intact', async () => {
-    const name = await table();
-    const rows = 20_000;
-    let text = `${HEADER}\n`;
-    for (let i = 1; i <= rows; i++) text += `${line(i)}\n`;
-    const report = await load({
-      ...via(url),
-      table: name,
-      source: text,
-      format: 'csv',
-      shards: 3,
-      chunkBytes: 64 * 1024,
-    });
-    expect(report).toMatchObject({ rows, committed: true, copyFormat: 'binary', rejected: 0 });
-    expect(report.shards.length).toBe(3);
-    expect(report.shards.reduce((sum, shard) => sum + shard.rows, 0)).toBe(rows);
-    expect(['barrier', 'two-phase']).toContain(report.commit);
+  it.each(['raw', 'binary', 'text'] as const)(
+    'loads a CSV over several shards as %s, every value intact',
+    async (copyFormat) => {
+      const name = await table();
+      const rows = 20_000;
+      let text = `${HEADER}\n`;
+      for (let i = 1; i <= rows; i++) text += `${line(i)}\n`;
+      const report = await load({
+        ...via(url),
+        table: name,
+        source: text,
+        format: 'csv',
+        shards: 3,
+        chunkBytes: 64 * 1024,
+        copyFormat,
+      });
+      expect(report).toMatchObject({ rows, committed: true, copyFormat, rejected: 0 });
+      expect(report.shards.length).toBe(3);
+      expect(report.shards.reduce((sum, shard) => sum + shard.rows, 0)).toBe(rows);
+      expect(['barrier', 'two-phase']).toContain(report.commit);
 
-    // The server's own CSV parser is the oracle: the same text through COPY … (FORMAT csv).
-    const oracle = uniqueName('load_oracle');
-    await admin.unsafe(`create table ${oracle} ${DDL}`);
-    const writable = await admin.unsafe(`copy ${oracle} from stdin (format csv, header)`).writable();
-    await pipeline(Readable.from([text]), writable);
-    const diff = await scalar(
-      admin,
-      `select count(*)::int as diff from ((table ${name} except all table ${oracle}) union all (table ${oracle} except all table ${name})) d`,
-    );
-    expect(diff).toBe(0);
-    const n = await scalar(admin, `select count(*)::int as n from ${oracle}`);
-    expect(n).toBe(rows);
-  });
+      // The server's own CSV parser is the oracle: the same text through COPY … (FORMAT csv).
+      const oracle = uniqueName('load_oracle');
+      await admin.unsafe(`create table ${oracle} ${DDL}`);
+      const writable = await admin.unsafe(`copy ${oracle} from stdin (format csv, header)`).writable();
+      await pipeline(Readable.from([text]), writable);
+      const diff = await scalar(
+        admin,
+        `select count(*)::int as diff from ((table ${name} except all table ${oracle}) union all (table ${oracle} except all table ${name})) d`,
+      );
+      expect(diff).toBe(0);
+      const n = await scalar(admin, `select count(*)::int as n from ${oracle}`);
+      expect(n).toBe(rows);
+    },
+  );
 
   it('terminating one shard mid-load commits nothing and says which shard failed', async () => {
     const name = await table();

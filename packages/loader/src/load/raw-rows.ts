@@ -1,0 +1,49 @@
+/**
+ * The raw path: CSV (or COPY text) rows go to the server exactly as they are in the source, and the
+ * server's own parser reads them in the same dialect. The client only finds row boundaries, counts
+ * fields and checks NOT NULL, so on a machine with few cores the work lands on the shards' backends,
+ * which run in parallel, instead of on this one thread. Chosen when the source's fields map one to one,
+ * in order, onto the COPY column list (see plan.ts).
+ */
+import type { Writer } from '@haul/protocol';
+import type { DelimitedDialect } from '../source/dialect.ts';
+import { quoteLiteral } from './sql-literal.ts';
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** `(format csv, delimiter ',', quote '"', escape '"', null '')`: the source's dialect, for COPY. */
+export function copyOptionsFor(dialect: DelimitedDialect): string {
+  const char = (byte: number) => quoteLiteral(String.fromCharCode(byte));
+  const nullText = quoteLiteral(new TextDecoder().decode(dialect.nullBytes));
+  if (dialect.kind === 'text') return `format text, delimiter ${char(dialect.delimiter)}, null ${nullText}`;
+  return `format csv, delimiter ${char(dialect.delimiter)}, quote ${char(dialect.quote)}, escape ${char(dialect.escape)}, null ${nullText}`;
+}
+
+/**
+ * Appends one raw row, its line ending made the same as the source's first row's (the server insists
+ * on one style per COPY, and every COPY gets rows from this one writer), and one added where the
+ * source's last row has none. A row that is only `\.` would read as the end-of-data marker: in CSV it
+ * is quoted, which means the same text.
+ */
+export class RawRowWriter {
+  /** The line ending: [LF], [CR, LF] or [CR]; from the first row written. */
+  private ending: number[] | null = null;
+
+  constructor(private readonly csv: boolean) {}
+
+  write(w: Writer, bytes: Uint8Array, start: number, end: number): void {
+    let body = end;
+    if (body > start && bytes[body - 1] === LF) body--;
+    if (body > start && bytes[body - 1] === CR) body--;
+    const ending = this.ending ?? (this.ending = body === end ? [LF] : Array.from(bytes.subarray(body, end)));
+    if (body - start === 2 && bytes[start] === 0x5c && bytes[start + 1] === 0x2e && this.csv) {
+      w.raw(QUOTED_END_MARKER);
+    } else {
+      w.raw(bytes.subarray(start, body));
+    }
+    for (const byte of ending) w.u8(byte);
+  }
+}
+
+const QUOTED_END_MARKER = new Uint8Array([0x22, 0x5c, 0x2e, 0x22]);
