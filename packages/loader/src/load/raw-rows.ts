@@ -37,8 +37,10 @@ export class RawRowWriter {
     if (body > start && bytes[body - 1] === LF) body--;
     if (body > start && bytes[body - 1] === CR) body--;
     const ending = this.ending ?? (this.ending = body === end ? [LF] : Array.from(bytes.subarray(body, end)));
-    if (body - start === 2 && bytes[start] === 0x5c && bytes[start + 1] === 0x2e && this.csv) {
-      w.raw(QUOTED_END_MARKER);
+    if (body - start === 2 && bytes[start] === 0x5c && bytes[start + 1] === 0x2e) {
+      // CSV: the quoted form is the same text. COPY text: `\.` unescapes to '.', which is what we send.
+      if (this.csv) w.raw(QUOTED_END_MARKER);
+      else w.u8(0x2e);
     } else {
       w.raw(bytes.subarray(start, body));
     }
