@@ -63,7 +63,7 @@ export class ChunkEncoder {
 
   constructor(
     private readonly plan: EncodePlan,
-    private readonly unescape: Unescape,
+    private readonly unescapeBytes: Unescape,
     private readonly onBadRow: BadRowHandler,
   ) {
     this.w = new Writer(plan.chunkBytes + 65_536);
@@ -202,7 +202,7 @@ export class ChunkEncoder {
       let start = batch.fieldStart[f]!;
       let end = batch.fieldEnd[f]!;
       if (flags & FIELD_ESCAPED) {
-        bytes = this.unescape(batch, f);
+        bytes = this.unescapeBytes(batch, f);
         start = 0;
         end = bytes.length;
       }
@@ -236,7 +236,7 @@ export class ChunkEncoder {
         this.checkNull(columns[c]!, line);
         w.u8(0x5c).u8(0x4e); // \N
       } else if (flags & FIELD_ESCAPED) {
-        const bytes = this.unescape(batch, f);
+        const bytes = this.unescapeBytes(batch, f);
         writeTextField(w, bytes, 0, bytes.length);
       } else {
         writeTextField(w, batch.bytes, batch.fieldStart[f]!, batch.fieldEnd[f]!);

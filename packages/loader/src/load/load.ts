@@ -220,13 +220,12 @@ function dialectOf(options: LoadOptions, first: RowBatch | null): DelimitedDiale
   if (first?.kind === 'values') return null;
   const format = options.format ?? (options.fileName ? inferFormat(options.fileName) : undefined) ?? 'csv';
   if (format !== 'csv' && format !== 'tsv') return null;
-  const { delimiter, quote, escape, header } = options;
   return resolveDialect({
     kind: format === 'csv' ? 'csv' : 'text',
-    ...(delimiter !== undefined ? { delimiter } : {}),
-    ...(quote !== undefined ? { quote } : {}),
-    ...(escape !== undefined ? { escape } : {}),
-    ...(header !== undefined ? { header } : {}),
+    ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+    ...(options.quote !== undefined ? { quote: options.quote } : {}),
+    ...(options.escape !== undefined ? { escape: options.escape } : {}),
+    ...(options.header !== undefined ? { header: options.header } : {}),
     ...(options.null !== undefined ? { null: options.null } : {}),
   });
 }

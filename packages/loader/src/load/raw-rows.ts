@@ -36,7 +36,8 @@ export class RawRowWriter {
     let body = end;
     if (body > start && bytes[body - 1] === LF) body--;
     if (body > start && bytes[body - 1] === CR) body--;
-    const ending = this.ending ?? (this.ending = body === end ? [LF] : Array.from(bytes.subarray(body, end)));
+    this.ending ??= body === end ? [LF] : Array.from(bytes.subarray(body, end));
+    const ending = this.ending;
     if (body - start === 2 && bytes[start] === 0x5c && bytes[start + 1] === 0x2e) {
       // CSV: the quoted form is the same text. COPY text: `\.` unescapes to '.', which is what we send.
       if (this.csv) w.raw(QUOTED_END_MARKER);
