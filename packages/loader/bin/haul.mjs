@@ -2,7 +2,7 @@
 // The `haul` executable. The CLI is TypeScript: it runs from a bundle (dist/haul.mjs) built with
 // esbuild on first use and rebuilt whenever a source file is newer, because loading ~100 modules
 // through tsx costs half a second per run. If esbuild is unavailable, tsx runs the sources in place.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -28,9 +28,11 @@ async function ensureBundle() {
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource()) return true;
   try {
     const { build } = await import('esbuild');
+    // Built aside and renamed into place: several haul processes may start at once.
+    const partial = `${bundle}.${process.pid}.tmp`;
     await build({
       entryPoints: [entry],
-      outfile: bundle,
+      outfile: partial,
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -39,6 +41,7 @@ async function ensureBundle() {
       external: ['cli-progress', 'esbuild', 'tsx', 'postgres'],
       logLevel: 'silent',
     });
+    renameSync(partial, bundle);
     return true;
   } catch {
     return false;

@@ -40,8 +40,8 @@ Source:
       --create-table        create T from the first rows when it does not exist
 
 Load:
-      --shards N|auto       parallel connections, one COPY each (default 4; auto: up to 4, from
-                            the server's cores)
+      --shards N|auto       parallel connections, one COPY each (default and auto: 4; a new
+                            one opens only while every open one has work waiting)
       --mode atomic|batches atomic: all or nothing (default); batches: commit every --batch-rows
                             rows per shard, and resume a failed run with the same --load-id
       --batch-rows N        rows per committed batch (batches mode; default 100000)
@@ -51,8 +51,11 @@ Load:
                             reject: set bad rows aside in the rejects file and load the rest
       --rejects FILE        rejects file (implies --on-error reject; default <file>.rejects.csv,
                             or haul.rejects.csv for stdin)
-      --copy-format auto|binary|text
-                            COPY wire format (default auto: binary when every column allows it)
+      --copy-format auto|raw|binary|text
+                            raw: CSV/TSV rows sent as they are, parsed by the server in the same
+                            dialect; binary: converted here; text: re-encoded as COPY text.
+                            auto (default): raw when the fields map 1:1 onto the columns, else
+                            binary when every column's type allows it, else text
 
 Output:
       --json                print the final report as JSON

@@ -11,6 +11,7 @@ const COMMIT_METHODS: Record<LoadReport['commit'], string> = {
 
 function copyFormatText(report: LoadReport): string {
   if (report.copyFormat === 'binary') return 'binary';
+  if (report.copyFormat === 'raw') return 'raw (source rows parsed by the server)';
   return report.textReason ? `text, because ${report.textReason}` : 'text';
 }
 

@@ -53,17 +53,33 @@ export function copyErrorLocation(error: PostgresError): { row: number; column?:
   return match[2] === undefined ? { row: Number(match[1]) } : { row: Number(match[1]), column: match[2] };
 }
 
-/** The rows one COPY statement has carried, to map the server's "line N" back to the source. */
+/**
+ * The rows one COPY statement has carried, to map the server's "line N" back to the source. A COPY
+ * can carry millions of rows, so a chunk whose rows sit on consecutive lines (the usual case: no
+ * field spans lines) is kept as its first line only.
+ */
 export class CopyRowMap {
   private readonly starts: number[] = [];
-  private readonly chunks: { rowLine: Float64Array; text?: (i: number) => string; offset: number }[] = [];
+  private readonly chunks: {
+    firstLine: number;
+    rowLine: Float64Array | null;
+    text?: (i: number) => string;
+    offset: number;
+  }[] = [];
   private total = 0;
 
   /** Records rows [from, to) of `chunk` as the next rows of this COPY. */
   add(chunk: EncodedChunk, from = 0, to = chunk.rows): void {
+    if (to <= from) return;
     this.starts.push(this.total);
-    const entry = { rowLine: chunk.rowLine, offset: from, ...(chunk.rowText ? { text: chunk.rowText } : {}) };
-    this.chunks.push(entry);
+    const lines = chunk.rowLine;
+    const consecutive = lines[to - 1]! - lines[from]! === to - 1 - from;
+    this.chunks.push({
+      firstLine: lines[from]!,
+      rowLine: consecutive ? null : lines,
+      offset: from,
+      ...(chunk.rowText ? { text: chunk.rowText } : {}),
+    });
     this.total += to - from;
   }
 
@@ -83,8 +99,9 @@ export class CopyRowMap {
       else hi = mid - 1;
     }
     const entry = this.chunks[lo]!;
-    const i = entry.offset + index - this.starts[lo]!;
-    const line = entry.rowLine[i]!;
+    const within = index - this.starts[lo]!;
+    const i = entry.offset + within;
+    const line = entry.rowLine ? entry.rowLine[i]! : entry.firstLine + within;
     return entry.text ? { line, text: entry.text(i) } : { line };
   }
 }
