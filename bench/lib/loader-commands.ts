@@ -1,6 +1,6 @@
 /**
  * The command lines the loader benchmarks time: the `haul` CLI through its package bin (as a user
- * runs it: `node …/bin/haul.mjs`, TypeScript compiled by tsx on the fly) and psql's `\copy`.
+ * runs it: `node …/bin/haul.mjs`, which runs an esbuild bundle of the CLI) and psql's `\copy`.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
