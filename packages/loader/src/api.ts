@@ -77,7 +77,7 @@ export interface LoadOptions extends CsvOptions {
    * 'text': re-encoded as COPY text. 'auto' (default): raw when possible, else binary, else text.
    */
   copyFormat?: 'binary' | 'text' | 'raw' | 'auto';
-  /** Bytes of source per chunk dealt to a shard; default 2 MiB. */
+  /** Bytes of COPY data per chunk dealt to a shard; default 1 MiB. */
   chunkBytes?: number;
   signal?: AbortSignal;
   onProgress?: (event: LoadProgress) => void;

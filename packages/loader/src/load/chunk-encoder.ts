@@ -44,6 +44,8 @@ export type Unescape = (batch: FieldBatch, field: number) => Uint8Array;
 export type BadRowHandler = (error: BadRowError, text: string) => void;
 
 const textDecoder = new TextDecoder();
+/** The CopyData header at the start of every chunk's buffer. */
+const CHUNK_HEADER = 5;
 const textEncoder = new TextEncoder();
 
 export class ChunkEncoder {
@@ -66,7 +68,7 @@ export class ChunkEncoder {
     private readonly unescapeBytes: Unescape,
     private readonly onBadRow: BadRowHandler,
   ) {
-    this.w = new Writer(plan.chunkBytes + 65_536);
+    this.w = this.newChunkWriter();
     this.raw = new RawRowWriter(plan.rawCsv ?? false);
     this.codecs = plan.columns.map(
       (column) => binaryCodec(column.typeOid) ?? binaryCodec(column.baseTypeName),
@@ -155,21 +157,35 @@ export class ChunkEncoder {
   private *boundary(rowsDone: number): Generator<EncodedChunk> {
     const batchRows = this.plan.batchRows;
     const batchEnd = batchRows !== null && rowsDone % batchRows === 0;
-    if (batchEnd || this.w.length >= this.plan.chunkBytes) {
+    if (batchEnd || this.w.length - CHUNK_HEADER >= this.plan.chunkBytes) {
       if (this.rowEnd.length > 0) yield this.cut();
       this.chunkFirstRow = rowsDone;
       this.chunkSourceStart = -1;
     }
   }
 
+  /**
+   * A writer for the next chunk, its first 5 bytes reserved for a CopyData header: a whole chunk then
+   * goes to the socket as one message without being copied, and its buffer is handed over, not copied.
+   */
+  private newChunkWriter(): Writer {
+    const w = new Writer(this.plan.chunkBytes + 65_536);
+    w.u8(0x64).i32(0);
+    return w;
+  }
+
   private cut(): EncodedChunk {
-    const data = this.w.take();
-    const rowEnd = Int32Array.from(this.rowEnd);
+    const w = this.w;
+    w.view.setInt32(1, w.length - 1);
+    const message = w.bytes.subarray(0, w.length);
+    this.w = this.newChunkWriter();
+    const rowEnd = Int32Array.from(this.rowEnd, (end) => end - CHUNK_HEADER);
     const rowLine = Float64Array.from(this.rowLine);
     const texts = this.plan.keepText ? this.rowText : null;
     const chunk: EncodedChunk = {
       seq: this.seq++,
-      data,
+      data: message.subarray(CHUNK_HEADER),
+      message,
       rows: rowEnd.length,
       rowEnd,
       rowLine,

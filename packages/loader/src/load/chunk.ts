@@ -5,6 +5,8 @@ export interface EncodedChunk {
   readonly seq: number;
   /** COPY rows back to back: binary tuples (no PGCOPY header or trailer) or text-format lines. */
   readonly data: Uint8Array;
+  /** `data` framed as one CopyData message (the same bytes, with the header before them). */
+  readonly message?: Uint8Array;
   readonly rows: number;
   /** End offset in `data` of each row: row i is data[i ? rowEnd[i - 1] : 0, rowEnd[i]). */
   readonly rowEnd: Int32Array;

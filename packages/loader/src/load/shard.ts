@@ -168,8 +168,8 @@ export async function copyChunks(
       for (const [from, to] of ranges) {
         if (to <= from) continue;
         map.add(chunk, from, to);
-        const start = from === 0 ? 0 : chunk.rowEnd[from - 1]!;
-        yield* frameBytes(chunk.data, start, chunk.rowEnd[to - 1]!);
+        if (from === 0 && to === chunk.rows && chunk.message) yield chunk.message;
+        else yield* frameBytes(chunk.data, from === 0 ? 0 : chunk.rowEnd[from - 1]!, chunk.rowEnd[to - 1]!);
         rows += to - from;
       }
       onSent(chunk, rows);
