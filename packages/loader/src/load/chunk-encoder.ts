@@ -88,6 +88,7 @@ export class ChunkEncoder {
 
   /** The last, partly filled chunk, if any. */
   finish(): EncodedChunk | null {
+    this.flushRun();
     return this.rowEnd.length > 0 ? this.cut() : null;
   }
 
@@ -98,13 +99,28 @@ export class ChunkEncoder {
       const rowSourceEnd = batch.sourceOffset + rowStart[r + 1]! - rowStart[0]!;
       const row = this.rowsSeen++;
       if (skip?.(row)) {
-        yield* this.boundary(row + 1);
+        const cut = this.boundary(row + 1);
+        if (cut) yield cut;
         continue;
       }
       if (this.chunkSourceStart < 0) this.chunkSourceStart = rowSourceStart;
       this.chunkSourceEnd = rowSourceEnd;
       const line = batch.rowLine[r]!;
       const width = rowField[r + 1]! - rowField[r]!;
+      if (
+        this.plan.format === 'raw' &&
+        width === this.plan.width &&
+        !this.plan.keepText &&
+        this.raw.isClean(batch.bytes, rowStart[r]!, rowStart[r + 1]!) &&
+        this.nullsAllowed(batch, rowField[r]!)
+      ) {
+        this.rowEnd.push(this.addToRun(batch.bytes, rowStart[r]!, rowStart[r + 1]!));
+        this.rowLine.push(line);
+        const cut = this.boundary(row + 1);
+        if (cut) yield cut;
+        continue;
+      }
+      this.flushRun();
       const mark = this.w.length;
       try {
         if (width !== this.plan.width) {
@@ -116,14 +132,18 @@ export class ChunkEncoder {
       } catch (error) {
         this.w.truncate(mark);
         this.onBadRow(asBadRow(error, line), rawRowText(batch, r));
-        yield* this.boundary(row + 1);
+        const cut = this.boundary(row + 1);
+        if (cut) yield cut;
         continue;
       }
       this.rowEnd.push(this.w.length);
       this.rowLine.push(line);
       if (this.plan.keepText) this.rowText.push(rawRowText(batch, r));
-      yield* this.boundary(row + 1);
+      const cut = this.boundary(row + 1);
+      if (cut) yield cut;
     }
+    // The parser reuses the batch's bytes for the next one.
+    this.flushRun();
   }
 
   private *encodeValues(batch: ValueBatch, skip?: (row: number) => boolean): Generator<EncodedChunk> {
@@ -132,7 +152,8 @@ export class ChunkEncoder {
     for (let r = 0; r < batch.rows.length; r++) {
       const row = this.rowsSeen++;
       if (skip?.(row)) {
-        yield* this.boundary(row + 1);
+        const cut = this.boundary(row + 1);
+        if (cut) yield cut;
         continue;
       }
       const values = batch.rows[r]!;
@@ -143,25 +164,55 @@ export class ChunkEncoder {
       } catch (error) {
         this.w.truncate(mark);
         this.onBadRow(asBadRow(error, line), batch.rowText?.[r] ?? safeJson(values));
-        yield* this.boundary(row + 1);
+        const cut = this.boundary(row + 1);
+        if (cut) yield cut;
         continue;
       }
       this.rowEnd.push(this.w.length);
       this.rowLine.push(line);
       if (this.plan.keepText) this.rowText.push(batch.rowText?.[r] ?? safeJson(values));
-      yield* this.boundary(row + 1);
+      const cut = this.boundary(row + 1);
+      if (cut) yield cut;
     }
   }
 
-  /** Cuts a chunk when it is full, or when `rowsDone` closes a batch. */
-  private *boundary(rowsDone: number): Generator<EncodedChunk> {
+  /** The chunk to cut after `rowsDone` source rows, when it is full or they close a batch. */
+  private boundary(rowsDone: number): EncodedChunk | null {
     const batchRows = this.plan.batchRows;
     const batchEnd = batchRows !== null && rowsDone % batchRows === 0;
-    if (batchEnd || this.w.length - CHUNK_HEADER >= this.plan.chunkBytes) {
-      if (this.rowEnd.length > 0) yield this.cut();
-      this.chunkFirstRow = rowsDone;
-      this.chunkSourceStart = -1;
+    if (!batchEnd && this.w.length + this.runEnd - this.runStart - CHUNK_HEADER < this.plan.chunkBytes)
+      return null;
+    this.flushRun();
+    const chunk = this.rowEnd.length > 0 ? this.cut() : null;
+    this.chunkFirstRow = rowsDone;
+    this.chunkSourceStart = -1;
+    return chunk;
+  }
+
+  /**
+   * Raw rows that can go out byte for byte are copied as runs, one copy per run instead of per row:
+   * `runBytes[runStart, runEnd)` is pending, to be written at the writer's current end.
+   */
+  private runBytes: Uint8Array | null = null;
+  private runStart = 0;
+  private runEnd = 0;
+
+  private flushRun(): void {
+    if (this.runBytes && this.runEnd > this.runStart)
+      this.w.raw(this.runBytes.subarray(this.runStart, this.runEnd));
+    this.runBytes = null;
+    this.runStart = this.runEnd = 0;
+  }
+
+  /** Adds a clean raw row to the pending run; returns its end offset in the writer. */
+  private addToRun(bytes: Uint8Array, start: number, end: number): number {
+    if (this.runBytes !== bytes || this.runEnd !== start) {
+      this.flushRun();
+      this.runBytes = bytes;
+      this.runStart = start;
     }
+    this.runEnd = end;
+    return this.w.length + this.runEnd - this.runStart;
   }
 
   /**
@@ -230,6 +281,15 @@ export class ChunkEncoder {
       }
       w.endValue(at);
     }
+  }
+
+  /** No NULL in a NOT NULL column of the row whose fields start at `first`. */
+  private nullsAllowed(batch: FieldBatch, first: number): boolean {
+    const columns = this.plan.columns;
+    for (let c = 0; c < columns.length; c++) {
+      if (columns[c]!.notNull && batch.fieldFlags[first + c]! & FIELD_NULL) return false;
+    }
+    return true;
   }
 
   private rawFieldRow(batch: FieldBatch, r: number, line: number): void {

@@ -32,6 +32,19 @@ export class RawRowWriter {
 
   constructor(private readonly csv: boolean) {}
 
+  /**
+   * Whether the row can go out byte for byte: it ends with the line ending every row gets and is not
+   * the end-of-data marker. (Before the first row sets the ending, nothing is clean.)
+   */
+  isClean(bytes: Uint8Array, start: number, end: number): boolean {
+    const ending = this.ending;
+    if (ending === null || end - start <= ending.length) return false;
+    const body = end - ending.length;
+    for (let i = 0; i < ending.length; i++) if (bytes[body + i] !== ending[i]) return false;
+    if (ending.length === 1 && bytes[body - 1] === CR) return false;
+    return !(body - start === 2 && bytes[start] === 0x5c && bytes[start + 1] === 0x2e);
+  }
+
   write(w: Writer, bytes: Uint8Array, start: number, end: number): void {
     let body = end;
     if (body > start && bytes[body - 1] === LF) body--;

@@ -87,4 +87,19 @@ describe.each(databaseTargets())('$name', ({ url }) => {
       'text',
     ]);
   });
+
+  it('raw rows: CRLF, a field spanning lines, a row that is only \\., and no final line ending', async () => {
+    const name = uniqueName('load_raw_edges');
+    await admin.unsafe(`create table ${name} (n int, v text)`);
+    const csv = 'n,v\r\n1,a\r\n2,"x\r\ny"\r\n3,\\.\r\n4,last';
+    const report = await load({ ...via(url), table: name, source: csv, format: 'csv', chunkBytes: 1024 });
+    expect(report).toMatchObject({ rows: 4, copyFormat: 'raw' });
+    const rows = await admin.unsafe<{ n: number; v: string }[]>(`select n, v from ${name} order by n`);
+    expect(rows).toEqual([
+      { n: 1, v: 'a' },
+      { n: 2, v: 'x\r\ny' },
+      { n: 3, v: '\\.' },
+      { n: 4, v: 'last' },
+    ]);
+  });
 });
