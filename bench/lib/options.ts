@@ -26,8 +26,9 @@ export interface BenchOptions {
 }
 
 const USAGE =
-  'usage: pnpm bench [--count N] [--warmup N] [--runs N] [--workloads select,insert,copy]' +
-  ' [--pgbench-pipeline N] [--copy-rows N] [--copy-warmup N]';
+  'usage: pnpm bench [--count N] [--warmup N] [--runs N]' +
+  ' [--workloads select,insert,copy,load,export,memory]' +
+  ' [--pgbench-pipeline N] [--copy-rows N] [--copy-warmup N] [--load-rows N] [--memory-mb N]';
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
