@@ -1,0 +1,32 @@
+/**
+ * What the Hono app needs from its runtime and its deployment. Entries (entries/node.ts,
+ * entries/cloudflare.ts, …) build these and hand over `createApp(config, runtime).fetch`.
+ */
+import type { Connection, ConnectOptions } from '@haul/protocol';
+import type { MiddlewareHandler } from 'hono';
+
+export interface WorkerConfig {
+  /** The database the endpoints use (load/export/sql/tables). */
+  databaseUrl: string;
+  /** Bearer token every route but /healthz requires (and /v1/ws, as a query parameter or subprotocol). */
+  token: string;
+  /** host:port pairs the WebSocket proxy may reach; default: only the database's. */
+  allowedHosts: readonly string[];
+  /** Origin allowed by CORS (the playground's); none when unset. */
+  corsOrigin?: string;
+  /** Cap on a load's shards (Workers: 5, leaving one socket for the response path). */
+  maxShards: number;
+  /** Largest request body accepted, in bytes (load uploads included). */
+  maxBodyBytes: number;
+  /** Milliseconds a request may run (loads included) before it is aborted and rolled back. */
+  requestTimeoutMs: number;
+}
+
+export interface WorkerRuntime {
+  /** Opens a PostgreSQL connection with this runtime's socket adapter. */
+  connect: (options: string | ConnectOptions) => Promise<Connection>;
+  /** The GET /v1/ws handler for this runtime (WebSocket → TCP proxy), if it has one. */
+  webSocketProxy?: MiddlewareHandler;
+  /** A name for /healthz: 'node', 'workerd', 'deno', 'bun'. */
+  name: string;
+}
