@@ -35,7 +35,7 @@ export type CopyRow = [
 ];
 
 /** 2024-01-01T00:00:00Z: the timestamps count seconds (and a few ms) up from here. */
-const BASE_MS = Date.UTC(2024, 0, 1);
+export const BASE_MS = Date.UTC(2024, 0, 1);
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
@@ -54,7 +54,7 @@ function hex32(word: number): string {
   return HEX[word >>> 24]! + HEX[(word >>> 16) & 0xff]! + HEX[(word >>> 8) & 0xff]! + HEX[word & 0xff]!;
 }
 
-function uuidFor(i: number): string {
+export function uuidFor(i: number): string {
   const a = hex32(mix(i));
   const b = hex32(mix(i + 0x9e3779b9));
   const c = hex32(mix(i ^ 0x5bd1e995));
@@ -62,7 +62,7 @@ function uuidFor(i: number): string {
   return `${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
 }
 
-const FILLER = 'the quick brown fox jumps over the lazy dog; '.repeat(2);
+export const FILLER = 'the quick brown fox jumps over the lazy dog; '.repeat(2);
 
 /**
  * Notes of varied length and content: one in ten NULL, and some with the characters text COPY must

@@ -8,39 +8,9 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { COPY_COLUMNS } from './copy-rows.ts';
+import { BASE_MS, COPY_COLUMNS, FILLER, uuidFor } from './copy-rows.ts';
 
 export const CSV_HEADER = COPY_COLUMNS.map((column) => column.name).join(',');
-
-/** 2024-01-01T00:00:00Z, as in copy-rows.ts. */
-const BASE_MS = Date.UTC(2024, 0, 1);
-
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-
-/** The "lowbias32" integer hash: uuids that look random yet depend on the row number only. */
-function mix(value: number): number {
-  let x = value >>> 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
-
-function hex32(word: number): string {
-  return HEX[word >>> 24]! + HEX[(word >>> 16) & 0xff]! + HEX[(word >>> 8) & 0xff]! + HEX[word & 0xff]!;
-}
-
-function uuidFor(i: number): string {
-  const a = hex32(mix(i));
-  const b = hex32(mix(i + 0x9e3779b9));
-  const c = hex32(mix(i ^ 0x5bd1e995));
-  const d = hex32(mix(i * 31 + 7));
-  return `${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
-}
-
-const FILLER = 'the quick brown fox jumps over the lazy dog; '.repeat(2);
 
 /**
  * The note field as CSV: empty (NULL) in one row of ten, and some that CSV must quote (a comma, a
