@@ -88,7 +88,7 @@ export class ChunkEncoder {
 
   /** The last, partly filled chunk, if any. */
   finish(): EncodedChunk | null {
-    this.flushRun();
+    this.raw.flush(this.w);
     return this.rowEnd.length > 0 ? this.cut() : null;
   }
 
@@ -114,13 +114,13 @@ export class ChunkEncoder {
         this.raw.isClean(batch.bytes, rowStart[r]!, rowStart[r + 1]!) &&
         this.nullsAllowed(batch, rowField[r]!)
       ) {
-        this.rowEnd.push(this.addToRun(batch.bytes, rowStart[r]!, rowStart[r + 1]!));
+        this.rowEnd.push(this.raw.addToRun(this.w, batch.bytes, rowStart[r]!, rowStart[r + 1]!));
         this.rowLine.push(line);
         const cut = this.boundary(row + 1);
         if (cut) yield cut;
         continue;
       }
-      this.flushRun();
+      this.raw.flush(this.w);
       const mark = this.w.length;
       try {
         if (width !== this.plan.width) {
@@ -143,7 +143,7 @@ export class ChunkEncoder {
       if (cut) yield cut;
     }
     // The parser reuses the batch's bytes for the next one.
-    this.flushRun();
+    this.raw.flush(this.w);
   }
 
   private *encodeValues(batch: ValueBatch, skip?: (row: number) => boolean): Generator<EncodedChunk> {
@@ -180,39 +180,12 @@ export class ChunkEncoder {
   private boundary(rowsDone: number): EncodedChunk | null {
     const batchRows = this.plan.batchRows;
     const batchEnd = batchRows !== null && rowsDone % batchRows === 0;
-    if (!batchEnd && this.w.length + this.runEnd - this.runStart - CHUNK_HEADER < this.plan.chunkBytes)
-      return null;
-    this.flushRun();
+    if (!batchEnd && this.w.length + this.raw.pending - CHUNK_HEADER < this.plan.chunkBytes) return null;
+    this.raw.flush(this.w);
     const chunk = this.rowEnd.length > 0 ? this.cut() : null;
     this.chunkFirstRow = rowsDone;
     this.chunkSourceStart = -1;
     return chunk;
-  }
-
-  /**
-   * Raw rows that can go out byte for byte are copied as runs, one copy per run instead of per row:
-   * `runBytes[runStart, runEnd)` is pending, to be written at the writer's current end.
-   */
-  private runBytes: Uint8Array | null = null;
-  private runStart = 0;
-  private runEnd = 0;
-
-  private flushRun(): void {
-    if (this.runBytes && this.runEnd > this.runStart)
-      this.w.raw(this.runBytes.subarray(this.runStart, this.runEnd));
-    this.runBytes = null;
-    this.runStart = this.runEnd = 0;
-  }
-
-  /** Adds a clean raw row to the pending run; returns its end offset in the writer. */
-  private addToRun(bytes: Uint8Array, start: number, end: number): number {
-    if (this.runBytes !== bytes || this.runEnd !== start) {
-      this.flushRun();
-      this.runBytes = bytes;
-      this.runStart = start;
-    }
-    this.runEnd = end;
-    return this.w.length + this.runEnd - this.runStart;
   }
 
   /**

@@ -30,7 +30,40 @@ export class RawRowWriter {
   /** The line ending: [LF], [CR, LF] or [CR]; from the first row written. */
   private ending: number[] | null = null;
 
+  /**
+   * Clean rows are copied as runs, one copy per run instead of per row: `runBytes[runStart, runEnd)`
+   * is pending, to be written at the writer's current end.
+   */
+  private runBytes: Uint8Array | null = null;
+  private runStart = 0;
+  private runEnd = 0;
+
   constructor(private readonly csv: boolean) {}
+
+  /** Bytes of the pending run, not yet in the writer. */
+  get pending(): number {
+    return this.runEnd - this.runStart;
+  }
+
+  /** Writes the pending run. Call before anything else writes to `w`, and before `bytes` is reused. */
+  flush(w: Writer): void {
+    if (this.runBytes && this.runEnd > this.runStart)
+      w.raw(this.runBytes.subarray(this.runStart, this.runEnd));
+    this.runBytes = null;
+    this.runStart = 0;
+    this.runEnd = 0;
+  }
+
+  /** Adds a clean row (see isClean) to the pending run; returns where it ends in `w` once flushed. */
+  addToRun(w: Writer, bytes: Uint8Array, start: number, end: number): number {
+    if (this.runBytes !== bytes || this.runEnd !== start) {
+      this.flush(w);
+      this.runBytes = bytes;
+      this.runStart = start;
+    }
+    this.runEnd = end;
+    return w.length + this.runEnd - this.runStart;
+  }
 
   /**
    * Whether the row can go out byte for byte: it ends with the line ending every row gets and is not
