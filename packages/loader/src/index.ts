@@ -7,6 +7,7 @@ export { BadRowError, LoadConfigError, LoadFailedError, type RowLocation } from 
 export { exportRows } from './export/export.ts';
 export { load } from './load/load.ts';
 export { listPreparedLoads, recoverLoad } from './load/recover.ts';
+export { readTable } from './schema/catalog.ts';
 export { inferFormat } from './source/format.ts';
 export { openRowReader } from './source/open-reader.ts';
 export { fieldText, unescapeField } from './source/unescape.ts';

@@ -1,0 +1,75 @@
+/**
+ * The Hono app every entry serves: `createApp(config, runtime).fetch`. Runtime-agnostic (Web APIs
+ * only): what differs between Node and workerd comes in through `runtime`.
+ *
+ * Order matters: the deadline first (it captures the client's abort signal before anything replaces
+ * the request), then CORS (preflights carry no token), then the WebSocket route (authenticated by its
+ * own handler: browsers cannot set headers on a WebSocket), then bearer auth and body limits.
+ */
+import { Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { WorkerConfig, WorkerRuntime } from './app-contract.ts';
+import { type AppEnv, deadline, type RouteDeps } from './routes/deadline.ts';
+import { errorResponse, jsonError } from './routes/errors.ts';
+import { exportRoutes } from './routes/export.ts';
+import { healthRoutes } from './routes/health.ts';
+import { loadRoutes } from './routes/load.ts';
+import { sqlRoutes } from './routes/sql.ts';
+import { tableRoutes } from './routes/tables.ts';
+
+const LOAD_PATH = /^\/v1\/tables\/[^/]+\/load$/;
+
+export function createApp(config: WorkerConfig, runtime: WorkerRuntime): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const deps: RouteDeps = { config, runtime };
+
+  app.onError((error, c) => errorResponse(c, error));
+  app.notFound((c) => jsonError(c, 404, `no route for ${c.req.method} ${c.req.path}`));
+
+  app.use('*', deadline(config.requestTimeoutMs));
+  if (config.corsOrigin) {
+    app.use(
+      '*',
+      cors({
+        origin: config.corsOrigin,
+        allowHeaders: ['Authorization', 'Content-Type', 'Content-Encoding'],
+        allowMethods: ['GET', 'POST', 'OPTIONS'],
+        maxAge: 600,
+      }),
+    );
+  }
+
+  healthRoutes(app, deps);
+  if (runtime.webSocketProxy) app.get('/v1/ws', runtime.webSocketProxy);
+
+  const unauthorized = (message: string) => ({ message: { error: { message } } });
+  app.use(
+    '/v1/*',
+    bearerAuth({
+      token: config.token,
+      noAuthenticationHeader: unauthorized('missing Authorization: Bearer <token> header'),
+      invalidAuthenticationHeader: unauthorized('malformed Authorization header; expected Bearer <token>'),
+      invalidToken: unauthorized('invalid token'),
+    }),
+  );
+  // hono/body-limit buffers bodies sent without Content-Length to count them, fine for JSON but not
+  // for uploads: loads get their own streaming limit (routes/load.ts).
+  const limit = bodyLimit({
+    maxSize: config.maxBodyBytes,
+    onError: (c) =>
+      jsonError(
+        c,
+        413,
+        `the request body is larger than the ${config.maxBodyBytes}-byte limit (HAUL_MAX_BODY_BYTES)`,
+      ),
+  });
+  app.use('/v1/*', async (c, next) => (LOAD_PATH.test(c.req.path) ? next() : limit(c, next)));
+
+  tableRoutes(app, deps);
+  sqlRoutes(app, deps);
+  loadRoutes(app, deps);
+  exportRoutes(app, deps);
+  return app;
+}

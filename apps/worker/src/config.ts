@@ -1,0 +1,74 @@
+/**
+ * WorkerConfig from environment variables (process.env on Node, the Worker's `env` bindings on
+ * Cloudflare). Runtime-agnostic: takes a plain record, so every entry can pass what it has.
+ */
+import type { WorkerConfig } from './app-contract.ts';
+
+export const DEFAULT_MAX_SHARDS = 8;
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024 * 1024;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15 * 60 * 1000;
+
+/** What hono's bearer-auth accepts as a token (RFC 6750 b64token); anything else could never match. */
+const TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/;
+
+/** A configuration problem, naming the variable at fault. */
+export class WorkerConfigError extends Error {
+  override name = 'WorkerConfigError';
+}
+
+export function configFromEnv(env: Record<string, string | undefined>): WorkerConfig {
+  const databaseUrl = required(env, 'DATABASE_URL');
+  const token = required(env, 'HAUL_TOKEN');
+  if (!TOKEN_PATTERN.test(token)) {
+    throw new WorkerConfigError(
+      'HAUL_TOKEN may only contain letters, digits and . _ ~ + / - (then = padding), as a bearer token must',
+    );
+  }
+  const allowedHosts = list(env['HAUL_ALLOWED_HOSTS']);
+  const config: WorkerConfig = {
+    databaseUrl,
+    token,
+    allowedHosts: allowedHosts.length > 0 ? allowedHosts : [databaseHostPort(databaseUrl)],
+    maxShards: positiveInt(env, 'HAUL_MAX_SHARDS', DEFAULT_MAX_SHARDS),
+    maxBodyBytes: positiveInt(env, 'HAUL_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
+    requestTimeoutMs: positiveInt(env, 'HAUL_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS),
+  };
+  const cors = env['HAUL_CORS_ORIGIN']?.trim();
+  if (cors) config.corsOrigin = cors;
+  return config;
+}
+
+/** `host:port` of a postgres:// URL (port 5432 when absent), the proxy's default allow-list entry. */
+export function databaseHostPort(databaseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    throw new WorkerConfigError('DATABASE_URL is not a valid URL (expected postgres://user@host:port/db)');
+  }
+  if (!url.hostname) throw new WorkerConfigError('DATABASE_URL has no host');
+  return `${url.hostname}:${url.port || '5432'}`;
+}
+
+function required(env: Record<string, string | undefined>, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new WorkerConfigError(`${name} is not set: the worker needs it to start`);
+  return value;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new WorkerConfigError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}

@@ -1,0 +1,7 @@
+/** GET /healthz: unauthenticated liveness, naming the runtime (node, workerd, …). It does not touch the database. */
+import type { Hono } from 'hono';
+import type { AppEnv, RouteDeps } from './deadline.ts';
+
+export function healthRoutes(app: Hono<AppEnv>, { runtime }: RouteDeps): void {
+  app.get('/healthz', (c) => c.json({ ok: true, runtime: runtime.name }));
+}

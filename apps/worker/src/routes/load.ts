@@ -1,0 +1,202 @@
+/**
+ * POST /v1/tables/:table/load: the request body, streamed (never buffered), into the sharded loader;
+ * the response streams NDJSON events: `progress` lines, `reject` lines (onError=reject), then one
+ * `report` or `error` line. A client that disconnects, or the time limit, aborts the load, and an
+ * aborted load rolls back.
+ */
+import { LoadConfigError, type LoadOptions, type LoadProgress, load, type RejectedRow } from '@haul/loader';
+import type { Context, Hono } from 'hono';
+import type { AppEnv, RouteDeps } from './deadline.ts';
+import { errorBody, errorResponse, errorStatus, HttpError } from './errors.ts';
+import { stringifyJson } from './json.ts';
+import { bool, connectionCount, nameList, oneOf, positiveInt, type Query, singleChar } from './params.ts';
+
+const PROGRESS_INTERVAL_MS = 200;
+/**
+ * How long the response waits for the load to show it started before answering 200: a setup error
+ * (no such table, unknown columns) found in that time becomes a plain 400 JSON response.
+ */
+const SETUP_WAIT_MS = 1000;
+/** The loader's own 'auto' picks at most this many shards. */
+const LOADER_AUTO_SHARDS = 4;
+
+export type LoadEvent =
+  | ({ type: 'progress' } & LoadProgress)
+  | ({ type: 'reject' } & RejectedRow)
+  | ({ type: 'report' } & Awaited<ReturnType<typeof load>>)
+  | { type: 'error'; status: number; error: ReturnType<typeof errorBody> };
+
+type LoadParams = Omit<LoadOptions, 'source' | 'table' | 'url' | 'connect' | 'connector'>;
+
+export function loadRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+  app.post('/v1/tables/:table/load', (c) => startLoad(c, deps));
+}
+
+/** Query parameters → loader options; shards first, so an over-cap request is refused before anything. */
+export function parseLoadParams(query: Query, maxShards: number): LoadParams {
+  const shards = connectionCount(query, 'shards', maxShards);
+  const params: LoadParams = {
+    format: oneOf(query, 'format', ['csv', 'tsv', 'ndjson'] as const) ?? 'csv',
+    shards: shards ?? (maxShards >= LOADER_AUTO_SHARDS ? 'auto' : maxShards),
+  };
+  const header = bool(query, 'header');
+  if (header !== undefined) params.header = header;
+  const delimiter = singleChar(query, 'delimiter');
+  if (delimiter !== undefined) params.delimiter = delimiter;
+  const nullText = query('null');
+  if (nullText !== undefined) params.null = nullText;
+  const columns = nameList(query, 'columns');
+  if (columns !== undefined) params.columns = columns;
+  const mode = oneOf(query, 'mode', ['atomic', 'batches'] as const);
+  if (mode !== undefined) params.mode = mode;
+  const onError = oneOf(query, 'onError', ['abort', 'reject'] as const);
+  if (onError !== undefined) params.onError = onError;
+  const loadId = query('loadId');
+  if (loadId !== undefined && loadId !== '') params.loadId = loadId;
+  const batchRows = positiveInt(query, 'batchRows');
+  if (batchRows !== undefined) params.batchRows = batchRows;
+  return params;
+}
+
+async function startLoad(c: Context<AppEnv>, deps: RouteDeps): Promise<Response> {
+  const { config, runtime } = deps;
+  const params = parseLoadParams((name) => c.req.query(name), config.maxShards);
+  const body = c.req.raw.body;
+  if (!body) throw new HttpError(400, 'the request body is empty; send the file as the body');
+  // A Content-Encoding body may be decoded on the way in (its length then differs from the header's).
+  const exact = c.req.header('content-encoding') ? undefined : declaredLength(c);
+  const source = limitBody(body, declaredLength(c), config.maxBodyBytes, exact);
+  const deadline = c.get('deadline');
+
+  const events: LoadEvent[] = [];
+  let wake: (() => void) | undefined;
+  const push = (event: LoadEvent) => {
+    events.push(event);
+    wake?.();
+  };
+  let started!: () => void;
+  const startedOnce = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+
+  const loading = load({
+    ...params,
+    url: config.databaseUrl,
+    connect: runtime.connect,
+    table: c.req.param('table') ?? '',
+    source,
+    signal: deadline.signal,
+    progressInterval: PROGRESS_INTERVAL_MS,
+    onProgress: (progress) => {
+      started();
+      push({ type: 'progress', ...progress });
+    },
+    onReject: (row) => push({ type: 'reject', ...row }),
+  });
+  const finished = loading.then(
+    (report) => push({ type: 'report', ...report }),
+    (error: unknown) =>
+      push({
+        type: 'error',
+        status: errorStatus(deadline.signal.reason ?? error),
+        error: errorBodyFor(error, deadline.signal),
+      }),
+  );
+  deadline.holdUntil(finished);
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const early = await Promise.race([
+    startedOnce.then(() => ({ failed: false as const })),
+    loading.then(
+      () => ({ failed: false as const }),
+      (error: unknown) => ({ failed: true as const, error }),
+    ),
+    new Promise<{ failed: false }>((resolve) => {
+      timer = setTimeout(() => resolve({ failed: false }), SETUP_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  // A setup error (no such table, unknown columns, a bad option) before any progress gets a plain 400;
+  // anything else, bad rows included, is reported in the stream like a later failure would be.
+  if (early.failed && early.error instanceof LoadConfigError) return errorResponse(c, early.error);
+
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      while (events.length === 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+      const batch = events.splice(0, events.length);
+      controller.enqueue(encoder.encode(batch.map((e) => `${stringifyJson(e)}\n`).join('')));
+      if (batch.some((e) => e.type === 'report' || e.type === 'error')) controller.close();
+    },
+    cancel() {
+      // The client stopped reading the events: treat it like a disconnect.
+      deadline.abort(new HttpError(400, 'the client stopped reading the response'));
+    },
+  });
+  return new Response(stream, {
+    status: 200,
+    headers: { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' },
+  });
+}
+
+/** The load's error, unless the deadline (or a disconnect) caused it: then its reason says more. */
+function errorBodyFor(error: unknown, signal: AbortSignal): ReturnType<typeof errorBody> {
+  const body = errorBody(error);
+  if (signal.aborted && signal.reason instanceof HttpError) {
+    return { ...body, message: `${signal.reason.message}; ${body.message}` };
+  }
+  return body;
+}
+
+function declaredLength(c: Context): number | undefined {
+  const raw = c.req.header('content-length');
+  if (raw === undefined || c.req.header('transfer-encoding')) return undefined;
+  const value = Number(raw);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * hono/body-limit buffers a body without Content-Length to count it, which a multi-GB upload cannot
+ * afford; this counts bytes as they pass instead, and fails the stream (so the load rolls back) once
+ * the cap is crossed. The cap applies to the bytes as sent (gzip stays compressed here).
+ *
+ * `exactBytes` (the Content-Length) also fails a body that ends short: a proxy in front of the app may
+ * turn a client's broken-off upload into a clean end of stream (wrangler dev does), and committing
+ * the rows received so far would silently load a truncated file.
+ */
+export function limitBody(
+  body: ReadableStream<Uint8Array>,
+  declared: number | undefined,
+  maxBytes: number,
+  exactBytes?: number,
+): ReadableStream<Uint8Array> {
+  const tooLarge = () =>
+    new HttpError(413, `the request body is larger than the ${maxBytes}-byte limit (HAUL_MAX_BODY_BYTES)`);
+  if (declared !== undefined && declared > maxBytes) throw tooLarge();
+  let seen = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > maxBytes) controller.error(tooLarge());
+        else controller.enqueue(chunk);
+      },
+      flush(controller) {
+        if (exactBytes !== undefined && seen < exactBytes) {
+          controller.error(
+            new HttpError(
+              400,
+              `the request body ended after ${seen} of the ${exactBytes} bytes its Content-Length declared: ` +
+                'the upload was cut off, so nothing is loaded',
+            ),
+          );
+        }
+      },
+    }),
+  );
+}
