@@ -82,9 +82,11 @@ describe.each(databaseTargets())('failures on $name', ({ url }) => {
   it('pg_terminate_backend mid-query rejects every pending query with a typed error', async () => {
     const victim = await connect(url);
     const pending = [victim.query('select pg_sleep(30)'), victim.query('select 1'), victim.query('select 2')];
+    // Handlers go on now: the rejections may land before the terminate call itself returns.
+    const outcomes = Promise.allSettled(pending);
     await new Promise((r) => setTimeout(r, 100));
     await admin.query('select pg_terminate_backend($1)', [victim.processId]);
-    const settled = await Promise.allSettled(pending);
+    const settled = await outcomes;
     expect(settled.every((s) => s.status === 'rejected')).toBe(true);
     const first = (settled[0] as PromiseRejectedResult).reason;
     expect(first).toBeInstanceOf(PostgresError);
