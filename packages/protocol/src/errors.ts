@@ -56,6 +56,10 @@ export class PostgresError extends HaulError implements PostgresErrorFields {
     this.severity = fields.severity;
     this.code = fields.code;
     Object.assign(this, fields);
+    // Bun puts its own numeric line/column (where the Error was made) on every Error: the fields
+    // here are the server's, so they are absent unless the server sent them.
+    if (fields.line === undefined) delete (this as { line?: number }).line;
+    if (fields.column === undefined) delete (this as { column?: string }).column;
     this.message = `${fields.severity}: ${fields.message} (SQLSTATE ${fields.code})`;
     this.serverMessage = fields.message;
   }

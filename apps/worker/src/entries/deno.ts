@@ -1,0 +1,72 @@
+/**
+ * The Deno entry: config from `Deno.env` (DATABASE_URL, HAUL_TOKEN, …), sockets from the protocol's
+ * Deno adapter, served with `Deno.serve` on PORT (default 8787) and HAUL_HOST (default 127.0.0.1).
+ *
+ *   deno run --allow-net --allow-env --allow-read apps/worker/src/entries/deno.ts
+ *
+ * Bare specifiers (hono, @haul/protocol, …) resolve through the workspace's node_modules, which
+ * Deno 2 uses as is when it finds a package.json (run `pnpm install` first).
+ *
+ * No WebSocket proxy here: `webSocketProxy` is left unset, so GET /v1/ws answers 404 on Deno (the
+ * Node and Workers entries have one).
+ */
+import { connect } from '@haul/protocol/deno';
+import { createApp } from '../app.ts';
+import type { WorkerRuntime } from '../app-contract.ts';
+import { configFromEnv } from '../config.ts';
+
+/** The part of the `Deno` global used here, declared locally so the workspace typechecks without Deno's types. */
+interface DenoGlobal {
+  env: { toObject(): Record<string, string> };
+  serve(
+    options: {
+      port: number;
+      hostname: string;
+      onListen?: (address: { hostname: string; port: number }) => void;
+    },
+    handler: (request: Request) => Response | Promise<Response>,
+  ): { finished: Promise<void>; shutdown(): Promise<void> };
+  addSignalListener(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+  exit(code: number): never;
+}
+
+const Deno = (globalThis as unknown as { Deno: DenoGlobal }).Deno;
+
+const DEFAULT_PORT = 8787;
+
+function main(): void {
+  const env = Deno.env.toObject();
+  const config = configFromEnv(env);
+  // No webSocketProxy: the WebSocket → TCP proxy is not implemented for Deno.
+  const runtime: WorkerRuntime = { name: 'deno', connect };
+  const app = createApp(config, runtime);
+  const port = env['PORT'] ? Number(env['PORT']) : DEFAULT_PORT;
+  const hostname = env['HAUL_HOST'] || '127.0.0.1';
+
+  const server = Deno.serve(
+    {
+      port,
+      hostname,
+      onListen: (address) => {
+        const host = address.hostname.includes(':') ? `[${address.hostname}]` : address.hostname;
+        console.log(`haul worker listening on http://${host}:${address.port} (runtime: deno)`);
+      },
+    },
+    (request) => app.fetch(request),
+  );
+  const stop = () => {
+    server.shutdown().then(
+      () => Deno.exit(0),
+      () => Deno.exit(1),
+    );
+  };
+  Deno.addSignalListener('SIGINT', stop);
+  Deno.addSignalListener('SIGTERM', stop);
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  Deno.exit(1);
+}
