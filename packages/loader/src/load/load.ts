@@ -66,7 +66,8 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const batches = reader.batches()[Symbol.asyncIterator]();
     const head = await batches.next();
     const firstBatch: RowBatch | null = head.done ? null : head.value;
-    const plan = await planLoad(first, options, reader, firstBatch, dialectOf(options, firstBatch));
+    const dialect = dialectOf(options, firstBatch);
+    const plan = await planLoad(first, options, reader, firstBatch, dialect);
     const control =
       mode === 'batches' ? await BatchControl.open(first, plan.table, loadId, settings.batchRows) : null;
     const twoPhase = mode === 'atomic' && plan.maxPreparedTransactions > 0;
@@ -74,7 +75,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const encoder = new ChunkEncoder(
       {
         format: plan.format,
-        rawCsv: dialectOf(options, firstBatch)?.kind === 'csv',
+        rawCsv: dialect?.kind === 'csv',
         columns: plan.mapping.columns,
         fieldIndex: plan.mapping.fieldIndex,
         keys: plan.mapping.keys ?? plan.mapping.columns.map((column) => column.name),
@@ -130,17 +131,27 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     await active.finish();
 
     const participants = await active.connections();
+    const commitOptions = options.signal ? { signal: options.signal } : {};
     let commit: LoadReport['commit'] = 'batches';
     if (mode === 'atomic') {
       if (twoPhase && participants.length > 1) {
         commit = 'two-phase';
         const table = plan.table.qualified;
-        await commitTwoPhase(participants, (shard) =>
-          formatGid({ loadId, shard, shards: participants.length, decidingXid: protocol.decidingXid, table }),
+        await commitTwoPhase(
+          participants,
+          (shard) =>
+            formatGid({
+              loadId,
+              shard,
+              shards: participants.length,
+              decidingXid: protocol.decidingXid,
+              table,
+            }),
+          commitOptions,
         );
       } else {
         commit = 'barrier';
-        await commitBarrier(participants);
+        await commitBarrier(participants, commitOptions);
       }
     }
     for (const shard of active.shards) shard.state = 'committed';

@@ -93,7 +93,7 @@ export class Shard {
         this.take();
         break;
       }
-      const batch = item.kind === 'chunk' ? item.batch : item.batch;
+      const batch = item.batch;
       this.batch = batch;
       await protocol.beginBatch(this, batch);
       await protocol.copyChunks(this, () => this.nextChunkOf(batch));
@@ -111,12 +111,6 @@ export class Shard {
     }
     if (item.kind === 'end-batch') this.take();
     return null;
-  }
-
-  /** Whether the next queued item is a chunk of `batch` (reject mode COPYs one chunk at a time). */
-  async hasMoreOf(batch: number): Promise<boolean> {
-    const item = await this.peek();
-    return item.kind === 'chunk' && item.batch === batch;
   }
 
   private take(): void {

@@ -6,11 +6,13 @@
  * COMMITs at once after all have finished, which leaves a window (a connection lost between the
  * first and the last COMMIT) where part of the load is committed; the report says so.
  */
-import type { Connection } from '@haul/protocol';
+import type { Connection, QueryOptions } from '@haul/protocol';
 import { quoteLiteral } from './sql-literal.ts';
 
 const GID_PREFIX = 'haul:';
 const GID_MAX = 200;
+/** Milliseconds a ROLLBACK PREPARED may take while undoing a failed prepare phase. */
+const UNDO_TIMEOUT = 5_000;
 
 export interface GidParts {
   loadId: string;
@@ -54,9 +56,13 @@ export interface CommitParticipant {
 export async function commitTwoPhase(
   participants: readonly CommitParticipant[],
   gid: (index: number) => string,
+  /** The caller's way out (Ctrl+C): these statements otherwise wait as long as the server takes. */
+  options: QueryOptions = {},
 ): Promise<void> {
   const results = await Promise.allSettled(
-    participants.map(({ conn, index }) => conn.exec(`prepare transaction ${quoteLiteral(gid(index))}`)),
+    participants.map(({ conn, index }) =>
+      conn.exec(`prepare transaction ${quoteLiteral(gid(index))}`, options),
+    ),
   );
   const failed = results.find((result) => result.status === 'rejected');
   if (failed) {
@@ -66,15 +72,16 @@ export async function commitTwoPhase(
       const { conn, index } = participants[i]!;
       const sql =
         results[i]!.status === 'fulfilled' ? `rollback prepared ${quoteLiteral(gid(index))}` : 'rollback';
-      await conn.exec(sql).catch(() => {});
+      // Best effort: whatever stays prepared is listed by `haul recover` and resolved as a rollback.
+      await conn.exec(sql, { timeout: UNDO_TIMEOUT }).catch(() => {});
     }
     throw (failed as PromiseRejectedResult).reason;
   }
   const first = participants.find((p) => p.index === 0)!;
-  await first.conn.exec(`commit prepared ${quoteLiteral(gid(0))}`);
+  await first.conn.exec(`commit prepared ${quoteLiteral(gid(0))}`, options);
   const rest = participants.filter((p) => p.index !== 0);
   const commits = await Promise.allSettled(
-    rest.map(({ conn, index }) => conn.exec(`commit prepared ${quoteLiteral(gid(index))}`)),
+    rest.map(({ conn, index }) => conn.exec(`commit prepared ${quoteLiteral(gid(index))}`, options)),
   );
   const lost = commits.findIndex((result) => result.status === 'rejected');
   if (lost >= 0) {
@@ -86,8 +93,11 @@ export async function commitTwoPhase(
 }
 
 /** The barrier: every shard COMMITs at once. */
-export async function commitBarrier(participants: readonly CommitParticipant[]): Promise<void> {
-  const results = await Promise.allSettled(participants.map(({ conn }) => conn.exec('commit')));
+export async function commitBarrier(
+  participants: readonly CommitParticipant[],
+  options: QueryOptions = {},
+): Promise<void> {
+  const results = await Promise.allSettled(participants.map(({ conn }) => conn.exec('commit', options)));
   const failed = results.findIndex((result) => result.status === 'rejected');
   if (failed >= 0) {
     const committed = results.filter((result) => result.status === 'fulfilled').length;
