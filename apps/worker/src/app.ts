@@ -11,6 +11,7 @@ import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { WorkerConfig, WorkerRuntime } from './app-contract.ts';
+import { databaseRoutes } from './routes/database.ts';
 import { type AppEnv, deadline, type RouteDeps } from './routes/deadline.ts';
 import { errorResponse, jsonError } from './routes/errors.ts';
 import { exportRoutes } from './routes/export.ts';
@@ -67,6 +68,7 @@ export function createApp(config: WorkerConfig, runtime: WorkerRuntime): Hono<Ap
   });
   app.use('/v1/*', async (c, next) => (LOAD_PATH.test(c.req.path) ? next() : limit(c, next)));
 
+  databaseRoutes(app, deps);
   tableRoutes(app, deps);
   sqlRoutes(app, deps);
   loadRoutes(app, deps);

@@ -8,6 +8,7 @@ export { exportRows } from './export/export.ts';
 export { load } from './load/load.ts';
 export { listPreparedLoads, recoverLoad } from './load/recover.ts';
 export { readTable } from './schema/catalog.ts';
+export { createTableSql, type InferredColumn, inferColumns } from './schema/infer.ts';
 export { inferFormat } from './source/format.ts';
 export { openRowReader } from './source/open-reader.ts';
 export { fieldText, unescapeField } from './source/unescape.ts';

@@ -53,6 +53,8 @@ export function parseLoadParams(query: Query, maxShards: number): LoadParams {
   if (onError !== undefined) params.onError = onError;
   const loadId = query('loadId');
   if (loadId !== undefined && loadId !== '') params.loadId = loadId;
+  const createTable = bool(query, 'createTable');
+  if (createTable !== undefined) params.createTable = createTable;
   const batchRows = positiveInt(query, 'batchRows');
   if (batchRows !== undefined) params.batchRows = batchRows;
   return params;
