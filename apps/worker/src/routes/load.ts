@@ -142,14 +142,20 @@ async function startLoad(c: Context<AppEnv>, deps: RouteDeps): Promise<Response>
   });
   return new Response(stream, {
     status: 200,
-    headers: { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' },
+    headers: {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'cache-control': 'no-store',
+      // A failed load stops reading the upload (on Node that drops the socket under the finished
+      // response): the client must not reuse this connection. One handshake per load costs nothing.
+      connection: 'close',
+    },
   });
 }
 
 /** The load's error, unless the deadline (or a disconnect) caused it: then its reason says more. */
 function errorBodyFor(error: unknown, signal: AbortSignal): ReturnType<typeof errorBody> {
   const body = errorBody(error);
-  if (signal.aborted && signal.reason instanceof HttpError) {
+  if (signal.aborted && signal.reason instanceof HttpError && !body.message.includes(signal.reason.message)) {
     return { ...body, message: `${signal.reason.message}; ${body.message}` };
   }
   return body;

@@ -7,6 +7,7 @@ import type { Connection } from '@haul/protocol';
 import type { LoadOptions, LoadReport, RejectedRow } from '../api.ts';
 import { resolveConnector } from '../connect.ts';
 import { type BadRowError, LoadConfigError, LoadFailedError } from '../errors.ts';
+import { abortableSource } from '../source/abortable-source.ts';
 import { type DelimitedDialect, resolveDialect } from '../source/dialect.ts';
 import { inferFormat } from '../source/format.ts';
 import { openRowReader } from '../source/open-reader.ts';
@@ -56,7 +57,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       targetBytes: settings.chunkBytes,
     };
     const opened = await Promise.allSettled([
-      openRowReader(options.source, readerOptions),
+      openRowReader(abortableSource(options.source, options.signal), readerOptions),
       connector(options.signal),
     ]);
     if (opened[0].status === 'fulfilled') reader = opened[0].value;

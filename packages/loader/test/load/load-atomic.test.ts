@@ -24,6 +24,39 @@ const DDL =
   '(id int8 primary key, name text, score float8, at timestamptz, active bool, ref uuid, note text)';
 const HEADER = 'id,name,score,at,active,ref,note';
 
+const delay = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(resolve, ms, value));
+
+/** Sends `first`, then never another byte (an upload whose client went quiet); `onCancel` when cancelled. */
+function stallingStream(first: Uint8Array, onCancel: () => void): ReadableStream<Uint8Array> {
+  let sent = false;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent) return new Promise<void>(() => {});
+      sent = true;
+      controller.enqueue(first);
+    },
+    cancel: onCancel,
+  });
+}
+
+/** The same as an async iterable; `return()` is the iterator's cancel. */
+function stallingIterable(first: Uint8Array, onCancel: () => void): AsyncIterable<Uint8Array> {
+  let sent = false;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        if (sent) return new Promise<IteratorResult<Uint8Array>>(() => {});
+        sent = true;
+        return Promise.resolve({ done: false, value: first });
+      },
+      return: () => {
+        onCancel();
+        return Promise.resolve({ done: true, value: undefined });
+      },
+    }),
+  };
+}
+
 function line(i: number): string {
   const ref = `${((i * 2654435761) % 0xffffffff).toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
   const note = i % 10 === 0 ? '' : `"note ${i}, with comma"`;
@@ -141,6 +174,41 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     expect(n).toBe(0);
     expect(await waitForNoSessions(admin, app)).toBe(0);
   });
+
+  it.each([
+    ['a ReadableStream', stallingStream],
+    ['an async iterable', stallingIterable],
+  ] as const)(
+    'an abort ends a load whose source (%s) stopped sending, and cancels the source',
+    async (_, make) => {
+      const name = await table();
+      const app = uniqueName('stall');
+      const controller = new AbortController();
+      let cancelled!: () => void;
+      const sourceCancelled = new Promise<void>((resolve) => {
+        cancelled = resolve;
+      });
+      const source = make(new TextEncoder().encode(`${HEADER}\n${line(1)}\n${line(2)}\n`), () => cancelled());
+      const loading = load({
+        ...via(url, app),
+        table: name,
+        source,
+        format: 'csv',
+        signal: controller.signal,
+      });
+      setTimeout(() => controller.abort(new Error('deadline passed')), 300);
+      const error = await loading.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect((error as Error).message).toMatch(/deadline passed/);
+      await expect(Promise.race([sourceCancelled.then(() => 'cancelled'), delay(2000, 'not')])).resolves.toBe(
+        'cancelled',
+      );
+      expect(await scalar(admin, `select count(*)::int as n from ${name}`)).toBe(0);
+      expect(await waitForNoSessions(admin, app)).toBe(0);
+    },
+  );
 
   it('a value the converter refuses names line, column and value; nothing is committed', async () => {
     const name = await table();
