@@ -42,6 +42,20 @@ export function createApp(config: WorkerConfig, runtime: WorkerRuntime): Hono<Ap
     );
   }
 
+  // An error answered before the request body was read (413, a refused load) leaves the client's
+  // upload unread on the connection; telling it to close stops the client from reusing the socket
+  // and having its next request fail when the server drops it.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.res.status >= 400 && c.req.raw.body && !c.req.raw.bodyUsed) {
+      try {
+        c.res.headers.set('connection', 'close');
+      } catch {
+        // Immutable headers (a passed-through Response): nothing to add.
+      }
+    }
+  });
+
   healthRoutes(app, deps);
   if (runtime.webSocketProxy) app.get('/v1/ws', runtime.webSocketProxy);
 
