@@ -8,6 +8,12 @@ import type { MiddlewareHandler } from 'hono';
 export interface WorkerConfig {
   /** The database the endpoints use (load/export/sql/tables). */
   databaseUrl: string;
+  /**
+   * Where short queries (/v1/sql, /v1/tables) connect instead, when set: a Hyperdrive binding's
+   * connection string on Workers (pooled, close to the database). Loads, exports and /v1/ws always use
+   * `databaseUrl`, since Hyperdrive ends statements after 60 s and a bulk COPY runs longer.
+   */
+  queryDatabaseUrl?: string;
   /** Bearer token every route but /healthz requires (and /v1/ws, as a query parameter or subprotocol). */
   token: string;
   /** host:port pairs the WebSocket proxy may reach; default: only the database's. */

@@ -3,7 +3,8 @@
  * `cloudflare:sockets` through the protocol's Cloudflare adapter, and GET /v1/ws via WebSocketPair.
  *
  * Workers allow 6 open connections per request, so a load's shards are capped at 5, leaving one for
- * the response path.
+ * the response path. An optional Hyperdrive binding named HYPERDRIVE carries the short queries
+ * (/v1/sql, /v1/tables); bulk COPY goes direct, since Hyperdrive ends statements after 60 s.
  *
  * A Workers module may export only handlers, so nothing but the default export leaves this file.
  */
@@ -19,10 +20,25 @@ const WORKERS_MAX_SHARDS = 5;
 type Env = Record<string, unknown>;
 type App = ReturnType<typeof createApp>;
 
-/** The Workers flavour of the config: the shard cap applied on top of whatever env asks for. */
+/** A Hyperdrive binding, as much of it as is used here. */
+interface HyperdriveBinding {
+  connectionString: string;
+}
+
+function isHyperdrive(value: unknown): value is HyperdriveBinding {
+  return typeof (value as HyperdriveBinding | undefined)?.connectionString === 'string';
+}
+
+/**
+ * The Workers flavour of the config: the shard cap applied on top of whatever env asks for, and short
+ * queries through the `HYPERDRIVE` binding when there is one.
+ */
 function workersConfig(env: Env): WorkerConfig {
   const config = configFromEnv(env as Record<string, string | undefined>);
-  return { ...config, maxShards: Math.min(config.maxShards, WORKERS_MAX_SHARDS) };
+  const workers: WorkerConfig = { ...config, maxShards: Math.min(config.maxShards, WORKERS_MAX_SHARDS) };
+  const hyperdrive = env['HYPERDRIVE'];
+  if (isHyperdrive(hyperdrive)) workers.queryDatabaseUrl = hyperdrive.connectionString;
+  return workers;
 }
 
 let cached: { env: Env; app: App } | undefined;

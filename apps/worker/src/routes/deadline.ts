@@ -69,9 +69,12 @@ export function deadline(timeoutMs: number): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Runs `work` on a fresh connection to the configured database, closing it afterwards. */
+/**
+ * Runs `work` (a short query) on a fresh connection, closing it afterwards; through Hyperdrive when the
+ * deployment has it (`queryDatabaseUrl`).
+ */
 export async function withConnection<T>(deps: RouteDeps, work: (conn: Connection) => Promise<T>): Promise<T> {
-  const conn = await deps.runtime.connect(deps.config.databaseUrl);
+  const conn = await deps.runtime.connect(deps.config.queryDatabaseUrl ?? deps.config.databaseUrl);
   try {
     return await work(conn);
   } finally {

@@ -33,6 +33,7 @@ export async function startMiniflare(options: WorkerdOptions): Promise<Workerd> 
     scriptPath,
     compatibilityDate: options.compatibilityDate ?? '2026-03-17',
     bindings: options.vars,
+    ...(options.hyperdrives ? { hyperdrives: options.hyperdrives } : {}),
     host: '127.0.0.1',
     port: 0,
     cf: false,

@@ -28,6 +28,8 @@ export interface WorkerdOptions {
   entry: string;
   vars: Record<string, string>;
   compatibilityDate?: string;
+  /** Hyperdrive bindings: name → the database URL it fronts (Miniflare only). */
+  hyperdrives?: Record<string, string>;
   /** Milliseconds to wait for the first answer. */
   startTimeoutMs?: number;
 }
