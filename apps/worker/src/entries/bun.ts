@@ -4,13 +4,15 @@
  *
  *   bun apps/worker/src/entries/bun.ts
  *
- * No WebSocket proxy here: `webSocketProxy` is left unset, so GET /v1/ws answers 404 on Bun (the
- * Node and Workers entries have one).
+ * GET /v1/ws is the WebSocket→TCP proxy (ws/bun.ts). Bun upgrades through `server.upgrade()` and
+ * serve-level `websocket` handlers rather than a Response, so the fetch handler sends GET /v1/ws there
+ * before the app sees it (as the Node entry does with its `upgrade` event).
  */
 import { connect } from '@haul/protocol/bun';
 import { createApp } from '../app.ts';
 import type { WorkerRuntime } from '../app-contract.ts';
 import { configFromEnv } from '../config.ts';
+import { type BunUpgrader, type BunWebSocketHandlers, bunWsProxy } from '../ws/bun.ts';
 
 /** The part of the `Bun` global used here, declared locally so the workspace typechecks without bun-types. */
 interface BunGlobal {
@@ -20,7 +22,8 @@ interface BunGlobal {
     hostname: string;
     /** Seconds a request may stay idle; 0 disables it (loads and exports can be long and quiet). */
     idleTimeout?: number;
-    fetch: (request: Request) => Response | Promise<Response>;
+    fetch: (request: Request, server: BunUpgrader) => Response | undefined | Promise<Response | undefined>;
+    websocket: BunWebSocketHandlers;
   }): { url: URL; stop(closeActiveConnections?: boolean): Promise<void> };
 }
 
@@ -31,13 +34,20 @@ const DEFAULT_PORT = 8787;
 function main(): void {
   const env = Bun.env;
   const config = configFromEnv(env);
-  // No webSocketProxy: the WebSocket → TCP proxy is not implemented for Bun.
   const runtime: WorkerRuntime = { name: 'bun', connect };
   const app = createApp(config, runtime);
   const port = env['PORT'] ? Number(env['PORT']) : DEFAULT_PORT;
   const hostname = env['HAUL_HOST'] || '127.0.0.1';
 
-  const server = Bun.serve({ port, hostname, idleTimeout: 0, fetch: (request) => app.fetch(request) });
+  const wsProxy = bunWsProxy(config);
+  const server = Bun.serve({
+    port,
+    hostname,
+    idleTimeout: 0,
+    fetch: (request, upgrader) =>
+      wsProxy.handles(request) ? wsProxy.upgrade(request, upgrader) : app.fetch(request),
+    websocket: wsProxy.websocket,
+  });
   console.log(`haul worker listening on ${server.url.origin} (runtime: bun)`);
   const stop = () => {
     server.stop(true).then(

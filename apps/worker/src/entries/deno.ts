@@ -7,13 +7,14 @@
  * Bare specifiers (hono, @haul/protocol, …) resolve through the workspace's node_modules, which
  * Deno 2 uses as is when it finds a package.json (run `pnpm install` first).
  *
- * No WebSocket proxy here: `webSocketProxy` is left unset, so GET /v1/ws answers 404 on Deno (the
- * Node and Workers entries have one).
+ * GET /v1/ws is the WebSocket→TCP proxy (ws/deno.ts): `Deno.upgradeWebSocket` answers from inside the
+ * fetch handler, so it goes through the app like on Workers.
  */
 import { connect } from '@haul/protocol/deno';
 import { createApp } from '../app.ts';
 import type { WorkerRuntime } from '../app-contract.ts';
 import { configFromEnv } from '../config.ts';
+import { denoWsProxy } from '../ws/deno.ts';
 
 /** The part of the `Deno` global used here, declared locally so the workspace typechecks without Deno's types. */
 interface DenoGlobal {
@@ -37,8 +38,7 @@ const DEFAULT_PORT = 8787;
 function main(): void {
   const env = Deno.env.toObject();
   const config = configFromEnv(env);
-  // No webSocketProxy: the WebSocket → TCP proxy is not implemented for Deno.
-  const runtime: WorkerRuntime = { name: 'deno', connect };
+  const runtime: WorkerRuntime = { name: 'deno', connect, webSocketProxy: denoWsProxy(config) };
   const app = createApp(config, runtime);
   const port = env['PORT'] ? Number(env['PORT']) : DEFAULT_PORT;
   const hostname = env['HAUL_HOST'] || '127.0.0.1';

@@ -1,5 +1,6 @@
 /** Shared bits of the WebSocket proxy tests: the database to reach and small helpers. */
 import net from 'node:net';
+import { WebSocket } from 'ws';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
 
 /**
@@ -69,5 +70,24 @@ export function upgradeStatus(url: string, protocols?: string[]): Promise<number
     });
     socket.on('error', reject);
     socket.on('close', () => reject(new Error(`no HTTP status from ${url}: ${JSON.stringify(head)}`)));
+  });
+}
+
+/** Opens a `ws` WebSocket; resolves once open, rejects if the handshake fails. */
+export function openWebSocket(url: string, protocols?: string[]): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, protocols);
+    ws.once('open', () => {
+      ws.off('error', reject);
+      resolve(ws);
+    });
+    ws.once('error', reject);
+  });
+}
+
+/** Resolves with the close code and reason once `ws` closes; call it before anything that may close it. */
+export function closeOf(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => {
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
   });
 }
