@@ -16,8 +16,10 @@ import { type ContenderResult, measureWorkload, type RunHooks } from './lib/meas
 import { parseOptions } from './lib/options.ts';
 import { checkLines, consoleTable, markdownTable, WORKLOAD_TITLES } from './lib/report.ts';
 import { type BaselineNames, writeResults } from './lib/results-file.ts';
+import { mergeWorkerResults } from './lib/worker-results.ts';
 import { COPY_BASELINES, runCopyWorkloads } from './run-copy.ts';
 import { type LoaderOutcome, runLoaderWorkloads } from './run-loader.ts';
+import { runWorkerWorkloads, type WorkerOutcome } from './run-worker.ts';
 
 const RESULTS_PATH = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 
@@ -64,6 +66,7 @@ const results: Partial<Record<WorkloadId, ContenderResult[]>> = {};
 const markdown: string[] = [];
 let failed = false;
 let loader: LoaderOutcome | undefined;
+let worker: WorkerOutcome | undefined;
 try {
   const contenders = await roster(options.pgbenchPipeline);
   for (const workload of options.workloads) {
@@ -99,6 +102,16 @@ try {
     markdown.push(...loader.markdown);
     failed ||= loader.failed;
   }
+  if (split.worker.load || split.worker.ws) {
+    worker = await runWorkerWorkloads(
+      database.url,
+      split.worker,
+      { count: options.count, warmup: options.warmup, runs: options.runs, loadRows: loaderOptions.loadRows },
+      log,
+    );
+    markdown.push(...worker.markdown);
+    failed ||= worker.failed;
+  }
 } finally {
   await admin.close();
   await database.stop();
@@ -113,5 +126,6 @@ const baselines: Partial<Record<WorkloadId, BaselineNames>> = {
 };
 await writeResults(RESULTS_PATH, database, options, results, baselines);
 if (loader) await mergeLoaderResults(RESULTS_PATH, loaderOptions, loader.entries);
+if (worker) await mergeWorkerResults(RESULTS_PATH, worker.entries);
 log(`results written to ${RESULTS_PATH}`);
 if (failed) process.exitCode = 1;

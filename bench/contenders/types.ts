@@ -4,9 +4,9 @@
 
 /**
  * The tables the runner measures; see `../lib/workloads.ts` and `../lib/copy-rows.ts` for their SQL.
- * `--workloads copy` selects the three `copy-*` tables at once.
+ * `--workloads copy` selects the three `copy-*` tables at once; `worker-select` is W2 (run-worker.ts).
  */
-export type WorkloadId = 'select' | 'insert' | 'copy-in' | 'copy-out' | 'copy-encode';
+export type WorkloadId = 'select' | 'insert' | 'copy-in' | 'copy-out' | 'copy-encode' | 'worker-select';
 
 /** What `Session.run` may report beyond its time: the bytes it moved, for a MB/s column. */
 export interface RunOutcome {

@@ -2,13 +2,25 @@
  * The loader benchmarks' part of `pnpm bench`'s command line. `--workloads` may name `load`, `export`
  * and `memory` next to the driver workloads (select, insert, copy); they are taken out here so that
  * lib/options.ts sees only its own. Flags: `--load-rows N` (rows of the A2/A3 CSV, default
- * 1,000,000) and `--memory-mb N` (size of the M1 CSV, default 1000).
+ * 1,000,000) and `--memory-mb N` (size of the M1 CSV, default 1000). The worker benchmark
+ * (run-worker.ts) is taken out here too: `worker` (W1 and W2), `worker-load` (W1) or `worker-ws` (W2);
+ * it runs only when named, since it starts servers and wrangler.
  */
 import { parseArgs } from 'node:util';
 
 export type LoaderWorkload = 'load' | 'export' | 'memory';
 
 export const LOADER_WORKLOADS: readonly LoaderWorkload[] = ['load', 'export', 'memory'];
+
+/** `worker` selects both parts of the worker benchmark. */
+const WORKER_WORKLOADS = ['worker', 'worker-load', 'worker-ws'] as const;
+
+export interface WorkerSelection {
+  /** W1: the A2 file loaded through the worker. */
+  load: boolean;
+  /** W2: pipelined selects over the worker's /v1/ws. */
+  ws: boolean;
+}
 
 export interface LoaderOptions {
   workloads: LoaderWorkload[];
@@ -24,6 +36,7 @@ export interface SplitArguments {
   /** True when --workloads named only loader workloads: run none of the driver ones. */
   noCoreWorkloads: boolean;
   loader: LoaderOptions;
+  worker: WorkerSelection;
 }
 
 function positive(name: string, value: string | undefined, fallback: number): number {
@@ -62,7 +75,8 @@ export function splitLoaderArguments(argv: readonly string[]): SplitArguments {
   const loaderWorkloads = requested
     ? requested.filter((id): id is LoaderWorkload => (LOADER_WORKLOADS as readonly string[]).includes(id))
     : [...LOADER_WORKLOADS];
-  const core = requested?.filter((id) => !(LOADER_WORKLOADS as readonly string[]).includes(id));
+  const notCore = [...LOADER_WORKLOADS, ...WORKER_WORKLOADS] as readonly string[];
+  const core = requested?.filter((id) => !notCore.includes(id));
   if (core && core.length > 0) coreArgv.push('--workloads', core.join(','));
 
   return {
@@ -72,6 +86,10 @@ export function splitLoaderArguments(argv: readonly string[]): SplitArguments {
       workloads: loaderWorkloads,
       loadRows: positive('load-rows', values['load-rows'] as string | undefined, 1_000_000),
       memoryMegabytes: positive('memory-mb', values['memory-mb'] as string | undefined, 1000),
+    },
+    worker: {
+      load: requested?.some((id) => id === 'worker' || id === 'worker-load') ?? false,
+      ws: requested?.some((id) => id === 'worker' || id === 'worker-ws') ?? false,
     },
   };
 }

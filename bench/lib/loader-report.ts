@@ -5,12 +5,13 @@
 import type { Check } from './measure.ts';
 import { markdownGrid, table } from './report.ts';
 
-export type LoaderWorkloadId = 'loader-load' | 'loader-export' | 'loader-memory';
+export type LoaderWorkloadId = 'loader-load' | 'loader-export' | 'loader-memory' | 'worker-load';
 
 export const LOADER_TITLES: Record<LoaderWorkloadId, string> = {
   'loader-load': 'A2: haul load of a CSV file vs psql \\copy (format csv, header)',
   'loader-export': 'A3: haul export to a CSV file vs psql \\copy … to (format csv)',
   'loader-memory': 'M1: peak RSS of haul load streaming a large CSV file (1 GB by default)',
+  'worker-load': 'W1: the A2 CSV file loaded through the worker (Node, workerd) vs haul load',
 };
 
 export interface LoaderResult {

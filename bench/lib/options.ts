@@ -27,7 +27,7 @@ export interface BenchOptions {
 
 const USAGE =
   'usage: pnpm bench [--count N] [--warmup N] [--runs N]' +
-  ' [--workloads select,insert,copy,load,export,memory]' +
+  ' [--workloads select,insert,copy,load,export,memory,worker]' +
   ' [--pgbench-pipeline N] [--copy-rows N] [--copy-warmup N] [--load-rows N] [--memory-mb N]';
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {

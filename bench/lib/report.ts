@@ -12,6 +12,7 @@ export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
   'copy-in': 'COPY FROM STDIN into bench_copy (7 columns)',
   'copy-out': 'COPY bench_copy TO STDOUT',
   'copy-encode': 'binary COPY encoding alone, no I/O',
+  'worker-select': "W2: select $1::int, issued all at once, over the worker's /v1/ws proxy vs TCP",
 };
 
 export function opsText(value: number | undefined): string {

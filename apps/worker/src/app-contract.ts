@@ -35,4 +35,11 @@ export interface WorkerRuntime {
   webSocketProxy?: MiddlewareHandler;
   /** A name for /healthz: 'node', 'workerd', 'deno', 'bun'. */
   name: string;
+  /**
+   * Serves the playground's built files (apps/playground/dist) for GET/HEAD requests outside /v1 and
+   * /healthz, without auth (the page holds no secrets; the API it calls keeps its bearer auth). Calls
+   * `next()` for a path it has no file for. Node: @hono/node-server's serveStatic. Workers: wrangler's
+   * `assets` serve the page before the Worker runs, so the entry leaves this unset.
+   */
+  staticAssets?: MiddlewareHandler;
 }

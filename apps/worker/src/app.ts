@@ -4,7 +4,8 @@
  *
  * Order matters: the deadline first (it captures the client's abort signal before anything replaces
  * the request), then CORS (preflights carry no token), then the WebSocket route (authenticated by its
- * own handler: browsers cannot set headers on a WebSocket), then bearer auth and body limits.
+ * own handler: browsers cannot set headers on a WebSocket), then the playground's static files (public,
+ * outside /v1 and /healthz), then bearer auth and body limits.
  */
 import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
@@ -21,6 +22,10 @@ import { sqlRoutes } from './routes/sql.ts';
 import { tableRoutes } from './routes/tables.ts';
 
 const LOAD_PATH = /^\/v1\/tables\/[^/]+\/load$/;
+
+function isApiPath(path: string): boolean {
+  return path === '/v1' || path.startsWith('/v1/') || path === '/healthz';
+}
 
 export function createApp(config: WorkerConfig, runtime: WorkerRuntime): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -58,6 +63,9 @@ export function createApp(config: WorkerConfig, runtime: WorkerRuntime): Hono<Ap
 
   healthRoutes(app, deps);
   if (runtime.webSocketProxy) app.get('/v1/ws', runtime.webSocketProxy);
+  // The playground page: public files, mounted before auth but never over the API's paths.
+  const assets = runtime.staticAssets;
+  if (assets) app.on(['GET', 'HEAD'], '*', (c, next) => (isApiPath(c.req.path) ? next() : assets(c, next)));
 
   const unauthorized = (message: string) => ({ message: { error: { message } } });
   app.use(
