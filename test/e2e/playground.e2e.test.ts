@@ -204,12 +204,17 @@ describe('playground in Chromium', () => {
       await expect.poll(() => status.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
       await page.fill(id('sampleRows'), '5000');
       await page.click(id('generateSample'));
+      // As a user would: name the table once the sample shows (naming it names the table after the file).
+      await expect
+        .poll(() => page.locator(`${id('preview')} tr`).count(), { timeout: 30_000 })
+        .toBeGreaterThan(5);
       await page.fill(id('tableName'), 'sample');
       await page.locator(id('createTable')).check();
       await page.click(id('load'));
       const report = page.locator(id('loadReport'));
       await report.waitFor({ state: 'visible', timeout: 90_000 });
       await expect(report.getAttribute('data-rows')).resolves.toBe('5000');
+      await expect(report.textContent()).resolves.toContain('"sample"');
       await runSql(page, 'select count(*) as n from sample;\nselect sum(id) as s from sample');
       const results = page.locator(id('sqlResult'));
       await expect.poll(() => results.count(), { timeout: 30_000 }).toBe(2);

@@ -20,10 +20,6 @@ import { WsSqlSession } from './ws-sql.ts';
 
 type FinalEvent = Extract<LoadEvent, { type: 'report' | 'error' }>;
 
-/** HAUL_MAX_SHARDS's default on Node; Workers cap it at 5 (6 sockets per request, one for the response). */
-const DEFAULT_MAX_SHARDS = 8;
-const WORKERS_MAX_SHARDS = 5;
-
 const CONTENT_TYPES: Record<LoadRequest['format'], string> = {
   csv: 'text/csv',
   tsv: 'text/tab-separated-values',
@@ -45,9 +41,9 @@ export async function connectWorkerEngine(
   }
   const http = new WorkerHttp(baseUrl, token.trim());
   const runtime = await health(baseUrl, signal);
-  await http.request('/v1/database', signal ? { signal } : {});
+  const database = await http.json<{ maxShards: number }>('/v1/database', signal ? { signal } : {});
   const version = await serverVersion(http, signal);
-  const maxShards = runtime === 'workerd' ? WORKERS_MAX_SHARDS : DEFAULT_MAX_SHARDS;
+  const maxShards = database.maxShards;
   return new WorkerEngine(http, maxShards, `worker ${baseUrl} (${runtime}) · PostgreSQL ${version}`);
 }
 
@@ -114,19 +110,14 @@ async function serverVersion(http: WorkerHttp, signal?: AbortSignal): Promise<st
 class WorkerEngine implements Engine {
   readonly kind = 'worker' as const;
   readonly #sql: WsSqlSession;
-  #maxShards: number;
 
   constructor(
     readonly http: WorkerHttp,
-    maxShards: number,
+    /** The worker's HAUL_MAX_SHARDS, from /v1/database. */
+    readonly maxShards: number,
     readonly label: string,
   ) {
-    this.#maxShards = maxShards;
     this.#sql = new WsSqlSession(http);
-  }
-
-  get maxShards(): number {
-    return this.#maxShards;
   }
 
   async tables(signal?: AbortSignal): Promise<TableSummary[]> {
@@ -160,20 +151,14 @@ class WorkerEngine implements Engine {
     onEvent: (event: LoadEvent) => void,
     signal: AbortSignal,
   ): Promise<FinalEvent> {
-    let response: Response;
-    try {
-      // The File itself as the body: Chromium streams a ReadableStream upload only over HTTP/2.
-      response = await this.http.request(`/v1/tables/${encodeURIComponent(table)}/load`, {
-        method: 'POST',
-        query: loadQuery(request),
-        headers: { 'content-type': CONTENT_TYPES[request.format] },
-        body: file,
-        signal,
-      });
-    } catch (error) {
-      this.#learnShardCap(error);
-      throw error;
-    }
+    // The File itself as the body: Chromium streams a ReadableStream upload only over HTTP/2.
+    const response = await this.http.request(`/v1/tables/${encodeURIComponent(table)}/load`, {
+      method: 'POST',
+      query: loadQuery(request),
+      headers: { 'content-type': CONTENT_TYPES[request.format] },
+      body: file,
+      signal,
+    });
     if (!response.body) throw new EngineError('The worker sent no load events.', response.status, undefined);
     let final: FinalEvent | undefined;
     // Read to the end even after the final event (the worker closes right after it): cancelling a
@@ -213,13 +198,6 @@ class WorkerEngine implements Engine {
 
   async close(): Promise<void> {
     await this.#sql.close();
-  }
-
-  /** A load refused for asking more shards than HAUL_MAX_SHARDS names the cap: remember it. */
-  #learnShardCap(error: unknown): void {
-    if (!(error instanceof EngineError) || error.status !== 400) return;
-    const cap = error.info?.message.match(/cap of (\d+) connections/);
-    if (cap) this.#maxShards = Number(cap[1]);
   }
 }
 

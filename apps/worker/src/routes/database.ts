@@ -16,9 +16,15 @@ export interface DatabaseInfo {
   password?: string;
   /** Whether /v1/ws may reach `address` (it is on HAUL_ALLOWED_HOSTS). */
   proxied: boolean;
+  /** The most shards a load (and partitions an export) may ask for (HAUL_MAX_SHARDS, 5 at most on Workers). */
+  maxShards: number;
 }
 
-export function databaseInfo(databaseUrl: string, allowedHosts: readonly string[]): DatabaseInfo {
+export function databaseInfo(
+  databaseUrl: string,
+  allowedHosts: readonly string[],
+  maxShards: number,
+): DatabaseInfo {
   const resolved = resolveConfig(databaseUrl);
   // The same spelling the allow-list defaults to, so `proxied` compares like with like.
   const address = databaseHostPort(databaseUrl);
@@ -27,11 +33,14 @@ export function databaseInfo(databaseUrl: string, allowedHosts: readonly string[
     database: resolved.database,
     user: resolved.user,
     proxied: allowedHosts.includes(address),
+    maxShards,
   };
   if (typeof resolved.password === 'string') info.password = resolved.password;
   return info;
 }
 
 export function databaseRoutes(app: Hono<AppEnv>, { config }: RouteDeps): void {
-  app.get('/v1/database', (c) => c.json(databaseInfo(config.databaseUrl, config.allowedHosts)));
+  app.get('/v1/database', (c) =>
+    c.json(databaseInfo(config.databaseUrl, config.allowedHosts, config.maxShards)),
+  );
 }
