@@ -311,8 +311,15 @@ describe('offline tables and export', () => {
       schema: 'public',
       name: 'pick',
       columns: [
-        { name: 'id', type: 'integer', notNull: true, hasDefault: false, identity: true, generated: false },
-        { name: 'label', type: 'text', notNull: true, hasDefault: true, identity: false, generated: false },
+        {
+          name: 'id',
+          type: 'integer',
+          notNull: true,
+          hasDefault: false,
+          identity: 'always',
+          generated: false,
+        },
+        { name: 'label', type: 'text', notNull: true, hasDefault: true, identity: null, generated: false },
       ],
     });
     expect(await engine.table('nope')).toBeNull();

@@ -9,6 +9,14 @@ export { load } from './load/load.ts';
 export { listPreparedLoads, recoverLoad } from './load/recover.ts';
 export { readTable } from './schema/catalog.ts';
 export { createTableSql, type InferredColumn, inferColumns } from './schema/infer.ts';
+export {
+  type CatalogQuery,
+  type ColumnSummary,
+  listTables,
+  type TableDetail,
+  type TableSummary,
+  tableDetail,
+} from './schema/table-summary.ts';
 export { inferFormat } from './source/format.ts';
 export { openRowReader } from './source/open-reader.ts';
 export { fieldText, unescapeField } from './source/unescape.ts';

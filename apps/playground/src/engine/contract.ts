@@ -5,31 +5,16 @@
  *
  * Shapes mirror the worker's JSON (apps/worker/README.md) so the worker engine passes them through.
  */
-import type { LoadProgress, LoadReport, RejectedRow } from '@haul/loader';
+import type {
+  ColumnSummary,
+  LoadProgress,
+  LoadReport,
+  RejectedRow,
+  TableDetail,
+  TableSummary,
+} from '@haul/loader';
 
-export type { LoadProgress, LoadReport, RejectedRow };
-
-export interface TableSummary {
-  schema: string;
-  name: string;
-  kind: string;
-  estimatedRows: number | null;
-}
-
-export interface ColumnSummary {
-  name: string;
-  type: string;
-  notNull: boolean;
-  hasDefault: boolean;
-  identity: boolean;
-  generated: boolean;
-}
-
-export interface TableDetail {
-  schema: string;
-  name: string;
-  columns: ColumnSummary[];
-}
+export type { ColumnSummary, LoadProgress, LoadReport, RejectedRow, TableDetail, TableSummary };
 
 export interface LoadRequest {
   format: 'csv' | 'tsv' | 'ndjson';
