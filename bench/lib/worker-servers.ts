@@ -8,19 +8,16 @@
  *   an inspector port we choose, so the isolate's heap can be read (lib/inspector-heap.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorker } from '../../apps/worker/test/workerd/wrangler-dev.ts';
+import { startWorkerd as startWranglerDev } from '../../apps/worker/test/workerd/wrangler-dev.ts';
 import { descendants } from './proc-memory.ts';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const WORKER_DIR = fileURLToPath(new URL('../../apps/worker/', import.meta.url));
 const NODE_ENTRY = join(WORKER_DIR, 'src/entries/node.ts');
 const CLOUDFLARE_ENTRY = join(WORKER_DIR, 'src/entries/cloudflare.ts');
-const WRANGLER = join(WORKER_DIR, 'node_modules/.bin/wrangler');
 
 /** The token both servers accept; local only, so a fixed one is fine. */
 export const BENCH_TOKEN = 'haul-bench-token';
@@ -117,67 +114,20 @@ async function workerdPids(wranglerPid: number): Promise<number[]> {
   return tree.filter((entry) => entry.comm.startsWith('workerd')).map((entry) => entry.pid);
 }
 
-/** Workers entry under `wrangler dev` (local workerd). Its shard cap is 5 (entries/cloudflare.ts). */
+/** Workers entry under `wrangler dev` (local workerd), as the tests start it. Its shard cap is 5. */
 export async function startWorkerd(databaseUrl: string): Promise<WorkerServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'haul-bench-workerd-'));
-  const main = await bundleWorker(CLOUDFLARE_ENTRY, dir);
-  const config = join(dir, 'wrangler.json');
-  await writeFile(
-    config,
-    JSON.stringify({
-      name: 'haul-worker-bench',
-      main,
-      no_bundle: true,
-      compatibility_date: '2026-03-17',
-      vars: { DATABASE_URL: databaseUrl, HAUL_TOKEN: BENCH_TOKEN },
-    }),
-  );
-  const port = await freePort();
   const inspectorPort = await freePort();
-  const child = spawn(
-    WRANGLER,
-    [
-      'dev',
-      '--config',
-      config,
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--inspector-port',
-      String(inspectorPort),
-      '--show-interactive-dev-session=false',
-      '--log-level',
-      'warn',
-    ],
-    {
-      cwd: dir,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: 'false',
-        WRANGLER_SEND_ERROR_REPORTS: 'false',
-        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-        CI: '1',
-        FORCE_COLOR: '0',
-        XDG_CONFIG_HOME: join(dir, 'config'),
-      },
-    },
-  );
-  const output = capture(child);
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    await stopGroup(child);
-    await rm(dir, { recursive: true, force: true });
-  };
+  const workerd = await startWranglerDev({
+    entry: CLOUDFLARE_ENTRY,
+    vars: { DATABASE_URL: databaseUrl, HAUL_TOKEN: BENCH_TOKEN },
+    inspectorPort,
+  });
   let pids: number[];
   try {
-    await waitForHealth(url, child, output);
-    pids = await workerdPids(child.pid!);
+    pids = await workerdPids(workerd.pid);
   } catch (error) {
-    await stop();
+    await workerd.stop();
     throw error;
   }
-  return { url, memoryPids: () => pids, inspectorPort, stop };
+  return { url: workerd.url, memoryPids: () => pids, inspectorPort, stop: () => workerd.stop() };
 }

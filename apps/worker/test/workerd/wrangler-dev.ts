@@ -20,6 +20,8 @@ export interface Workerd {
   readonly url: string;
   /** What wrangler printed, for failure messages. */
   output(): string;
+  /** The wrangler process (workerd runs below it), for memory sampling. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,8 @@ export interface WorkerdOptions {
   compatibilityDate?: string;
   /** Hyperdrive bindings: name → the database URL it fronts (Miniflare only). */
   hyperdrives?: Record<string, string>;
+  /** The DevTools inspector's port (the bench reads the isolate's heap there); a free one if unset. */
+  inspectorPort?: number;
   /** Milliseconds to wait for the first answer. */
   startTimeoutMs?: number;
 }
@@ -96,7 +100,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
       '--port',
       String(port),
       '--inspector-port',
-      String(await freePort()),
+      String(options.inspectorPort ?? (await freePort())),
       '--show-interactive-dev-session=false',
       '--log-level',
       'warn',
@@ -150,5 +154,5 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
-  return { url, output: () => output, stop };
+  return { url, output: () => output, pid: child.pid!, stop };
 }
