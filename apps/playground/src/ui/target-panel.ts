@@ -50,7 +50,10 @@ export function targetPanel(state: AppState): HTMLElement {
       state.target.set({ status: 'idle' });
       return;
     }
-    state.target.set({ status: 'loading', table });
+    // A refresh of the table already shown (after a load or a SQL run) keeps it on screen until the
+    // answer comes, rather than flashing "Looking up…".
+    const shown = state.target.value;
+    if (shown.status === 'idle' || shown.table !== table) state.target.set({ status: 'loading', table });
     timer = setTimeout(async () => {
       try {
         const detail = await engine.table(table);
