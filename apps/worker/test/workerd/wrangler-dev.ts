@@ -20,9 +20,12 @@ export interface Workerd {
   readonly url: string;
   /** What wrangler printed, for failure messages. */
   output(): string;
+  stop(): Promise<void>;
+}
+
+export interface WranglerDev extends Workerd {
   /** The wrangler process (workerd runs below it), for memory sampling. */
   readonly pid: number;
-  stop(): Promise<void>;
 }
 
 export interface WorkerdOptions {
@@ -73,7 +76,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-export async function startWorkerd(options: WorkerdOptions): Promise<Workerd> {
+export async function startWorkerd(options: WorkerdOptions): Promise<WranglerDev> {
   const dir = await mkdtemp(path.join(tmpdir(), 'haul-workerd-'));
   const main = await bundleWorker(options.entry, dir);
   const config = path.join(dir, 'wrangler.json');
