@@ -18,23 +18,36 @@ const FILE_READ_BYTES = 1 << 20;
 /**
  * A Node byte stream as plain Uint8Array chunks: views over each Buffer, so the loader never meets
  * Buffer's different `slice` semantics. Stopping the iteration (a failed or aborted load) destroys
- * the stream, which closes the file.
+ * the stream, which closes the file, and ends a read still waiting: an async generator could not
+ * (its `return()` queues behind the pending `next()`, which a quiet stdin never answers).
  */
-export async function* readableSource(stream: Readable): AsyncGenerator<Uint8Array> {
-  for await (const chunk of stream) {
-    if (typeof chunk === 'string') throw new TypeError('expected a byte stream, got text chunks');
-    const bytes = chunk as Uint8Array;
-    yield new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
+export function readableSource(stream: Readable): AsyncIterableIterator<Uint8Array> {
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  return {
+    async next() {
+      const result = await chunks.next();
+      if (result.done) return { done: true, value: undefined };
+      const chunk = result.value;
+      if (typeof chunk === 'string') throw new TypeError('expected a byte stream, got text chunks');
+      return { done: false, value: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) };
+    },
+    async return() {
+      stream.destroy();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 /** A file's bytes, streamed; gzip is recognised by the loader from its first bytes. */
-export function fileSource(path: string): AsyncGenerator<Uint8Array> {
+export function fileSource(path: string): AsyncIterableIterator<Uint8Array> {
   return readableSource(createReadStream(path, { highWaterMark: FILE_READ_BYTES }));
 }
 
 /** This process's stdin, streamed. */
-export function stdinSource(): AsyncGenerator<Uint8Array> {
+export function stdinSource(): AsyncIterableIterator<Uint8Array> {
   return readableSource(process.stdin);
 }
 

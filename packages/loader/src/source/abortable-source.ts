@@ -61,7 +61,8 @@ function fromReader(
             : { done: false as const, value: result.value },
         ),
       return: async () => {
-        await reader.cancel().catch(() => {});
+        if (signal.aborted) cancel();
+        else await reader.cancel().catch(() => {});
         return { done: true as const, value: undefined };
       },
     }),
@@ -76,7 +77,9 @@ function fromIterator<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Async
     [Symbol.asyncIterator]: () => ({
       next: () => untilAborted(iterator.next(), signal, stop),
       return: async () => {
-        await iterator.return?.();
+        // After an abort `stop` already asked; awaiting again could wait on a read that never ends.
+        if (signal.aborted) stop();
+        else await iterator.return?.();
         return { done: true as const, value: undefined };
       },
     }),

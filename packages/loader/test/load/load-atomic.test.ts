@@ -2,12 +2,13 @@
  * Atomic loads against a real server: rows arrive intact over several shards, and under faults (a
  * shard's backend terminated, a bad row, an abort) nothing at all is committed and the error says why.
  */
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
 import { BadRowError, LoadFailedError } from '../../src/errors.ts';
 import { load } from '../../src/load/load.ts';
+import { readableSource } from '../../src/node.ts';
 import {
   type Admin,
   adminClient,
@@ -55,6 +56,14 @@ function stallingIterable(first: Uint8Array, onCancel: () => void): AsyncIterabl
       },
     }),
   };
+}
+
+/** A Node stream that got `first` and stays open (a piped stdin whose writer went quiet). */
+function stallingNodeStream(first: Uint8Array, onCancel: () => void): AsyncIterable<Uint8Array> {
+  const stream = new PassThrough();
+  stream.write(first);
+  stream.once('close', onCancel);
+  return readableSource(stream);
 }
 
 function line(i: number): string {
@@ -178,6 +187,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
   it.each([
     ['a ReadableStream', stallingStream],
     ['an async iterable', stallingIterable],
+    ['a quiet Node stream (stdin)', stallingNodeStream],
   ] as const)(
     'an abort ends a load whose source (%s) stopped sending, and cancels the source',
     async (_, make) => {
