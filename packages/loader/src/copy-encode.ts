@@ -28,6 +28,7 @@ import type { TargetColumn, TargetTable } from './schema/target.ts';
 import type { RowBatch, RowReader } from './source/row-reader.ts';
 import { unescapeField } from './source/unescape.ts';
 
+export { rejectedRow } from './errors.ts';
 export type { EncodedChunk } from './load/chunk.ts';
 export type { TargetColumn, TargetTable } from './schema/target.ts';
 export type { RowBatch, RowReader } from './source/row-reader.ts';

@@ -1,5 +1,6 @@
 /** Errors the loader throws; each says where (source line, column, value) and, from the server, SQLSTATE. */
 import { HaulError } from '@haul/protocol';
+import type { RejectedRow } from './api.ts';
 
 export interface RowLocation {
   /** 1-based source line where the row starts; 0 when unknown. */
@@ -54,4 +55,15 @@ export class LoadFailedError extends HaulError {
 /** Shortens a value for an error message. */
 export function preview(text: string, max = 200): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+/** A refused row as `onReject` and the rejects file report it: where, what, and the row's text. */
+export function rejectedRow(error: BadRowError, text: string): RejectedRow {
+  return {
+    line: error.line,
+    text,
+    error: error.message,
+    ...(error.column !== undefined ? { column: error.column } : {}),
+    ...(error.sqlstate !== undefined ? { sqlstate: error.sqlstate } : {}),
+  };
 }

@@ -9,6 +9,9 @@ import { loadSettings, saveSettings } from '../state/settings.ts';
 import { field, h, section } from './dom.ts';
 import { TEST_IDS } from './test-ids.ts';
 
+/** How long connecting (health, token, a first query) may take before the page says so. */
+const CONNECT_TIMEOUT_MS = 15_000;
+
 export function connectionPanel(state: AppState): HTMLElement {
   const settings = loadSettings();
   const workerUrl = h('input', {
@@ -78,8 +81,9 @@ export function connectionPanel(state: AppState): HTMLElement {
 
   const connectWorker = () => {
     saveSettings({ workerUrl: workerUrl.value.trim(), token: token.value.trim() });
+    // A worker that accepts the connection but never answers must not leave the panel connecting forever.
     return use(workerUrl.value.trim() || 'the worker', () =>
-      connectWorkerEngine(workerUrl.value, token.value),
+      connectWorkerEngine(workerUrl.value, token.value, AbortSignal.timeout(CONNECT_TIMEOUT_MS)),
     );
   };
 

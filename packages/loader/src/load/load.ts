@@ -6,7 +6,7 @@
 import type { Connection } from '@haul/protocol';
 import type { LoadOptions, LoadReport, RejectedRow } from '../api.ts';
 import { resolveConnector } from '../connect.ts';
-import { type BadRowError, LoadConfigError, LoadFailedError } from '../errors.ts';
+import { LoadConfigError, LoadFailedError, rejectedRow } from '../errors.ts';
 import { abortableSource } from '../source/abortable-source.ts';
 import { type DelimitedDialect, resolveDialect } from '../source/dialect.ts';
 import { inferFormat } from '../source/format.ts';
@@ -89,7 +89,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       unescapeField,
       (error, text) => {
         if (onError === 'abort') throw error;
-        pendingRejects.push(rejectOf(error, text));
+        pendingRejects.push(rejectedRow(error, text));
       },
     );
     const protocol = new LoadShardProtocol({
@@ -103,7 +103,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       control,
       twoPhase,
       lockTimeout: settings.lockTimeout,
-      reject: (chunk, row, error) => onReject(rejectOf(error, chunk.rowText?.(row) ?? '')),
+      reject: (chunk, row, error) => onReject(rejectedRow(error, chunk.rowText?.(row) ?? '')),
     });
     coordinator = new Coordinator(connector, first, maxShards, protocol);
     if (options.signal?.aborted) userAbort();
@@ -240,16 +240,6 @@ function dialectOf(options: LoadOptions, first: RowBatch | null): DelimitedDiale
     ...(options.header !== undefined ? { header: options.header } : {}),
     ...(options.null !== undefined ? { null: options.null } : {}),
   });
-}
-
-function rejectOf(error: BadRowError, text: string): RejectedRow {
-  return {
-    line: error.line,
-    text,
-    error: error.message,
-    ...(error.column !== undefined ? { column: error.column } : {}),
-    ...(error.sqlstate !== undefined ? { sqlstate: error.sqlstate } : {}),
-  };
 }
 
 interface Settings {

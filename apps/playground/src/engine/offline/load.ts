@@ -9,7 +9,7 @@
  * paints and a cancel click is seen; an abort takes effect at the next chunk boundary.
  */
 import type { PGlite } from '@electric-sql/pglite';
-import { type BadRowError, LoadConfigError, openRowReader, type RejectedRow } from '@haul/loader';
+import { LoadConfigError, openRowReader, type RejectedRow } from '@haul/loader';
 import {
   type CopyEncoder,
   type CopyPlan,
@@ -19,6 +19,7 @@ import {
   planCopy,
   type RowBatch,
   type RowReader,
+  rejectedRow,
 } from '@haul/loader/copy-encode';
 import { EngineError, type LoadEvent, type LoadRequest } from '../contract.ts';
 import { copyChunk, copyChunkWithRejects } from './copy-chunk.ts';
@@ -174,16 +175,6 @@ async function* encodeAll(
   }
   const last = encoder.finish();
   if (last) yield { chunk: last, batchEnd: true };
-}
-
-function rejectedRow(error: BadRowError, text: string): RejectedRow {
-  return {
-    line: error.line,
-    text,
-    error: error.message,
-    ...(error.column !== undefined ? { column: error.column } : {}),
-    ...(error.sqlstate !== undefined ? { sqlstate: error.sqlstate } : {}),
-  };
 }
 
 function setupError(error: unknown): unknown {
