@@ -24,6 +24,7 @@ import { CopyRowMap, copyErrorLocation, mapCopyError, rowSpan } from './load/cop
 import { planLoad } from './load/plan.ts';
 import { readTable } from './schema/catalog.ts';
 import { quoteIdent } from './schema/identifiers.ts';
+import type { KeyIndex } from './schema/key-mapping.ts';
 import type { TargetColumn, TargetTable } from './schema/target.ts';
 import type { RowBatch, RowReader } from './source/row-reader.ts';
 import { unescapeField } from './source/unescape.ts';
@@ -57,7 +58,8 @@ export interface CopyPlan {
   /** The COPY column list, in order. */
   columns: readonly TargetColumn[];
   fieldIndex: readonly number[];
-  keys: readonly string[];
+  /** Object rows: which column each key fills (null for positional and CSV rows). */
+  keyIndex: KeyIndex | null;
   format: 'binary' | 'text';
   /** Why the format is text: the column whose type has no binary converter. */
   textReason?: string;
@@ -94,7 +96,7 @@ export async function planCopy(
     table: plan.table,
     columns: plan.mapping.columns,
     fieldIndex: plan.mapping.fieldIndex,
-    keys: plan.mapping.keys ?? plan.mapping.columns.map((column) => column.name),
+    keyIndex: plan.mapping.keyIndex ?? null,
     format,
     ...(plan.textReason ? { textReason: plan.textReason } : {}),
     converters: plan.converters,
@@ -144,7 +146,7 @@ export function createCopyEncoder(
       format: plan.format,
       columns: plan.columns,
       fieldIndex: plan.fieldIndex,
-      keys: plan.keys,
+      keyIndex: plan.keyIndex,
       width: reader.firstRowWidth,
       converters: plan.converters,
       // Rows the server may refuse are reported with their text, so keep it when rejecting.

@@ -8,12 +8,15 @@
 import { type BinaryCodec, binaryCodec, Writer } from '@haul/protocol';
 import type { FieldConverter } from '../convert/converter.ts';
 import { BadRowError, preview } from '../errors.ts';
+import type { KeyIndex } from '../schema/key-mapping.ts';
 import type { TargetColumn } from '../schema/target.ts';
 import { FIELD_ESCAPED, FIELD_NULL, type FieldBatch } from '../source/field-batch.ts';
 import type { RowBatch, ValueBatch } from '../source/row-reader.ts';
 import type { EncodedChunk } from './chunk.ts';
+import { isJsonColumn, jsonFieldText, loneSurrogateError } from './json-field-text.ts';
 import { RawRowWriter } from './raw-rows.ts';
-import { writeTextField, writeTextValue } from './text-format.ts';
+import { writeTextField, writeTextString, writeTextValue } from './text-format.ts';
+import { rowValues } from './value-row.ts';
 
 export interface EncodePlan {
   /** 'raw': text rows go through as they are (raw-rows.ts); 'text': re-encoded in COPY text format. */
@@ -22,8 +25,8 @@ export interface EncodePlan {
   columns: readonly TargetColumn[];
   /** Source field index feeding each column (positional and CSV rows). */
   fieldIndex: readonly number[];
-  /** Object key feeding each column (object rows). */
-  keys: readonly string[];
+  /** Object rows: which column each key fills, row by row; null for positional and CSV rows. */
+  keyIndex: KeyIndex | null;
   /** Fields every text row must have. */
   width: number;
   /** Binary format: one converter per column. */
@@ -160,7 +163,9 @@ export class ChunkEncoder {
       const line = batch.rowLine[r]!;
       const mark = this.w.length;
       try {
-        this.valueRow(values, line);
+        const unreadable = batch.rowError?.get(r);
+        if (unreadable) throw unreadable;
+        this.valueRow(values, line, batch.fromJson === true);
       } catch (error) {
         this.w.truncate(mark);
         this.onBadRow(asBadRow(error, line), batch.rowText?.[r] ?? safeJson(values));
@@ -294,28 +299,37 @@ export class ChunkEncoder {
     w.u8(0x0a);
   }
 
-  private valueRow(row: readonly unknown[] | Readonly<Record<string, unknown>>, line: number): void {
-    const { columns, fieldIndex, keys, format } = this.plan;
-    const positional = Array.isArray(row);
-    if (positional && row.length !== this.plan.width) {
-      throw new BadRowError(`line ${line}: expected ${this.plan.width} values, found ${row.length}`, {
-        line,
-      });
-    }
+  private valueRow(
+    row: readonly unknown[] | Readonly<Record<string, unknown>>,
+    line: number,
+    fromJson: boolean,
+  ): void {
+    const { columns, format } = this.plan;
+    const values = rowValues(row, this.plan, line);
     const w = this.w;
     if (format === 'binary') w.i16(columns.length);
     for (let c = 0; c < columns.length; c++) {
-      const value = positional
-        ? (row as readonly unknown[])[fieldIndex[c]!]
-        : (row as Readonly<Record<string, unknown>>)[keys[c]!];
+      const value = values[c];
       const column = columns[c]!;
+      if (typeof value === 'string') {
+        const lone = loneSurrogateError(value, line, column);
+        if (lone) throw lone;
+      }
+      let text: string | undefined;
+      try {
+        text = jsonFieldText(value, column, fromJson);
+      } catch (error) {
+        throw fieldError(error, line, column, String(value));
+      }
       if (format === 'text') {
         if (c > 0) w.u8(0x09);
         if (value === null || value === undefined) {
           this.checkNull(column, line);
           w.u8(0x5c).u8(0x4e);
+        } else if (text !== undefined) {
+          writeTextString(w, text);
         } else {
-          writeTextValue(w, value, column.baseTypeName === 'json' || column.baseTypeName === 'jsonb');
+          writeTextValue(w, value, isJsonColumn(column));
         }
         continue;
       }
@@ -326,7 +340,8 @@ export class ChunkEncoder {
       }
       const at = w.beginValue();
       try {
-        if (typeof value === 'string') this.writeString(c, value);
+        if (text !== undefined) this.writeString(c, text);
+        else if (typeof value === 'string') this.writeString(c, value);
         else {
           const codec = this.codecs[c];
           if (!codec)
@@ -334,7 +349,7 @@ export class ChunkEncoder {
           codec.encode(w, value);
         }
       } catch (error) {
-        throw fieldError(error, line, column, typeof value === 'string' ? value : safeJson(value));
+        throw fieldError(error, line, column, text ?? (typeof value === 'string' ? value : safeJson(value)));
       }
       w.endValue(at);
     }

@@ -79,7 +79,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
         rawCsv: dialect?.kind === 'csv',
         columns: plan.mapping.columns,
         fieldIndex: plan.mapping.fieldIndex,
-        keys: plan.mapping.keys ?? plan.mapping.columns.map((column) => column.name),
+        keyIndex: plan.mapping.keyIndex ?? null,
         width: reader.firstRowWidth,
         converters: plan.converters,
         keepText: onError === 'reject',

@@ -11,6 +11,7 @@ import { LoadConfigError } from '../errors.ts';
 import { readSessionSettings, readTable } from '../schema/catalog.ts';
 import { quoteIdent } from '../schema/identifiers.ts';
 import { createTableSql, inferColumns } from '../schema/infer.ts';
+import { mapKeys } from '../schema/key-mapping.ts';
 import { type ColumnMapping, mapColumns } from '../schema/mapping.ts';
 import type { TargetTable } from '../schema/target.ts';
 import type { DelimitedDialect } from '../source/dialect.ts';
@@ -47,13 +48,18 @@ export async function planLoad(
     table = await readTable(conn, options.table);
   }
   const session = await readSessionSettings(conn);
-  const mapping = mapColumns({
-    table,
-    header: reader.header,
-    ...(options.columns ? { explicit: options.columns } : {}),
-    firstRowWidth: reader.firstRowWidth,
-    ignoreUnknown: options.ignoreUnknownColumns ?? false,
-  });
+  const explicit = options.columns ? { explicit: options.columns } : {};
+  const ignoreUnknown = options.ignoreUnknownColumns ?? false;
+  const mapping =
+    reader.byKey && reader.header
+      ? mapKeys({ table, keys: reader.header, ...explicit, ignoreUnknown })
+      : mapColumns({
+          table,
+          header: reader.header,
+          ...explicit,
+          firstRowWidth: reader.firstRowWidth,
+          ignoreUnknown,
+        });
   const converters: FieldConverter[] = [];
   let textReason: string | undefined;
   for (const column of mapping.columns) {

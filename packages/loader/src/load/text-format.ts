@@ -45,7 +45,11 @@ export function writeTextField(w: Writer, bytes: Uint8Array, start: number, end:
 
 /** Appends a JS value's PostgreSQL text form, escaped; `json` for json/jsonb columns (arrays stay JSON). */
 export function writeTextValue(w: Writer, value: unknown, json: boolean): void {
-  const text = json && typeof value !== 'string' ? JSON.stringify(value) : textOf(value);
+  writeTextString(w, json && typeof value !== 'string' ? JSON.stringify(value) : textOf(value));
+}
+
+/** Appends a field's text, escaped. */
+export function writeTextString(w: Writer, text: string): void {
   const bytes = textEncoder.encode(text);
   writeTextField(w, bytes, 0, bytes.length);
 }

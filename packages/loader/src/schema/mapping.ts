@@ -5,22 +5,25 @@
  *
  * Three ways to map, first match wins:
  *  1. `explicit` names: field i fills column explicit[i].
- *  2. `header` names (a CSV header line, or the first object's keys): matched to column names exactly,
- *     else case-insensitively when exactly one column matches.
+ *  2. `header` names (a CSV/TSV header line): matched to column names exactly, else case-insensitively
+ *     when exactly one column matches.
  *  3. By position over the writable columns (not generated, attnum order). A source may be narrower
  *     than the table: the columns it does not reach must then be nullable or have a default (identity
  *     included), as for any column a source leaves out. A wider source is an error (or, with
  *     `ignoreUnknown`, its extra fields are dropped).
  *
+ * Object rows (NDJSON, JSON, objects in memory) map by key in every row instead: key-mapping.ts.
+ *
  * Identity columns, GENERATED ALWAYS ones included, are writable: COPY stores provided values as
  * INSERT … OVERRIDING SYSTEM VALUE would.
  */
 import { LoadConfigError } from '../errors.ts';
+import type { KeyIndex } from './key-mapping.ts';
 import type { TargetColumn, TargetTable } from './target.ts';
 
 export interface MappingInput {
   table: TargetTable;
-  /** Header names / first object's keys, in source order; null for positional rows. */
+  /** Header names, in source order; null for positional rows. */
   header: readonly string[] | null;
   /** Target column names for the source's fields, in source order (overrides the header). */
   explicit?: readonly string[];
@@ -35,11 +38,8 @@ export interface ColumnMapping {
   columns: TargetColumn[];
   /** For each column, the index of the source field (in the header / row) that feeds it. */
   fieldIndex: number[];
-  /**
-   * For each column, the key to read from object rows: the header name at fieldIndex (for explicit
-   * lists without a header, the column name). Absent for positional mappings.
-   */
-  keys?: string[];
+  /** Object rows: which column each key fills, row by row (key-mapping.ts). Absent otherwise. */
+  keyIndex?: KeyIndex;
   /** Source fields left out (by name; `field N`, 1-based, when they have none), with ignoreUnknown. */
   ignored: string[];
 }
@@ -47,8 +47,8 @@ export interface ColumnMapping {
 export function mapColumns(input: MappingInput): ColumnMapping {
   const { table, header, explicit } = input;
   let mapping: ColumnMapping;
-  if (explicit !== undefined) mapping = byNames(input, explicit, 'columns list', header);
-  else if (header !== null) mapping = byNames(input, header, 'source header', header);
+  if (explicit !== undefined) mapping = byNames(input, explicit, 'columns list');
+  else if (header !== null) mapping = byNames(input, header, 'source header');
   else mapping = byPosition(input);
   if (mapping.columns.length === 0) {
     throw new LoadConfigError(`no source column maps to a column of ${table.qualified}`);
@@ -57,13 +57,8 @@ export function mapColumns(input: MappingInput): ColumnMapping {
   return mapping;
 }
 
-/** Names → columns; `keySource` gives object keys (the header when there is one). */
-function byNames(
-  input: MappingInput,
-  names: readonly string[],
-  what: string,
-  keySource: readonly string[] | null,
-): ColumnMapping {
+/** Names → columns. */
+function byNames(input: MappingInput, names: readonly string[], what: string): ColumnMapping {
   const { table, ignoreUnknown = false } = input;
   if (what === 'columns list' && input.firstRowWidth > names.length) {
     throw new LoadConfigError(
@@ -74,7 +69,6 @@ function byNames(
   rejectDuplicates(names, what);
   const columns: TargetColumn[] = [];
   const fieldIndex: number[] = [];
-  const keys: string[] = [];
   const ignored: string[] = [];
   const unknown: string[] = [];
   const generated: string[] = [];
@@ -96,7 +90,6 @@ function byNames(
     taken.set(column, name);
     columns.push(column);
     fieldIndex.push(i);
-    keys.push(keySource?.[i] ?? column.name);
   });
   if (unknown.length > 0) {
     throw new LoadConfigError(
@@ -112,7 +105,7 @@ function byNames(
         'drop them from the source or pass ignoreUnknownColumns',
     );
   }
-  return { columns, fieldIndex, keys, ignored };
+  return { columns, fieldIndex, ignored };
 }
 
 function byPosition(input: MappingInput): ColumnMapping {
@@ -135,7 +128,7 @@ function byPosition(input: MappingInput): ColumnMapping {
 }
 
 /** A column the source leaves out gets its default, or NULL: that must be allowed. */
-function checkRequired(table: TargetTable, mapped: readonly TargetColumn[]): void {
+export function checkRequired(table: TargetTable, mapped: readonly TargetColumn[]): void {
   const provided = new Set(mapped);
   const missing = table.columns.filter(
     (c) => !provided.has(c) && c.notNull && !c.hasDefault && c.identity === '' && !c.generated,
@@ -150,7 +143,7 @@ function checkRequired(table: TargetTable, mapped: readonly TargetColumn[]): voi
 }
 
 /** Exact name first; else the one column equal ignoring case (none when several are). */
-function findColumn(table: TargetTable, name: string): TargetColumn | undefined {
+export function findColumn(table: TargetTable, name: string): TargetColumn | undefined {
   const exact = table.columns.find((c) => c.name === name);
   if (exact) return exact;
   const lower = name.toLowerCase();
@@ -168,6 +161,7 @@ function rejectDuplicates(names: readonly string[], what: string): void {
   if (duplicates.size > 0) throw new LoadConfigError(`${what} names ${list([...duplicates])} more than once`);
 }
 
-function list(names: readonly string[]): string {
+/** `"a", "b"`: names quoted for a message. */
+export function list(names: readonly string[]): string {
   return names.map((n) => JSON.stringify(n)).join(', ');
 }

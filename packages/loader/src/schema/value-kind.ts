@@ -1,8 +1,10 @@
 /**
  * The narrowest SQL type one sample value fits, and how two such types combine, for schema inference.
  * Text values are judged by what PostgreSQL's input functions would accept in a clean, common spelling;
- * JS values (from NDJSON or in-memory rows) by their JS type.
+ * JS values (in-memory rows) by their JS type; JSON numbers (JsonNumber) by their text, a fraction or
+ * exponent making them numeric (which keeps every digit), and nested JSON (JsonContainer) as jsonb.
  */
+import { JsonNumber } from '../source/json-parser.ts';
 
 export type InferredType =
   | 'boolean'
@@ -55,7 +57,8 @@ export function valueKind(value: unknown): InferredType | null {
       return integerKind(value);
     case 'object':
       if (value instanceof Date) return 'timestamptz';
-      return 'jsonb';
+      if (value instanceof JsonNumber) return numberKind(value.text);
+      return 'jsonb'; // objects, arrays, JsonContainer
     default:
       return 'text';
   }
@@ -84,6 +87,11 @@ function stringKind(text: string): InferredType {
   if (UUID.test(value)) return 'uuid';
   if (isJsonContainer(value)) return 'jsonb';
   return 'text';
+}
+
+/** A JSON number's text: an integer by its range, else numeric (exact, where a double would round). */
+function numberKind(text: string): InferredType {
+  return INTEGER.test(text) ? integerKind(BigInt(text)) : 'numeric';
 }
 
 function integerKind(n: bigint): InferredType {

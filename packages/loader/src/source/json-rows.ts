@@ -1,13 +1,17 @@
 /**
  * JSON sources as ValueBatches of about targetBytes each: NDJSON (one value per line) and a top-level
  * JSON array streamed element by element. Every row keeps its original text and the line it starts on,
- * so a rejected or failing row can be shown as it was written.
+ * so a rejected or failing row can be shown as it was written. Rows are parsed by json-parser.ts, which
+ * keeps numbers and nested values as their source text. A row that is not valid UTF-8 or not valid
+ * JSON is a bad row of its own (`rowError`), so onError 'reject' sets it aside and reads on.
  */
 import { BadRowError, preview } from '../errors.ts';
 import { ByteWindow } from './byte-window.ts';
 import { DEFAULT_TARGET_BYTES } from './csv-parser.ts';
+import { JsonNumber, JsonParseError, parseJsonText } from './json-parser.ts';
 import { JsonElementScanner } from './json-scanner.ts';
 import type { ValueBatch } from './row-reader.ts';
+import { decodeLenient, decodeStrict, invalidSequenceText, invalidUtf8At } from './utf8.ts';
 
 export interface JsonLimits {
   /** Source bytes per batch (about); default 2 MiB. */
@@ -17,7 +21,76 @@ export interface JsonLimits {
 type Row = readonly unknown[] | Readonly<Record<string, unknown>>;
 
 const LF = 0x0a;
+const CR = 0x0d;
 const BOM = [0xef, 0xbb, 0xbf];
+/** Stands in for a row that could not be read (its error is in rowError). */
+const NO_ROW: readonly unknown[] = Object.freeze([]);
+
+/** Rows of one batch as they are read. */
+class RowCollector {
+  rows: Row[] = [];
+  rowLine: number[] = [];
+  rowText: string[] = [];
+  rowError: Map<number, BadRowError> | undefined;
+
+  constructor(private readonly what: 'line' | 'element') {}
+
+  /** A row from its text; a parse error makes it a bad row. */
+  add(text: string, line: number): void {
+    let row: Row;
+    try {
+      row = parseRow(text, line, this.what);
+    } catch (error) {
+      if (!(error instanceof BadRowError)) throw error;
+      this.addBad(error, text, line);
+      return;
+    }
+    this.rows.push(row);
+    this.rowLine.push(line);
+    this.rowText.push(text);
+  }
+
+  addBad(error: BadRowError, text: string, line: number): void {
+    this.rowError ??= new Map();
+    this.rowError.set(this.rows.length, error);
+    this.rows.push(NO_ROW);
+    this.rowLine.push(line);
+    this.rowText.push(text);
+  }
+
+  /** The invalid UTF-8 in bytes[start, end) as a bad row, as the server's 22021 would name it. */
+  addInvalidUtf8(bytes: Uint8Array, start: number, end: number, line: number): void {
+    const at = invalidUtf8At(bytes, start, end);
+    const sequence = at < 0 ? 'unknown' : invalidSequenceText(bytes, at, end);
+    const text = decodeLenient(bytes, start, end);
+    // An element may span lines: name the one the bad byte is on.
+    let on = line;
+    for (let k = start; k < at; k++) if (bytes[k] === LF) on++;
+    const error = new BadRowError(`line ${on}: invalid byte sequence for encoding "UTF8": ${sequence}`, {
+      line,
+      value: preview(text),
+      sqlstate: '22021',
+    });
+    this.addBad(error, text, line);
+  }
+
+  take(sourceStart: number, sourceEnd: number): ValueBatch {
+    const batch: ValueBatch = {
+      rows: this.rows,
+      rowLine: this.rowLine,
+      rowText: this.rowText,
+      sourceStart,
+      sourceEnd,
+      fromJson: true,
+      ...(this.rowError ? { rowError: this.rowError } : {}),
+    };
+    this.rows = [];
+    this.rowLine = [];
+    this.rowText = [];
+    this.rowError = undefined;
+    return batch;
+  }
+}
 
 /** NDJSON: one JSON object or array per line; blank lines are skipped; CRLF is fine. */
 export async function* parseNdjson(
@@ -26,7 +99,7 @@ export async function* parseNdjson(
 ): AsyncGenerator<ValueBatch, void, undefined> {
   const targetBytes = Math.max(1, Math.floor(limits.targetBytes ?? DEFAULT_TARGET_BYTES));
   const input = new WindowReader(chunks, targetBytes);
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const rows = new RowCollector('line');
   let line = 1;
   let want = targetBytes;
   try {
@@ -49,27 +122,36 @@ export async function* parseNdjson(
       }
       if (cut === start) return;
 
-      const rows: Row[] = [];
-      const rowLine: number[] = [];
-      const rowText: string[] = [];
-      const lines = decoder.decode(data.subarray(start, cut)).split('\n');
-      // A region ending in LF splits into a last, empty piece that is not a line.
-      if (data[cut - 1] === LF) lines.pop();
-      for (const piece of lines) {
-        const text = piece.endsWith('\r') ? piece.slice(0, -1) : piece;
-        if (text.trim() !== '') {
-          rows.push(parseRow(text, line, 'line'));
-          rowLine.push(line);
-          rowText.push(text);
+      const region = decodeStrict(data, start, cut);
+      if (region !== null) {
+        const lines = region.split('\n');
+        // A region ending in LF splits into a last, empty piece that is not a line.
+        if (data[cut - 1] === LF) lines.pop();
+        for (const piece of lines) {
+          const text = piece.endsWith('\r') ? piece.slice(0, -1) : piece;
+          if (text.trim() !== '') rows.add(text, line);
+          line++;
         }
-        line++;
+      } else {
+        // Some line is not UTF-8: go line by line to name it; the others load.
+        for (let from = start; from < cut; ) {
+          let to = data.indexOf(LF, from);
+          if (to < 0 || to >= cut) to = cut;
+          const next = to + 1;
+          if (to > from && data[to - 1] === CR) to--;
+          const text = decodeStrict(data, from, to);
+          if (text === null) rows.addInvalidUtf8(data, from, to, line);
+          else if (text.trim() !== '') rows.add(text, line);
+          line++;
+          from = next;
+        }
       }
       const sourceStart = window.base + start;
       const sourceEnd = window.base + cut;
       window.start = cut;
       window.compact();
       want = targetBytes;
-      if (rows.length > 0) yield { rows, rowLine, rowText, sourceStart, sourceEnd };
+      if (rows.rows.length > 0) yield rows.take(sourceStart, sourceEnd);
     }
   } finally {
     await input.close();
@@ -88,10 +170,7 @@ export async function* parseJson(
   const targetBytes = Math.max(1, Math.floor(limits.targetBytes ?? DEFAULT_TARGET_BYTES));
   const input = new WindowReader(chunks, targetBytes);
   const scanner = new JsonElementScanner();
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  let rows: Row[] = [];
-  let rowLine: number[] = [];
-  let rowText: string[] = [];
+  const rows = new RowCollector('element');
   let batchStart = -1;
   let batchEnd = 0;
   try {
@@ -103,10 +182,9 @@ export async function* parseJson(
       scanner.shift(shift);
     };
     const sink = (start: number, end: number, line: number) => {
-      const text = decoder.decode(window.bytes.subarray(start, end));
-      rows.push(parseRow(text, line, 'element'));
-      rowLine.push(line);
-      rowText.push(text);
+      const text = decodeStrict(window.bytes, start, end);
+      if (text === null) rows.addInvalidUtf8(window.bytes, start, end, line);
+      else rows.add(text, line);
       if (batchStart < 0) batchStart = window.base + start;
       batchEnd = window.base + end;
     };
@@ -118,11 +196,8 @@ export async function* parseJson(
       if (input.eof) scanner.finish(window.end, sink);
       // Only the value being scanned still needs its bytes.
       window.start = scanner.valueStart >= 0 ? scanner.valueStart : scanPos;
-      if (rows.length > 0 && (input.eof || batchEnd - batchStart >= targetBytes)) {
-        yield { rows, rowLine, rowText, sourceStart: batchStart, sourceEnd: batchEnd };
-        rows = [];
-        rowLine = [];
-        rowText = [];
+      if (rows.rows.length > 0 && (input.eof || batchEnd - batchStart >= targetBytes)) {
+        yield rows.take(batchStart, batchEnd);
         batchStart = -1;
       }
       if (input.eof) return;
@@ -137,18 +212,32 @@ export async function* parseJson(
 function parseRow(text: string, line: number, what: 'line' | 'element'): Row {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonText(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new BadRowError(`invalid JSON on line ${line}: ${reason}`, { line, value: preview(text) });
+    if (!(error instanceof JsonParseError)) throw error;
+    // An element may span lines: name the line and character the error is on.
+    const before = text.slice(0, error.offset);
+    const newlines = before.split('\n').length - 1;
+    const at = `line ${line + newlines}, character ${error.offset - before.lastIndexOf('\n')}`;
+    const message =
+      error.kind === 'duplicate-key'
+        ? `${at}: ${error.message} in the ${what}'s object: which one to load is ambiguous`
+        : `invalid JSON on ${at}: ${error.message}`;
+    throw new BadRowError(message, { line, value: preview(text) });
   }
-  if (typeof value !== 'object' || value === null) {
-    throw new BadRowError(
-      `the JSON ${what} on line ${line} is ${value === null ? 'null' : `a ${typeof value}`}, not an object or array`,
-      { line, value: preview(text) },
-    );
+  if (typeof value !== 'object' || value === null || value instanceof JsonNumber) {
+    throw new BadRowError(`the JSON ${what} on line ${line} is ${describe(value)}, not an object or array`, {
+      line,
+      value: preview(text),
+    });
   }
   return value as Row;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value instanceof JsonNumber) return 'a number';
+  return `a ${typeof value}`;
 }
 
 /** Pulls chunks into a ByteWindow, reporting when pending bytes move. */

@@ -125,6 +125,28 @@ function pick(options: CsvOptions): CsvOptions {
 }
 
 type Kind = 'fields' | 'values';
+
+/**
+ * How the first batch's rows look: the first readable row is an array (positional, its length the
+ * width) or an object; then every key any object of the batch has, in the order first seen, so a key
+ * missing from the first row still names a column (for the mapping and for createTable).
+ */
+function valueShape(batch: ValueBatch): { width: number; keys: string[] | null } {
+  let firstRow: number | undefined;
+  for (let r = 0; r < batch.rows.length && firstRow === undefined; r++) {
+    if (!batch.rowError?.has(r)) firstRow = r;
+  }
+  if (firstRow === undefined) return { width: 0, keys: null };
+  const row = batch.rows[firstRow]!;
+  if (Array.isArray(row)) return { width: row.length, keys: null };
+  const keys = new Set<string>();
+  for (let r = firstRow; r < batch.rows.length; r++) {
+    const other = batch.rows[r]!;
+    if (Array.isArray(other) || batch.rowError?.has(r)) continue;
+    for (const key of Object.keys(other)) keys.add(key);
+  }
+  return { width: Object.keys(row).length, keys: [...keys] };
+}
 type AnyBatch = Extract<RowBatch, { kind: 'fields' }>['batch'] | ValueBatch;
 
 async function startReader(
@@ -147,18 +169,16 @@ async function startReader(
 
   let header: readonly string[] | null = headerNames ? headerNames.value : null;
   let firstRowWidth = 0;
+  let byKey = false;
   if (!first.done) {
     const batch = first.value;
     if (kind === 'fields' && 'rowField' in batch) {
       firstRowWidth = batch.rowField[1]! - batch.rowField[0]!;
     } else if ('rows' in batch) {
-      const row = batch.rows[0]!;
-      if (Array.isArray(row)) firstRowWidth = row.length;
-      else {
-        const keys = Object.keys(row);
-        firstRowWidth = keys.length;
-        if (!headerNames) header = keys;
-      }
+      const shape = valueShape(batch);
+      firstRowWidth = shape.width;
+      byKey = shape.keys !== null;
+      if (shape.keys !== null) header = shape.keys;
     }
   }
 
@@ -184,6 +204,7 @@ async function startReader(
 
   return {
     header,
+    byKey,
     firstRowWidth,
     get bytesRead() {
       return bytesRead;

@@ -2,11 +2,23 @@
  * The contract between sources and the encoder: any LoadSource opened as a header (if any) and a
  * stream of row batches, text rows as byte spans (CSV/TSV) or JS values (NDJSON, JSON, iterables).
  */
+import type { BadRowError } from '../errors.ts';
 import type { FieldBatch } from './field-batch.ts';
 
 export interface ValueBatch {
-  /** Each row as an array (by position) or an object (by key). Valid until the next batch is requested. */
+  /**
+   * Each row as an array (by position) or an object (by key). Valid until the next batch is requested.
+   * Rows parsed from JSON text (`fromJson`) hold JsonValues (json-parser.ts): strings, booleans, null,
+   * JsonNumber (the number's text) and JsonContainer (a nested object or array, as written).
+   */
   readonly rows: readonly (readonly unknown[] | Readonly<Record<string, unknown>>)[];
+  /** The rows came from JSON text: their strings are JSON strings, their numbers JsonNumber. */
+  readonly fromJson?: boolean;
+  /**
+   * Rows that could not be read (invalid JSON or UTF-8), by index in `rows` (which holds an empty
+   * array there): each is a bad row for onError like any other, the rest of the source goes on.
+   */
+  readonly rowError?: ReadonlyMap<number, BadRowError>;
   /** 1-based source line of each row (NDJSON/JSON line; for iterables, the row's 1-based index). */
   readonly rowLine: readonly number[];
   /** Each row's original text (NDJSON line, JSON element) when the source has one; else undefined. */
@@ -19,8 +31,13 @@ export interface ValueBatch {
 export type RowBatch = { kind: 'fields'; batch: FieldBatch } | { kind: 'values'; batch: ValueBatch };
 
 export interface RowReader {
-  /** Column names from a header line, or the first object's keys; null when rows are positional. */
+  /**
+   * Column names from a header line; for object rows, every key of the first batch's rows (in the
+   * order first seen); null when rows are positional.
+   */
   readonly header: readonly string[] | null;
+  /** Rows are objects, mapped to columns by key in every row (`header` only samples the keys). */
+  readonly byKey: boolean;
   /** Field count of the first data row (0 if the source has no rows). */
   readonly firstRowWidth: number;
   /** Source bytes consumed so far (after decompression); for progress. */

@@ -55,18 +55,12 @@ describe('explicit columns', () => {
     const m = map({ explicit: ['note', 'Name'], header: ['a', 'b'], firstRowWidth: 2 });
     expect(names(m.columns)).toEqual(['note', 'Name']);
     expect(m.fieldIndex).toEqual([0, 1]);
-    // Object rows are read by their own keys.
-    expect(m.keys).toEqual(['a', 'b']);
     expect(m.ignored).toEqual([]);
   });
 
   it('wins over the header and matches names case-insensitively when unambiguous', () => {
     const m = map({ explicit: ['NAME', 'ID'], header: ['x', 'y'], firstRowWidth: 2 });
     expect(names(m.columns)).toEqual(['Name', 'id']);
-  });
-
-  it('uses the column names as keys when there is no header', () => {
-    expect(map({ explicit: ['Name'], firstRowWidth: 1 }).keys).toEqual(['Name']);
   });
 
   it('rejects unknown names, naming them and the table columns', () => {
@@ -100,7 +94,6 @@ describe('by header', () => {
     const m = map({ header: ['note', 'name', 'ID'], firstRowWidth: 3 });
     expect(names(m.columns)).toEqual(['note', 'Name', 'id']);
     expect(m.fieldIndex).toEqual([0, 1, 2]);
-    expect(m.keys).toEqual(['note', 'name', 'ID']);
   });
 
   it('prefers the exact match when names differ only in case, and never guesses between two', () => {
@@ -155,7 +148,7 @@ describe('by position', () => {
     const m = map({ firstRowWidth: 4 });
     expect(names(m.columns)).toEqual(['id', 'Name', 'note', 'created']);
     expect(m.fieldIndex).toEqual([0, 1, 2, 3]);
-    expect(m.keys).toBeUndefined();
+    expect(m.keyIndex).toBeUndefined();
   });
 
   it('allows a narrower source when the columns it leaves out may be defaulted or NULL', () => {

@@ -1,6 +1,7 @@
 /** Shared by the source tests: feeding bytes in pieces and reading batches back as plain values. */
 import { type DelimitedParseOptions, parseDelimited } from '../../src/source/csv-parser.ts';
 import { FIELD_NULL, type FieldBatch } from '../../src/source/field-batch.ts';
+import { JsonContainer, JsonNumber } from '../../src/source/json-parser.ts';
 import { unescapeField } from '../../src/source/unescape.ts';
 
 export interface ParsedRow {
@@ -90,4 +91,18 @@ export async function parseValues(
   extra: { targetBytes?: number; cuts?: readonly number[] | number } = {},
 ): Promise<(string | null)[][]> {
   return (await parseAll(input, options, extra)).rows.map((row) => row.fields);
+}
+
+/**
+ * JSON rows as plain JS values to compare with JSON.parse: JsonNumber → its Number, JsonContainer →
+ * its contents, null-prototype objects → plain ones. (Lossy on purpose: only for values a double holds.)
+ */
+export function plainJson(value: unknown): unknown {
+  if (value instanceof JsonNumber) return Number(value.text);
+  if (value instanceof JsonContainer) return plainJson(value.value);
+  if (Array.isArray(value)) return value.map(plainJson);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainJson(v)]));
+  }
+  return value;
 }

@@ -6,9 +6,9 @@ import type { LoadSource } from '../../src/api.ts';
 import { BadRowError, LoadConfigError } from '../../src/errors.ts';
 import { openRowReader, type RowReaderOptions } from '../../src/source/open-reader.ts';
 import type { RowReader } from '../../src/source/row-reader.ts';
-import { batchRows, encode } from './helpers.ts';
+import { batchRows, encode, plainJson } from './helpers.ts';
 
-/** Every row as values (fields decoded, JS values as they are) with its line. */
+/** Every row as values (fields decoded, JS values as they are, JSON values as plain JS) with its line. */
 async function readAll(reader: RowReader): Promise<Array<{ line: number; row: unknown }>> {
   const out: Array<{ line: number; row: unknown }> = [];
   for await (const item of reader.batches()) {
@@ -16,7 +16,7 @@ async function readAll(reader: RowReader): Promise<Array<{ line: number; row: un
       for (const row of batchRows(item.batch)) out.push({ line: row.line, row: row.fields });
     } else {
       item.batch.rows.forEach((row, k) => {
-        out.push({ line: item.batch.rowLine[k]!, row });
+        out.push({ line: item.batch.rowLine[k]!, row: item.batch.fromJson ? plainJson(row) : row });
       });
     }
   }
@@ -181,13 +181,14 @@ describe('rows in memory', () => {
     expect(reader.bytesRead).toBe(0);
   });
 
-  it('objects by key: the header is the first object keys', async () => {
+  it('objects by key: the header is every key of the first batch, in the order first seen', async () => {
     async function* rows() {
       yield { id: 1, name: 'a' };
-      yield { id: 2, name: 'b', extra: true };
+      yield { id: 2, extra: true, name: 'b' };
     }
     const got = await open(rows());
-    expect(got.header).toEqual(['id', 'name']);
+    expect(got.reader.byKey).toBe(true);
+    expect(got.header).toEqual(['id', 'name', 'extra']);
     expect(got.width).toBe(2);
     expect(got.rows.map((r) => r.line)).toEqual([1, 2]);
   });
