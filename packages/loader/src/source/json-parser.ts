@@ -8,9 +8,13 @@
  * A row is parsed one level deep: its keys (or elements) with their scalar values decoded; a nested
  * object or array is checked for syntax (without recursion, so no depth can overflow the stack) and
  * kept as text, parsed one level more only when its `value` is asked for (for a PostgreSQL array
- * column). Strings decode every escape; a `\ud800` with no pair becomes a lone UTF-16 surrogate in the
- * JS string, which the encoder refuses (no column type can store one: jsonb_in and the text input
- * functions refuse it too).
+ * column).
+ *
+ * Escapes are held to what PostgreSQL's own JSON processing accepts (jsonb_in, json_populate_record,
+ * `->>`), in nested values too: a `\ud800` without its pair (22P02) and `\u0000` (22P05) refuse the
+ * row, as the server refuses such a line. Only the json type, which stores text unparsed, would take
+ * them; loading them there while every other target refuses would make a row's fate depend on which
+ * column a value lands in.
  */
 
 /** A JSON number as written. */
@@ -42,14 +46,18 @@ export type JsonValue = string | boolean | null | JsonNumber | JsonContainer;
 /** An object's members (a null-prototype record, so a `__proto__` key is just a key). */
 export type JsonObject = Record<string, JsonValue>;
 
-/** Why the text is not a JSON row: bad syntax, or (a row's own object) a key given twice. */
+/**
+ * Why the text is not a JSON row: bad syntax, an escape PostgreSQL refuses (with its SQLSTATE), or (a
+ * row's own object) a key given twice.
+ */
 export class JsonParseError extends Error {
   override name = 'JsonParseError';
   constructor(
     message: string,
     /** Offset in the text (UTF-16 units) where it went wrong. */
     readonly offset: number,
-    readonly kind: 'syntax' | 'duplicate-key',
+    readonly kind: 'syntax' | 'escape' | 'duplicate-key',
+    readonly sqlstate?: string,
   ) {
     super(message);
   }
@@ -96,6 +104,8 @@ export function parseJsonText(text: string, uniqueKeys = true): JsonObject | Jso
 
 class LevelParser {
   private at = 0;
+  /** Where the low surrogate escape that pairs with the last high one is (it was checked to be there). */
+  private pairedLowAt = -1;
   constructor(
     private readonly text: string,
     private readonly uniqueKeys: boolean,
@@ -258,7 +268,7 @@ class LevelParser {
         this.at = i;
         const next = text.charCodeAt(i + 1);
         if (next === 0x75) {
-          out += String.fromCharCode(this.hex4(i + 2));
+          out += String.fromCharCode(this.unicodeEscape(i));
           i += 6;
         } else {
           const simple = SIMPLE_ESCAPES[next];
@@ -275,6 +285,42 @@ class LevelParser {
       }
       i++;
     }
+  }
+
+  /**
+   * The code unit of the `\uXXXX` at `at`, refused as PostgreSQL refuses it: `\u0000`, and a
+   * surrogate escape that does not pair up (a high one must be followed at once by a low one).
+   */
+  private unicodeEscape(at: number): number {
+    const unit = this.hex4(at + 2);
+    if (unit === 0) {
+      throw new JsonParseError(
+        'unsupported Unicode escape sequence: \\u0000 cannot be converted to text',
+        at,
+        'escape',
+        '22P05',
+      );
+    }
+    const text = this.text;
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const low = text.charCodeAt(at + 6) === BACKSLASH && text.charCodeAt(at + 7) === 0x75 ? this.peekHex4(at + 8) : -1;
+      if (low >= 0xd800 && low <= 0xdbff) throw this.escapeError(at + 6, 'Unicode high surrogate must not follow a high surrogate');
+      if (low < 0xdc00 || low > 0xdfff) throw this.escapeError(at, 'Unicode low surrogate must follow a high surrogate');
+      this.pairedLowAt = at + 6;
+    } else if (unit >= 0xdc00 && unit <= 0xdfff && at !== this.pairedLowAt) {
+      throw this.escapeError(at, 'Unicode low surrogate must follow a high surrogate');
+    }
+    return unit;
+  }
+
+  private escapeError(at: number, what: string): JsonParseError {
+    const escape = this.text.slice(at, at + 6);
+    return new JsonParseError(`invalid input syntax for type json: ${what} (${escape})`, at, 'escape', '22P02');
+  }
+
+  private peekHex4(from: number): number {
+    const digits = this.text.slice(from, from + 4);
+    return /^[0-9a-fA-F]{4}$/.test(digits) ? Number.parseInt(digits, 16) : -1;
   }
 
   private hex4(from: number): number {
@@ -364,7 +410,7 @@ class LevelParser {
         this.at = i;
         const next = text.charCodeAt(i + 1);
         if (next === 0x75) {
-          this.hex4(i + 2);
+          this.unicodeEscape(i);
           i += 6;
         } else if (SIMPLE_ESCAPES[next] !== undefined) i += 2;
         else throw this.fail(`invalid escape ${JSON.stringify(text.slice(i, i + 2))}`);

@@ -219,11 +219,18 @@ function parseRow(text: string, line: number, what: 'line' | 'element'): Row {
     const before = text.slice(0, error.offset);
     const newlines = before.split('\n').length - 1;
     const at = `line ${line + newlines}, character ${error.offset - before.lastIndexOf('\n')}`;
-    const message =
-      error.kind === 'duplicate-key'
-        ? `${at}: ${error.message} in the ${what}'s object: which one to load is ambiguous`
-        : `invalid JSON on ${at}: ${error.message}`;
-    throw new BadRowError(message, { line, value: preview(text) });
+    let message: string;
+    if (error.kind === 'duplicate-key') {
+      message = `${at}: ${error.message} in the ${what}'s object: which one to load is ambiguous`;
+    } else if (error.kind === 'escape') {
+      // The server's words for the same JSON (jsonb_in, json_populate_record).
+      message = `${at}: ${error.message}`;
+    } else message = `invalid JSON on ${at}: ${error.message}`;
+    throw new BadRowError(message, {
+      line,
+      value: preview(text),
+      ...(error.sqlstate !== undefined ? { sqlstate: error.sqlstate } : {}),
+    });
   }
   if (typeof value !== 'object' || value === null || value instanceof JsonNumber) {
     throw new BadRowError(`the JSON ${what} on line ${line} is ${describe(value)}, not an object or array`, {

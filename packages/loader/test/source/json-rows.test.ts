@@ -94,9 +94,22 @@ describe('NDJSON', () => {
     expect(got.batches[0]!.fromJson).toBe(true);
   });
 
-  it('a lone surrogate escape is kept as one in the string (the encoder refuses it, naming the column)', async () => {
-    const got = await collect(parseNdjson, '{"t":"a\\ud800b"}\n');
-    expect((got.raw[0] as Record<string, unknown>).t).toBe('a\ud800b');
+  it('escapes PostgreSQL refuses (an unpaired surrogate, \\u0000) are bad rows, nested or not; pairs decode', async () => {
+    const got = await collect(
+      parseNdjson,
+      '{"t":"a\\ud800b"}\n{"t":{"x":["\\udc00"]}}\n{"t":"\\u0000"}\n{"t":"\\ud83d\\ude00 \\\\ud800"}\n',
+    );
+    expect(got.errors.get(0)?.message).toBe(
+      'line 1, character 8: invalid input syntax for type json: Unicode low surrogate must follow a high surrogate (\\ud800)',
+    );
+    expect(got.errors.get(0)?.sqlstate).toBe('22P02');
+    expect(got.errors.get(1)?.message).toMatch(/^line 2, character 13: .*low surrogate must follow a high/);
+    expect(got.errors.get(2)?.message).toBe(
+      'line 3, character 7: unsupported Unicode escape sequence: \\u0000 cannot be converted to text',
+    );
+    expect(got.errors.get(2)?.sqlstate).toBe('22P05');
+    expect(got.errors.has(3)).toBe(false);
+    expect(got.rows[3]).toEqual({ t: '😀 \\ud800' });
   });
 
   it('a line that is not UTF-8 is a bad row naming the bytes as the server does (22021); the others load', async () => {
