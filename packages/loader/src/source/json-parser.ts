@@ -303,9 +303,14 @@ class LevelParser {
     }
     const text = this.text;
     if (unit >= 0xd800 && unit <= 0xdbff) {
-      const low = text.charCodeAt(at + 6) === BACKSLASH && text.charCodeAt(at + 7) === 0x75 ? this.peekHex4(at + 8) : -1;
-      if (low >= 0xd800 && low <= 0xdbff) throw this.escapeError(at + 6, 'Unicode high surrogate must not follow a high surrogate');
-      if (low < 0xdc00 || low > 0xdfff) throw this.escapeError(at, 'Unicode low surrogate must follow a high surrogate');
+      const low =
+        text.charCodeAt(at + 6) === BACKSLASH && text.charCodeAt(at + 7) === 0x75
+          ? this.peekHex4(at + 8)
+          : -1;
+      if (low >= 0xd800 && low <= 0xdbff)
+        throw this.escapeError(at + 6, 'Unicode high surrogate must not follow a high surrogate');
+      if (low < 0xdc00 || low > 0xdfff)
+        throw this.escapeError(at, 'Unicode low surrogate must follow a high surrogate');
       this.pairedLowAt = at + 6;
     } else if (unit >= 0xdc00 && unit <= 0xdfff && at !== this.pairedLowAt) {
       throw this.escapeError(at, 'Unicode low surrogate must follow a high surrogate');
@@ -314,8 +319,13 @@ class LevelParser {
   }
 
   private escapeError(at: number, what: string): JsonParseError {
-    const escape = this.text.slice(at, at + 6);
-    return new JsonParseError(`invalid input syntax for type json: ${what} (${escape})`, at, 'escape', '22P02');
+    const sequence = this.text.slice(at, at + 6);
+    return new JsonParseError(
+      `invalid input syntax for type json: ${what} (${sequence})`,
+      at,
+      'escape',
+      '22P02',
+    );
   }
 
   private peekHex4(from: number): number {
