@@ -37,6 +37,27 @@ export class LoadConfigError extends HaulError {
   override name = 'LoadConfigError';
 }
 
+/**
+ * The source's bytes are not what they claim to be: a gzip stream that is truncated or corrupt. The
+ * input is at fault (an HTTP 400), not the server; `offset` is how many decompressed bytes came out
+ * before the stream broke. gzip checks its CRC only at the end, so rows before that point may have
+ * been sent: the load fails and rolls back like any other (in 'batches' mode, batches committed before
+ * the end stay).
+ */
+export class SourceError extends HaulError {
+  override name = 'SourceError';
+  constructor(
+    message: string,
+    /** Decompressed bytes produced before the failure. */
+    readonly offset: number,
+    /** 'truncated': the stream ends early; 'corrupt': its data or checksum is wrong; 'unreadable': one of the two. */
+    readonly reason: 'truncated' | 'corrupt' | 'unreadable',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** The load failed and was rolled back; `cause` is the first error (a BadRowError, a PostgresError…). */
 export class LoadFailedError extends HaulError {
   override name = 'LoadFailedError';

@@ -3,7 +3,7 @@
  * Used by the app's onError and by the load stream's final `{"type":"error"}` line, so a client
  * reads errors the same way whether they came before or after the response started.
  */
-import { BadRowError, LoadConfigError, LoadFailedError } from '@haul/loader';
+import { BadRowError, LoadConfigError, LoadFailedError, SourceError } from '@haul/loader';
 import {
   AbortError,
   BatchError,
@@ -57,6 +57,7 @@ export function errorStatus(error: unknown): ContentfulStatusCode {
   if (error instanceof LoadFailedError) return errorStatus(error.cause);
   if (error instanceof LoadConfigError || error instanceof BadRowError || error instanceof EncodeError)
     return 400;
+  if (error instanceof SourceError) return 400; // a truncated or corrupt upload
   if (error instanceof ConfigError) return 400;
   if (error instanceof BatchError) return errorStatus(error.cause);
   if (error instanceof PostgresError) {

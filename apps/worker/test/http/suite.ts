@@ -18,6 +18,8 @@ export interface SqlResult {
 
 interface LoadLine {
   type: 'progress' | 'report' | 'error' | 'reject';
+  /** On an error line: the HTTP status the failure maps to. */
+  status?: number;
   rows?: number;
   committed?: boolean;
   error?: { message: string; line?: number; column?: string; sqlstate?: string };
@@ -240,6 +242,21 @@ export function httpSuite(
       const { lines } = await upload(table, 'format=csv', gz, { 'content-encoding': 'gzip' });
       expect(lines.at(-1)).toMatchObject({ type: 'report', rows: 2000, committed: true });
       expect(await count(table)).toBe(2000);
+    });
+
+    it('a truncated gzip upload is a 400 that says gzip, and nothing is committed', async () => {
+      const table = t('gzip_cut');
+      await createTable(table);
+      const gz = new Uint8Array(
+        await new Response(
+          new Blob([csvRows(20_000)]).stream().pipeThrough(new CompressionStream('gzip')),
+        ).arrayBuffer(),
+      );
+      const { lines } = await upload(table, 'format=csv', gz.slice(0, Math.floor(gz.length * 0.8)));
+      const last = lines.at(-1);
+      expect(last).toMatchObject({ type: 'error', status: 400 });
+      expect(last?.error?.message).toMatch(/the gzip stream is truncated/);
+      expect(await count(table)).toBe(0);
     });
 
     it('a bad row rolls the whole load back; the error line names its line', async () => {

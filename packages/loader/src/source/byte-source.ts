@@ -2,7 +2,15 @@
  * Every byte-shaped source as one async iterable of Uint8Array chunks, gunzipped when its first bytes
  * are gzip's magic number (so `.csv.gz` needs no flag). Web-standard APIs only: DecompressionStream
  * does the inflating, which every modern runtime has.
+ *
+ * A gzip stream that breaks (truncated, corrupt data, a wrong CRC) is a SourceError naming the
+ * decompressed offset, told apart from a failure of the source itself (which passes through as it
+ * is). Corruption is often caught only by the CRC at the end, after garbage has come out: the last
+ * GZIP_HOLD_BYTES decompressed are held back until the stream has ended cleanly, so a small file is
+ * verified whole before any row of it is parsed (a bit flip is reported as such, not as the bad row
+ * the garbage makes), and a large one fails its load at the end, which then rolls back.
  */
+import { SourceError } from '../errors.ts';
 
 export type ByteInput =
   | Uint8Array
@@ -31,6 +39,8 @@ interface Puller {
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
+/** Decompressed bytes not handed out before the gzip stream has been checked to its end. */
+export const GZIP_HOLD_BYTES = 1 << 20;
 
 export function openBytes(source: ByteInput): OpenedBytes {
   const raw = pullerOf(source);
@@ -61,6 +71,10 @@ export function openBytes(source: ByteInput): OpenedBytes {
         bytesRead += head.length;
         yield head;
       }
+      // Gzip: decompressed chunks not handed out yet (see GZIP_HOLD_BYTES).
+      const held: Uint8Array[] = [];
+      let heldBytes = 0;
+      let produced = 0;
       for (;;) {
         if (closed) return;
         let result: IteratorResult<Uint8Array | string, unknown>;
@@ -68,13 +82,30 @@ export function openBytes(source: ByteInput): OpenedBytes {
           result = await active.next();
         } catch (error) {
           if (closed) return; // a read cut short by close()
-          throw error;
+          throw gzip ? gunzipError(error, produced) : error;
         }
-        if (result.done) return;
+        if (result.done) break;
         const chunk = asBytes(result.value);
         if (chunk.length === 0) continue;
-        bytesRead += chunk.length;
-        yield chunk;
+        if (!gzip) {
+          bytesRead += chunk.length;
+          yield chunk;
+          continue;
+        }
+        produced += chunk.length;
+        held.push(chunk);
+        heldBytes += chunk.length;
+        while (heldBytes - held[0]!.length >= GZIP_HOLD_BYTES) {
+          const out = held.shift()!;
+          heldBytes -= out.length;
+          bytesRead += out.length;
+          yield out;
+        }
+      }
+      // The stream ended cleanly (for gzip: its CRC and length checked): the rest can go.
+      for (const out of held.splice(0)) {
+        bytesRead += out.length;
+        yield out;
       }
     } finally {
       await close();
@@ -106,7 +137,15 @@ async function readHead(puller: Puller): Promise<Uint8Array | null> {
   return head;
 }
 
-/** The gunzipped stream of `head` followed by the rest of `raw`. */
+/** Thrown through the gunzip pipe when the compressed source itself fails: passed on as it is. */
+class SourceFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * The gunzipped stream of `head` followed by the rest of `raw`. A failure of `raw` reaches the reader
+ * wrapped in a SourceFailure, so anything else the pipe throws is the decompressor's.
+ */
 function gunzip(head: Uint8Array, raw: Puller): Puller {
   let headSent = false;
   const compressed = new ReadableStream<Uint8Array>(
@@ -117,7 +156,13 @@ function gunzip(head: Uint8Array, raw: Puller): Puller {
           controller.enqueue(head);
           return;
         }
-        const result = await raw.next();
+        let result: IteratorResult<Uint8Array | string, unknown>;
+        try {
+          result = await raw.next();
+        } catch (error) {
+          controller.error(new SourceFailure(error));
+          return;
+        }
         if (result.done) controller.close();
         else controller.enqueue(asBytes(result.value));
       },
@@ -128,6 +173,38 @@ function gunzip(head: Uint8Array, raw: Puller): Puller {
   // lib.dom types the writable side as BufferSource, which Uint8Array chunks are.
   const inflate = new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
   return readerPuller(compressed.pipeThrough(inflate));
+}
+
+/**
+ * What a failed read of the gunzipped stream means: the source's own error, or the gzip data is bad.
+ * Node's zlib says which with a code (Z_BUF_ERROR: the input ended early); other runtimes do not.
+ */
+function gunzipError(error: unknown, produced: number): unknown {
+  if (error instanceof SourceFailure) return error.error;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const detail = error instanceof Error ? ` (${error.message})` : '';
+  const at = `${produced} decompressed bytes`;
+  if (code === 'Z_BUF_ERROR') {
+    return new SourceError(
+      `the gzip stream is truncated: it ends after ${at}, before its end${detail}; the file is incomplete`,
+      produced,
+      'truncated',
+      { cause: error },
+    );
+  }
+  if (code === 'Z_DATA_ERROR') {
+    return new SourceError(`the gzip stream is corrupt after ${at}${detail}`, produced, 'corrupt', {
+      cause: error,
+    });
+  }
+  return new SourceError(
+    `the gzip stream is truncated or corrupt after ${at}${detail}`,
+    produced,
+    'unreadable',
+    {
+      cause: error,
+    },
+  );
 }
 
 function pullerOf(source: ByteInput): Puller {

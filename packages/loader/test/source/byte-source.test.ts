@@ -2,7 +2,8 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { openBytes } from '../../src/source/byte-source.ts';
+import { SourceError } from '../../src/errors.ts';
+import { GZIP_HOLD_BYTES, openBytes } from '../../src/source/byte-source.ts';
 import { inferFormat } from '../../src/source/format.ts';
 import { encode } from './helpers.ts';
 
@@ -48,6 +49,64 @@ describe('openBytes', () => {
       expect(opened.gzip).toBe(true);
       expect(opened.bytesRead).toBe(encode(text).length);
     }
+  });
+
+  it('a truncated gzip is a SourceError saying so, with the decompressed offset', async () => {
+    let varied = '';
+    for (let i = 0; i < 20_000; i++) varied += `${i},${(i * 7919) % 10007},${i.toString(36)}\n`;
+    const compressed = gzipSync(encode(varied));
+    const error = await collect(openBytes(compressed.subarray(0, compressed.length >> 1)).stream).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).reason).toBe('truncated');
+    expect((error as SourceError).offset).toBeGreaterThan(0);
+    expect((error as SourceError).offset).toBeLessThan(varied.length);
+    expect((error as SourceError).message).toMatch(
+      /^the gzip stream is truncated: it ends after \d+ decompressed bytes/,
+    );
+  });
+
+  it('a bit-flipped gzip is a SourceError, and nothing of a small file is handed out before the CRC is checked', async () => {
+    const compressed = new Uint8Array(gzipSync(encode(text)));
+    compressed[Math.floor(compressed.length / 2)]! ^= 0x10;
+    const handed: Uint8Array[] = [];
+    const opened = openBytes(Readable.from([compressed.subarray(0, 100), compressed.subarray(100)]));
+    const error = await (async () => {
+      for await (const chunk of opened.stream) handed.push(chunk);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).reason).toBe('corrupt');
+    expect((error as SourceError).message).toMatch(
+      /^the gzip stream is corrupt after \d+ decompressed bytes/,
+    );
+    expect(handed).toEqual([]);
+    expect(opened.bytesRead).toBe(0);
+  });
+
+  it('holds back only the last GZIP_HOLD_BYTES of a large gzip stream', async () => {
+    const big = new Uint8Array(3 * GZIP_HOLD_BYTES).fill(0x61);
+    const opened = openBytes(gzipSync(big));
+    let before = -1;
+    let total = 0;
+    for await (const chunk of opened.stream) {
+      if (before < 0) before = opened.bytesRead - chunk.length;
+      total += chunk.length;
+    }
+    expect(before).toBe(0);
+    expect(total).toBe(big.length);
+    expect(opened.bytesRead).toBe(big.length);
+  });
+
+  it('a failing source under gzip fails with its own error, not a gzip one', async () => {
+    const compressed = gzipSync(encode(text));
+    const failure = new Error('disk on fire');
+    async function* source() {
+      yield compressed.subarray(0, 50);
+      throw failure;
+    }
+    const error = await collect(openBytes(source()).stream).catch((e: unknown) => e);
+    expect(error).toBe(failure);
   });
 
   it('reads concatenated gzip members', async () => {
