@@ -18,5 +18,6 @@ export {
   tableDetail,
 } from './schema/table-summary.ts';
 export { inferFormat } from './source/format.ts';
+export { JsonContainer, JsonNumber } from './source/json-parser.ts';
 export { openRowReader } from './source/open-reader.ts';
 export { fieldText, unescapeField } from './source/unescape.ts';

@@ -3,7 +3,7 @@
  * parsers, so what you see is what the worker will read), giving the first rows and the schema Haul
  * would create from them. A gzipped file is read through its decompressor until the first batch.
  */
-import { fieldText, inferColumns, openRowReader } from '@haul/loader';
+import { fieldText, inferColumns, JsonContainer, JsonNumber, openRowReader } from '@haul/loader';
 import type { SourceFormat, SourcePreview } from '../state/app-state.ts';
 
 export const PREVIEW_BYTES = 64 * 1024;
@@ -72,6 +72,8 @@ async function headOf(blob: Blob): Promise<Uint8Array> {
 export function displayText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
+  // From NDJSON/JSON: a number or nested value as written in the file.
+  if (value instanceof JsonNumber || value instanceof JsonContainer) return value.text;
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Uint8Array) {
     return `\\x${Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('')}`;

@@ -115,7 +115,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
       chunks.push(value);
     }
     const copy = await table(columns);
-    const report = await load({ ...via(url), table: copy, source: chunks, format: 'ndjson' });
+    const report = await load({ ...via(url), table: copy, source: Buffer.concat(chunks), format: 'ndjson' });
     expect(report.rows).toBe(4);
     const all = (name: string) =>
       admin.unsafe(`select t::text as row from ${name} t order by id`).then((rows) => rows.map((r) => r.row));
