@@ -49,7 +49,8 @@ export interface LoadOptions extends CsvOptions {
   table: string;
   /**
    * Which target columns the source's fields fill, in source order. Without it: by header names when
-   * there is a header or rows are objects, else by position over the table's writable columns.
+   * there is a header, else by position over the table's writable columns. For object rows (NDJSON,
+   * JSON, objects): the columns to load, each from the key of its name (see the README on keys).
    */
   columns?: readonly string[];
   /** Skip source columns the table does not have (default: an error naming them). */

@@ -46,7 +46,7 @@ export interface SqlRunner {
 export interface CopyPlanOptions {
   /** `name` or `schema.name`, as for `load`. */
   table: string;
-  /** Target columns in source order; omitted: by header names / object keys, else by position. */
+  /** Target columns in source order (object rows: the columns to load); omitted: by header, keys or position. */
   columns?: readonly string[];
   ignoreUnknownColumns?: boolean;
   /** Create the table from the first batch's rows when it does not exist. */
