@@ -40,9 +40,9 @@ function isArrayColumn(column: TargetColumn): boolean {
 }
 
 /**
- * A string no column can store: a lone UTF-16 surrogate (from a JSON `\ud800` escape without its pair,
- * or a JS string) has no UTF-8 form, and TextEncoder would silently write U+FFFD for it. jsonb_in and
- * json_populate_record refuse it (22P02, "Unicode low surrogate must follow a high surrogate").
+ * A string no column can store: a lone UTF-16 surrogate in a JS string (rows in memory; the JSON
+ * parser refuses unpaired `\ud800` escapes itself) has no UTF-8 form, and TextEncoder would silently
+ * write U+FFFD for it. jsonb_in and json_populate_record refuse the JSON equivalent (22P02).
  */
 export function loneSurrogateError(value: string, line: number, column: TargetColumn): BadRowError | null {
   const found = LONE_SURROGATE.exec(value);
@@ -63,12 +63,10 @@ function arrayLiteral(array: JsonContainer, depth: number): string {
   const parts = (array.value as JsonValue[]).map((item) => {
     if (item === null) return 'NULL';
     if (item instanceof JsonContainer && item.isArray) return arrayLiteral(item, depth + 1);
-    let text: string;
-    if (typeof item === 'string') {
-      if (LONE_SURROGATE.test(item)) throw new Error('an array element holds a lone UTF-16 surrogate');
-      text = item;
-    } else text = String(item);
-    return `"${text.replace(/["\\]/g, '\\$&')}"`;
+    // Numbers and booleans need no escaping; strings and objects may hold quotes and backslashes.
+    if (item instanceof JsonNumber || typeof item === 'boolean') return `"${String(item)}"`;
+    const text = String(item);
+    return text.includes('"') || text.includes('\\') ? `"${text.replace(/["\\]/g, '\\$&')}"` : `"${text}"`;
   });
   return `{${parts.join(',')}}`;
 }
