@@ -69,8 +69,16 @@ export interface LoadOptions extends CsvOptions {
   loadId?: string;
   /** 'abort' (default) rolls everything back at the first bad row; 'reject' sets bad rows aside. */
   onError?: OnError;
-  /** Called with each rejected row in 'reject' mode (the CLI writes them to the rejects file). */
+  /**
+   * Called with each rejected row in 'reject' mode, as it is found (the CLI writes them to the rejects
+   * file). The load keeps no list of them, only the count; it waits while the returned promise does.
+   */
   onReject?: (row: RejectedRow) => void | Promise<void>;
+  /**
+   * 'reject' mode: the most rows that may be rejected; one more fails the load (RejectLimitError) and
+   * rolls it back. Default: no limit.
+   */
+  maxRejects?: number;
   /**
    * How rows travel. 'binary': converted here to binary COPY. 'raw': CSV/TSV rows sent as they are,
    * parsed by the server in the same dialect (needs the source's fields to map one to one, in order).

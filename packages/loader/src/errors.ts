@@ -52,6 +52,18 @@ export class LoadFailedError extends HaulError {
   }
 }
 
+/** More rows were rejected than `maxRejects` allows: the load stops and rolls back. */
+export class RejectLimitError extends HaulError {
+  override name = 'RejectLimitError';
+  constructor(
+    readonly limit: number,
+    /** Source line of the row one past the limit. */
+    readonly line: number,
+  ) {
+    super(`more than ${limit} rows rejected (maxRejects ${limit}); the next was at line ${line}`);
+  }
+}
+
 /** Shortens a value for an error message. */
 export function preview(text: string, max = 200): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;

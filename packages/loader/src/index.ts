@@ -3,7 +3,13 @@
  * Runtime-agnostic: pass `connect` from a protocol adapter (`@haul/protocol/node`, `/cloudflare`, …).
  */
 export type * from './api.ts';
-export { BadRowError, LoadConfigError, LoadFailedError, type RowLocation } from './errors.ts';
+export {
+  BadRowError,
+  LoadConfigError,
+  LoadFailedError,
+  RejectLimitError,
+  type RowLocation,
+} from './errors.ts';
 export { exportRows } from './export/export.ts';
 export { load } from './load/load.ts';
 export { listPreparedLoads, recoverLoad } from './load/recover.ts';

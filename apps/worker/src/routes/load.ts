@@ -17,6 +17,8 @@ const PROGRESS_INTERVAL_MS = 200;
  * (no such table, unknown columns) found in that time becomes a plain 400 JSON response.
  */
 const SETUP_WAIT_MS = 1000;
+/** Events held for a client that reads slower than the load finds rejects. */
+const MAX_QUEUED_EVENTS = 1000;
 /** The loader's own 'auto' picks at most this many shards. */
 const LOADER_AUTO_SHARDS = 4;
 
@@ -70,11 +72,25 @@ async function startLoad(c: Context<AppEnv>, deps: RouteDeps): Promise<Response>
   const source = limitBody(body, declaredLength(c), config.maxBodyBytes, exact);
   const deadline = c.get('deadline');
 
+  // Events wait here for the client to read them. Progress replaces the progress not yet read, and a
+  // reject waits while the queue is full, which holds the load back: a slow reader costs no memory.
   const events: LoadEvent[] = [];
   let wake: (() => void) | undefined;
+  let drained: (() => void) | undefined;
   const push = (event: LoadEvent) => {
-    events.push(event);
+    if (event.type === 'progress' && events.at(-1)?.type === 'progress') events[events.length - 1] = event;
+    else events.push(event);
     wake?.();
+  };
+  // Nobody reads the events of an aborted request: a reject waiting for room must not wait forever.
+  deadline.signal.addEventListener('abort', () => drained?.(), { once: true });
+  const pushReject = async (row: RejectedRow) => {
+    push({ type: 'reject', ...row });
+    while (events.length >= MAX_QUEUED_EVENTS && !deadline.signal.aborted) {
+      await new Promise<void>((resolve) => {
+        drained = resolve;
+      });
+    }
   };
   let started!: () => void;
   const startedOnce = new Promise<void>((resolve) => {
@@ -93,7 +109,7 @@ async function startLoad(c: Context<AppEnv>, deps: RouteDeps): Promise<Response>
       started();
       push({ type: 'progress', ...progress });
     },
-    onReject: (row) => push({ type: 'reject', ...row }),
+    onReject: pushReject,
   });
   const finished = loading.then(
     (report) => push({ type: 'report', ...report }),
@@ -132,6 +148,8 @@ async function startLoad(c: Context<AppEnv>, deps: RouteDeps): Promise<Response>
         wake = undefined;
       }
       const batch = events.splice(0, events.length);
+      drained?.();
+      drained = undefined;
       controller.enqueue(encoder.encode(batch.map((e) => `${stringifyJson(e)}\n`).join('')));
       if (batch.some((e) => e.type === 'report' || e.type === 'error')) controller.close();
     },

@@ -6,7 +6,7 @@
 import type { Connection } from '@haul/protocol';
 import type { LoadOptions, LoadReport, RejectedRow } from '../api.ts';
 import { resolveConnector } from '../connect.ts';
-import { LoadConfigError, LoadFailedError, rejectedRow } from '../errors.ts';
+import { LoadConfigError, LoadFailedError, RejectLimitError, rejectedRow } from '../errors.ts';
 import { abortableSource } from '../source/abortable-source.ts';
 import { type DelimitedDialect, resolveDialect } from '../source/dialect.ts';
 import { inferFormat } from '../source/format.ts';
@@ -33,9 +33,11 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
   const { loadId, shards: maxShards, mode, onError } = settings;
   const connector = resolveConnector(options);
   const started = Date.now();
-  const rejects: RejectedRow[] = [];
+  // Rejected rows go to their sink as they are found; only the count is kept.
+  let rejected = 0;
   const onReject = async (row: RejectedRow) => {
-    rejects.push(row);
+    rejected++;
+    if (rejected > settings.maxRejects) throw new RejectLimitError(settings.maxRejects, row.line);
     await options.onReject?.(row);
   };
   let reader: RowReader | undefined;
@@ -76,11 +78,11 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const encoder = new ChunkEncoder(
       {
         format: plan.format,
-        rawCsv: dialect?.kind === 'csv',
+        rawDialect: dialect,
         columns: plan.mapping.columns,
         fieldIndex: plan.mapping.fieldIndex,
         keys: plan.mapping.keys ?? plan.mapping.columns.map((column) => column.name),
-        width: reader.firstRowWidth,
+        width: plan.width,
         converters: plan.converters,
         keepText: onError === 'reject',
         chunkBytes: settings.chunkBytes,
@@ -112,7 +114,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     ticker = new ProgressTicker(loadId, started, options.onProgress, settings.progressInterval, () => ({
       shards: active.shards,
       bytes: activeReader.bytesRead,
-      rejected: rejects.length,
+      rejected,
     }));
 
     const deal = async (chunk: EncodedChunk) => {
@@ -175,7 +177,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       ...(plan.textReason ? { textReason: plan.textReason } : {}),
       commit,
       ...(control ? { resumedBatches: control.committedBatches } : {}),
-      rejected: rejects.length,
+      rejected,
       ...(plan.createdTable ? { createdTable: plan.createdTable } : {}),
       shards: active.shards.map((shard) => shard.report()),
     };
@@ -251,6 +253,7 @@ interface Settings {
   chunkBytes: number;
   progressInterval: number;
   lockTimeout: number;
+  maxRejects: number;
 }
 
 function validate(options: LoadOptions): Settings {
@@ -282,9 +285,14 @@ function validate(options: LoadOptions): Settings {
   if (!Number.isInteger(lockTimeout) || lockTimeout < 0) {
     throw new LoadConfigError('lockTimeout must be a whole number of ms');
   }
+  const maxRejects = options.maxRejects ?? Number.POSITIVE_INFINITY;
+  if (!(maxRejects >= 0) || (maxRejects !== Number.POSITIVE_INFINITY && !Number.isInteger(maxRejects))) {
+    throw new LoadConfigError('maxRejects must be a whole number of rows (0 or more)');
+  }
   return {
     loadId,
     shards,
+    maxRejects,
     mode,
     onError,
     batchRows,

@@ -150,8 +150,9 @@ export async function copyChunks(
   signal: AbortSignal,
   onSent: (chunk: EncodedChunk, rows: number) => void,
   pick?: (chunk: EncodedChunk) => readonly [number, number][],
+  /** Where the rows sent are recorded; the caller's when it needs to place the server's "line N". */
+  map: CopyRowMap = new CopyRowMap(),
 ): Promise<number> {
-  const map = new CopyRowMap();
   async function* frames(): AsyncGenerator<Uint8Array> {
     if (format === 'binary') yield* binaryHeaderFrame();
     for (;;) {

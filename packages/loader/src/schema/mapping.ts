@@ -24,8 +24,12 @@ export interface MappingInput {
   header: readonly string[] | null;
   /** Target column names for the source's fields, in source order (overrides the header). */
   explicit?: readonly string[];
-  /** Field count of the first row (0 when the source is empty: nothing to check against). */
-  firstRowWidth: number;
+  /**
+   * Fields every row has: the header's count when there is a header line, else the columns list's,
+   * else the first row's (0 when the source is empty: nothing to check against). A row of another
+   * width is a bad row, so this is also what the explicit and positional mappings are checked against.
+   */
+  fieldsPerRow: number;
   /** Drop source columns the table does not have (or cannot take) instead of failing. */
   ignoreUnknown?: boolean;
 }
@@ -65,10 +69,16 @@ function byNames(
   keySource: readonly string[] | null,
 ): ColumnMapping {
   const { table, ignoreUnknown = false } = input;
-  if (what === 'columns list' && input.firstRowWidth > names.length) {
+  if (what === 'columns list' && input.fieldsPerRow > names.length) {
     throw new LoadConfigError(
-      `the source has ${input.firstRowWidth} fields but the columns list names only ${names.length}: ` +
+      `the source has ${input.fieldsPerRow} fields but the columns list names only ${names.length}: ` +
         'name a column for every field',
+    );
+  }
+  if (what === 'columns list' && input.header !== null && input.fieldsPerRow < names.length) {
+    throw new LoadConfigError(
+      `the columns list names ${names.length} columns but the source's header has only ` +
+        `${input.fieldsPerRow} fields: name a column for every field, no more`,
     );
   }
   rejectDuplicates(names, what);
@@ -116,10 +126,10 @@ function byNames(
 }
 
 function byPosition(input: MappingInput): ColumnMapping {
-  const { table, firstRowWidth, ignoreUnknown = false } = input;
+  const { table, fieldsPerRow, ignoreUnknown = false } = input;
   const writable = table.columns.filter((c) => !c.generated);
   // An empty source has no width to go by: every writable column, nothing to load into them anyway.
-  const width = firstRowWidth === 0 ? writable.length : firstRowWidth;
+  const width = fieldsPerRow === 0 ? writable.length : fieldsPerRow;
   const ignored: string[] = [];
   if (width > writable.length) {
     if (!ignoreUnknown) {

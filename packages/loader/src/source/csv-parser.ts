@@ -97,7 +97,7 @@ export async function* parseDelimited(
         batch.bytes = window.bytes;
         const names: string[] = [];
         if (batch.rowCount === 1) {
-          batch.seal(scanPos);
+          batch.seal(scanPos, scanner.line);
           for (let f = batch.rowField[0]!; f < batch.rowField[1]!; f++) names.push(fieldText(batch, f) ?? '');
         }
         options.onHeader?.(names);
@@ -112,7 +112,7 @@ export async function* parseDelimited(
       const drained = eof && scanPos === window.end;
       if (batch.rowCount > 0 && (scanPos >= stopAt || drained)) {
         batch.bytes = window.bytes;
-        batch.seal(scanPos);
+        batch.seal(scanPos, scanner.line);
         batch.sourceOffset = window.base + batch.rowStart[0]!;
         yield batch;
         batch.reset(window.bytes);
