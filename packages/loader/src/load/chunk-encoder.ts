@@ -282,8 +282,9 @@ export class ChunkEncoder {
 
   /** Raw CSV: notes the row just added, which spans lines, for the server's line count. */
   private noteLines(batch: FieldBatch, r: number): void {
-    const { quote, escape } = this.lineQuoting!;
-    const breaks = quotedLineBreaks(batch.bytes, batch.rowStart[r]!, batch.rowStart[r + 1]!, quote, escape);
+    const quoting = this.lineQuoting!;
+    const { bytes, rowStart } = batch;
+    const breaks = quotedLineBreaks(bytes, rowStart[r]!, rowStart[r + 1]!, quoting.quote, quoting.escape);
     this.multiRows.push(this.rowEnd.length - 1);
     this.multiLf.push(breaks.lf);
     this.multiCr.push(breaks.cr);

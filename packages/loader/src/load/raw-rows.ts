@@ -112,9 +112,9 @@ export function quotedLineBreaks(
   start: number,
   end: number,
   quote: number,
-  escape: number,
+  escapeChar: number,
 ): { lf: number; cr: number } {
-  const escapeByte = escape === quote ? -1 : escape;
+  const escapeByte = escapeChar === quote ? -1 : escapeChar;
   let inQuote = false;
   let lastWasEscape = false;
   let lf = 0;

@@ -108,9 +108,7 @@ describe('by header', () => {
     const m = mapColumns({ table: twins, header: ['AB', 'ab'], fieldsPerRow: 2 });
     expect(m.columns.map((c) => c.position)).toEqual([2, 1]);
     // 'Ab' matches neither exactly and both ignoring case: ambiguous, so unknown.
-    expect(() => mapColumns({ table: twins, header: ['Ab'], fieldsPerRow: 1 })).toThrow(
-      'has no column "Ab"',
-    );
+    expect(() => mapColumns({ table: twins, header: ['Ab'], fieldsPerRow: 1 })).toThrow('has no column "Ab"');
   });
 
   it('rejects unknown header names unless told to ignore them', () => {
