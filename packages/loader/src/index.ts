@@ -5,10 +5,12 @@
 export type * from './api.ts';
 export {
   BadRowError,
+  InputLimitError,
   LoadConfigError,
   LoadFailedError,
   RejectLimitError,
   type RowLocation,
+  StallError,
 } from './errors.ts';
 export { exportRows } from './export/export.ts';
 export { load } from './load/load.ts';

@@ -9,7 +9,16 @@ import type { Context, Hono } from 'hono';
 import type { AppEnv, RouteDeps } from './deadline.ts';
 import { errorBody, errorResponse, errorStatus, HttpError } from './errors.ts';
 import { stringifyJson } from './json.ts';
-import { bool, connectionCount, nameList, oneOf, positiveInt, type Query, singleChar } from './params.ts';
+import {
+  bool,
+  connectionCount,
+  nameList,
+  oneOf,
+  positiveInt,
+  type Query,
+  singleChar,
+  wholeNumber,
+} from './params.ts';
 
 const PROGRESS_INTERVAL_MS = 200;
 /**
@@ -59,6 +68,8 @@ export function parseLoadParams(query: Query, maxShards: number): LoadParams {
   if (createTable !== undefined) params.createTable = createTable;
   const batchRows = positiveInt(query, 'batchRows');
   if (batchRows !== undefined) params.batchRows = batchRows;
+  const maxRejects = wholeNumber(query, 'maxRejects');
+  if (maxRejects !== undefined) params.maxRejects = maxRejects;
   return params;
 }
 
@@ -103,6 +114,9 @@ async function startLoad(c: Context<AppEnv>, deps: RouteDeps): Promise<Response>
     connect: runtime.connect,
     table: c.req.param('table') ?? '',
     source,
+    maxInputBytes: config.maxInputBytes ?? config.maxBodyBytes,
+    ...(config.maxRowBytes !== undefined ? { maxRowBytes: config.maxRowBytes } : {}),
+    ...(config.stallTimeoutMs !== undefined ? { stallTimeout: config.stallTimeoutMs } : {}),
     signal: deadline.signal,
     progressInterval: PROGRESS_INTERVAL_MS,
     onProgress: (progress) => {

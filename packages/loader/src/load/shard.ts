@@ -42,6 +42,8 @@ export class Shard {
   endedAt = 0;
   /** The batch this shard has open (batches mode), or -1. */
   batch = -1;
+  /** Grows whenever the server lets this shard move on (a chunk sent, a batch begun or ended). */
+  steps = 0;
   private readonly queue: ShardItem[] = [];
   private wakeShard: (() => void) | null = null;
   private stopped: Error | null = null;
@@ -96,8 +98,11 @@ export class Shard {
       const batch = item.batch;
       this.batch = batch;
       await protocol.beginBatch(this, batch);
+      this.steps++;
       await protocol.copyChunks(this, () => this.nextChunkOf(batch));
+      this.steps++;
       await protocol.endBatch(this, batch);
+      this.steps++;
       this.batch = -1;
     }
   }
@@ -135,6 +140,7 @@ export class Shard {
     this.rows += rows;
     this.bytes += chunk.sourceEnd - chunk.sourceStart;
     this.chunks++;
+    this.steps++;
   }
 }
 
