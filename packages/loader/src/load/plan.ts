@@ -21,7 +21,7 @@ import { copyOptionsFor } from './raw-rows.ts';
 export interface LoadPlan {
   table: TargetTable;
   mapping: ColumnMapping;
-  /** Fields every text or positional row must have; a row of another width is a bad row. */
+  /** Fields every text or positional row must have (the mapping's); a row of another width is bad. */
   width: number;
   format: 'binary' | 'text' | 'raw';
   textReason?: string;
@@ -49,12 +49,11 @@ export async function planLoad(
     table = await readTable(conn, options.table);
   }
   const session = await readSessionSettings(conn);
-  const width = fieldsPerRow(options, reader, first);
   const mapping = mapColumns({
     table,
     header: reader.header,
     ...(options.columns ? { explicit: options.columns } : {}),
-    fieldsPerRow: width,
+    firstRowWidth: reader.firstRowWidth,
     ignoreUnknown: options.ignoreUnknownColumns ?? false,
   });
   const converters: FieldConverter[] = [];
@@ -75,7 +74,7 @@ export async function planLoad(
   const rawFits =
     dialect !== null &&
     first?.kind !== 'values' &&
-    mapping.columns.length === width &&
+    mapping.columns.length === mapping.width &&
     mapping.fieldIndex.every((field, column) => field === column);
   if (wanted === 'raw' && !rawFits) {
     throw new LoadConfigError(
@@ -88,7 +87,7 @@ export async function planLoad(
   return {
     table,
     mapping,
-    width,
+    width: mapping.width,
     format,
     ...(textReason && format === 'text' ? { textReason } : {}),
     converters,
@@ -96,16 +95,6 @@ export async function planLoad(
     maxPreparedTransactions: session.maxPreparedTransactions,
     ...(createdTable ? { createdTable } : {}),
   };
-}
-
-/**
- * How many fields every row must have. A header line decides it for delimited text, as it does for
- * `COPY … (header)` and psql's `\copy`; else the columns list; else the first row. Never the first row
- * when there is a header: a short first row would make every later row's fields slide into the next.
- */
-function fieldsPerRow(options: LoadOptions, reader: RowReader, first: RowBatch | null): number {
-  if (reader.header && first?.kind !== 'values') return reader.header.length;
-  return options.columns?.length ?? reader.firstRowWidth;
 }
 
 const SAMPLE_ROWS = 1000;

@@ -11,9 +11,9 @@ import { CsvScanner } from './csv-scanner.ts';
 import { DelimitedFieldBatch } from './delimited-batch.ts';
 import { type DialectKind, resolveDialect } from './dialect.ts';
 import type { FieldBatch } from './field-batch.ts';
+import { maxRowBytesOf, rowTooLong } from './row-limit.ts';
 import type { RowScanner } from './row-scanner.ts';
 import { TextScanner } from './text-scanner.ts';
-import { maxRowBytesOf, rowTooLong } from './row-limit.ts';
 import { fieldText } from './unescape.ts';
 
 export const DEFAULT_TARGET_BYTES = 2 * 1024 * 1024;

@@ -37,7 +37,7 @@ const table: TargetTable = {
   ],
 };
 
-const map = (input: Partial<MappingInput>) => mapColumns({ table, header: null, fieldsPerRow: 0, ...input });
+const map = (input: Partial<MappingInput>) => mapColumns({ table, header: null, firstRowWidth: 0, ...input });
 const names = (columns: readonly TargetColumn[]) => columns.map((c) => c.name);
 
 function configError(input: Partial<MappingInput>): string {
@@ -52,7 +52,7 @@ function configError(input: Partial<MappingInput>): string {
 
 describe('explicit columns', () => {
   it('maps field i to the named column, in source order', () => {
-    const m = map({ explicit: ['note', 'Name'], header: ['a', 'b'], fieldsPerRow: 2 });
+    const m = map({ explicit: ['note', 'Name'], header: ['a', 'b'], firstRowWidth: 2 });
     expect(names(m.columns)).toEqual(['note', 'Name']);
     expect(m.fieldIndex).toEqual([0, 1]);
     // Object rows are read by their own keys.
@@ -61,35 +61,37 @@ describe('explicit columns', () => {
   });
 
   it('wins over the header and matches names case-insensitively when unambiguous', () => {
-    const m = map({ explicit: ['NAME', 'ID'], header: ['x', 'y'], fieldsPerRow: 2 });
+    const m = map({ explicit: ['NAME', 'ID'], header: ['x', 'y'], firstRowWidth: 2 });
     expect(names(m.columns)).toEqual(['Name', 'id']);
   });
 
   it('uses the column names as keys when there is no header', () => {
-    expect(map({ explicit: ['Name'], fieldsPerRow: 1 }).keys).toEqual(['Name']);
+    expect(map({ explicit: ['Name'], firstRowWidth: 1 }).keys).toEqual(['Name']);
   });
 
   it('rejects unknown names, naming them and the table columns', () => {
-    const message = configError({ explicit: ['Name', 'nope', 'zip'], fieldsPerRow: 3 });
+    const message = configError({ explicit: ['Name', 'nope', 'zip'], firstRowWidth: 3 });
     expect(message).toContain('has no column "nope", "zip"');
     expect(message).toContain('"id", "Name", "note", "total", "created"');
   });
 
   it('skips unknown names with ignoreUnknown', () => {
-    const m = map({ explicit: ['Name', 'nope'], fieldsPerRow: 2, ignoreUnknown: true });
+    const m = map({ explicit: ['Name', 'nope'], firstRowWidth: 2, ignoreUnknown: true });
     expect(names(m.columns)).toEqual(['Name']);
     expect(m.ignored).toEqual(['nope']);
   });
 
-  it('rejects a source wider than the list', () => {
-    expect(configError({ explicit: ['Name'], fieldsPerRow: 3 })).toContain(
-      'the source has 3 fields but the columns list names only 1',
+  it('fixes the row width at the list, and refuses a list that does not match the header', () => {
+    // Without a header, each row must have one field per name: a wider row is a bad row, not a drop.
+    expect(map({ explicit: ['Name'], firstRowWidth: 3 }).width).toBe(1);
+    expect(configError({ explicit: ['Name'], header: ['a', 'b', 'c'], firstRowWidth: 3 })).toContain(
+      "the columns list names 1 columns but the source's header has 3 fields",
     );
   });
 
   it('rejects a name given twice, or two names for one column', () => {
-    expect(configError({ explicit: ['Name', 'Name'], fieldsPerRow: 2 })).toContain('more than once');
-    expect(configError({ explicit: ['Name', 'NAME'], fieldsPerRow: 2 })).toContain(
+    expect(configError({ explicit: ['Name', 'Name'], firstRowWidth: 2 })).toContain('more than once');
+    expect(configError({ explicit: ['Name', 'NAME'], firstRowWidth: 2 })).toContain(
       '"Name" and "NAME" both map to column "Name"',
     );
   });
@@ -97,7 +99,7 @@ describe('explicit columns', () => {
 
 describe('by header', () => {
   it('matches exactly first, then ignoring case', () => {
-    const m = map({ header: ['note', 'name', 'ID'], fieldsPerRow: 3 });
+    const m = map({ header: ['note', 'name', 'ID'], firstRowWidth: 3 });
     expect(names(m.columns)).toEqual(['note', 'Name', 'id']);
     expect(m.fieldIndex).toEqual([0, 1, 2]);
     expect(m.keys).toEqual(['note', 'name', 'ID']);
@@ -105,44 +107,46 @@ describe('by header', () => {
 
   it('prefers the exact match when names differ only in case, and never guesses between two', () => {
     const twins: TargetTable = { ...table, columns: [column('ab', 1), column('AB', 2)] };
-    const m = mapColumns({ table: twins, header: ['AB', 'ab'], fieldsPerRow: 2 });
+    const m = mapColumns({ table: twins, header: ['AB', 'ab'], firstRowWidth: 2 });
     expect(m.columns.map((c) => c.position)).toEqual([2, 1]);
     // 'Ab' matches neither exactly and both ignoring case: ambiguous, so unknown.
-    expect(() => mapColumns({ table: twins, header: ['Ab'], fieldsPerRow: 1 })).toThrow('has no column "Ab"');
+    expect(() => mapColumns({ table: twins, header: ['Ab'], firstRowWidth: 1 })).toThrow(
+      'has no column "Ab"',
+    );
   });
 
   it('rejects unknown header names unless told to ignore them', () => {
-    expect(configError({ header: ['Name', 'extra'], fieldsPerRow: 2 })).toContain('has no column "extra"');
-    const m = map({ header: ['extra', 'Name', ''], fieldsPerRow: 3, ignoreUnknown: true });
+    expect(configError({ header: ['Name', 'extra'], firstRowWidth: 2 })).toContain('has no column "extra"');
+    const m = map({ header: ['extra', 'Name', ''], firstRowWidth: 3, ignoreUnknown: true });
     expect(names(m.columns)).toEqual(['Name']);
     expect(m.fieldIndex).toEqual([1]);
     expect(m.ignored).toEqual(['extra', 'field 3']);
   });
 
   it('rejects duplicate header names', () => {
-    expect(configError({ header: ['Name', 'note', 'Name'], fieldsPerRow: 3 })).toContain(
+    expect(configError({ header: ['Name', 'note', 'Name'], firstRowWidth: 3 })).toContain(
       'source header names "Name" more than once',
     );
   });
 
   it('explains that generated columns are never loaded, or ignores them', () => {
-    const message = configError({ header: ['Name', 'total'], fieldsPerRow: 2 });
+    const message = configError({ header: ['Name', 'total'], firstRowWidth: 2 });
     expect(message).toContain('"total" is a generated column');
     expect(message).toContain('never loaded');
-    const m = map({ header: ['Name', 'total'], fieldsPerRow: 2, ignoreUnknown: true });
+    const m = map({ header: ['Name', 'total'], firstRowWidth: 2, ignoreUnknown: true });
     expect(names(m.columns)).toEqual(['Name']);
     expect(m.ignored).toEqual(['total']);
   });
 
   it('rejects a NOT NULL column without a default that the source leaves out', () => {
-    expect(configError({ header: ['note'], fieldsPerRow: 1 })).toContain(
+    expect(configError({ header: ['note'], firstRowWidth: 1 })).toContain(
       '"Name" is NOT NULL without a default, and the source does not provide it',
     );
   });
 
   it('needs at least one mapped column', () => {
     const loose: TargetTable = { ...table, columns: [column('a', 1)] };
-    expect(() => mapColumns({ table: loose, header: ['x'], fieldsPerRow: 1, ignoreUnknown: true })).toThrow(
+    expect(() => mapColumns({ table: loose, header: ['x'], firstRowWidth: 1, ignoreUnknown: true })).toThrow(
       'no source column maps',
     );
   });
@@ -150,27 +154,28 @@ describe('by header', () => {
 
 describe('by position', () => {
   it('fills the writable columns in attnum order, skipping generated ones', () => {
-    const m = map({ fieldsPerRow: 4 });
+    const m = map({ firstRowWidth: 4 });
     expect(names(m.columns)).toEqual(['id', 'Name', 'note', 'created']);
     expect(m.fieldIndex).toEqual([0, 1, 2, 3]);
     expect(m.keys).toBeUndefined();
   });
 
-  it('allows a narrower source when the columns it leaves out may be defaulted or NULL', () => {
-    expect(names(map({ fieldsPerRow: 2 }).columns)).toEqual(['id', 'Name']);
-    // Only id: Name (NOT NULL, no default) would be left empty.
-    expect(configError({ fieldsPerRow: 1 })).toContain('"Name" is NOT NULL without a default');
+  it('takes the width from the table, as COPY does, not from a narrower first row', () => {
+    // A short first row must not decide the width: every later row's fields would slide.
+    const m = map({ firstRowWidth: 2 });
+    expect(names(m.columns)).toEqual(['id', 'Name', 'note', 'created']);
+    expect(m.width).toBe(4);
   });
 
   it('rejects a wider source, or drops the extra fields with ignoreUnknown', () => {
-    expect(configError({ fieldsPerRow: 6 })).toContain('the source has 6 fields but "public"."t" has 4');
-    const m = map({ fieldsPerRow: 6, ignoreUnknown: true });
+    expect(configError({ firstRowWidth: 6 })).toContain('the source has 6 fields but "public"."t" has 4');
+    const m = map({ firstRowWidth: 6, ignoreUnknown: true });
     expect(names(m.columns)).toEqual(['id', 'Name', 'note', 'created']);
     expect(m.ignored).toEqual(['field 5', 'field 6']);
   });
 
   it('maps every writable column for an empty source', () => {
-    expect(names(map({ fieldsPerRow: 0 }).columns)).toEqual(['id', 'Name', 'note', 'created']);
+    expect(names(map({ firstRowWidth: 0 }).columns)).toEqual(['id', 'Name', 'note', 'created']);
   });
 
   it('counts identity columns as having a value when left out', () => {
@@ -178,6 +183,6 @@ describe('by position', () => {
       ...table,
       columns: [column('Name', 1), column('id', 2, { notNull: true, identity: 'd' })],
     };
-    expect(names(mapColumns({ table: t, header: null, fieldsPerRow: 1 }).columns)).toEqual(['Name']);
+    expect(names(mapColumns({ table: t, header: ['Name'], firstRowWidth: 1 }).columns)).toEqual(['Name']);
   });
 });
