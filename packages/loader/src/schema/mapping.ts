@@ -8,9 +8,9 @@
  *  2. `header` names (a CSV header line, or the first object's keys): matched to column names exactly,
  *     else case-insensitively when exactly one column matches.
  *  3. By position over the writable columns (not generated, attnum order), as COPY without a column
- *     list does: every row has one field per writable column. A source whose first row is wider is an
- *     error (or, with `ignoreUnknown`, its extra fields are dropped: then every row is that wide). A
- *     narrower source names its columns (`explicit`).
+ *     list does: every row has one field per writable column. With `ignoreUnknown`, a first row that
+ *     is wider says how many fields every row has, the extra ones dropped. A narrower source names its
+ *     columns (`explicit`).
  *
  * The mapping also fixes how many fields every row must have (`width`): the header's, the columns
  * list's, or the writable columns'. Never the first data row's alone: a short first row would make
@@ -126,13 +126,9 @@ function byPosition(input: MappingInput): ColumnMapping {
   const writable = table.columns.filter((c) => !c.generated);
   let width = writable.length;
   const ignored: string[] = [];
-  if (firstRowWidth > writable.length) {
-    if (!ignoreUnknown) {
-      throw new LoadConfigError(
-        `the source has ${firstRowWidth} fields but ${table.qualified} has ${writable.length} writable columns ` +
-          `(${list(writable.map((c) => c.name))}); map fields by name with a header or a columns list`,
-      );
-    }
+  // A wider row is a bad row like any other (COPY's "extra data after last expected column"), unless
+  // extra fields are to be dropped: then the first row says how many there are.
+  if (firstRowWidth > writable.length && ignoreUnknown) {
     width = firstRowWidth;
     for (let i = writable.length; i < width; i++) ignored.push(`field ${i + 1}`);
   }

@@ -168,7 +168,8 @@ describe('by position', () => {
   });
 
   it('rejects a wider source, or drops the extra fields with ignoreUnknown', () => {
-    expect(configError({ firstRowWidth: 6 })).toContain('the source has 6 fields but "public"."t" has 4');
+    // Wider rows are bad rows when they come (COPY's "extra data after last expected column").
+    expect(map({ firstRowWidth: 6 }).width).toBe(4);
     const m = map({ firstRowWidth: 6, ignoreUnknown: true });
     expect(names(m.columns)).toEqual(['id', 'Name', 'note', 'created']);
     expect(m.ignored).toEqual(['field 5', 'field 6']);
