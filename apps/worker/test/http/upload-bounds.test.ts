@@ -23,7 +23,12 @@ interface LoadEnd {
   events: { type: string }[];
 }
 
-async function upload(server: NodeServer, table: string, body: Uint8Array, query = ''): Promise<LoadEnd> {
+async function upload(
+  server: NodeServer,
+  table: string,
+  body: Uint8Array<ArrayBuffer>,
+  query = '',
+): Promise<LoadEnd> {
   const res = await fetch(`${server.url}/v1/tables/${table}/load?format=csv${query}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${TOKEN}` },
