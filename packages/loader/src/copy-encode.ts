@@ -136,11 +136,7 @@ export interface CopyEncoder {
   finish(): EncodedChunk | null;
 }
 
-export function createCopyEncoder(
-  plan: CopyPlan,
-  reader: RowReader,
-  options: CopyEncoderOptions,
-): CopyEncoder {
+export function createCopyEncoder(plan: CopyPlan, options: CopyEncoderOptions): CopyEncoder {
   const { onError, onReject } = options;
   return new ChunkEncoder(
     {

@@ -55,7 +55,19 @@ describe(`haul load, bad input, on ${name}`, () => {
     }
     const file = join(dir, 'multi.csv');
     await writeFile(file, csv);
-    const result = await runCli(['load', file, '--table', t, '--url', url, '--on-error', 'reject']);
+    // raw: the server finds the bad value, and its line count is what is being tested.
+    const result = await runCli([
+      'load',
+      file,
+      '--table',
+      t,
+      '--url',
+      url,
+      '--on-error',
+      'reject',
+      '--copy-format',
+      'raw',
+    ]);
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/rejected\s+1\b/);
     const rejects = (await readFile(`${file}.rejects.csv`, 'utf8')).split('\n');

@@ -100,7 +100,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
           header: c.header,
           shards: c.shards,
           chunkBytes: 1024,
-          copyFormat: c.copyFormat === 'raw' ? 'auto' : c.copyFormat,
+          copyFormat: c.copyFormat,
           onError: 'reject',
           onReject: (row) => {
             rejected.push(row);

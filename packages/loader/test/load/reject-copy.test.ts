@@ -119,7 +119,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
         table: name,
         source: csv,
         format: 'csv',
-        copyFormat: copyFormat === 'raw' ? 'auto' : copyFormat,
+        copyFormat,
         onError: 'reject',
         maxRejects: 5,
         onReject: (row) => {
@@ -142,7 +142,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
         table: name,
         source: csv,
         format: 'csv',
-        copyFormat: copyFormat === 'raw' ? 'auto' : copyFormat,
+        copyFormat,
         onError: 'reject',
         maxRejects: 10,
       });
