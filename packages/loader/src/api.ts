@@ -181,6 +181,21 @@ export interface PreparedLoad {
   decision: 'commit' | 'rollback' | 'unknown';
 }
 
+/**
+ * A table `createTable` made that no load had committed into (it carries a `haul:create:<loadId>`
+ * comment until one does), and what a failed load or `haul recover` did with it.
+ */
+export interface ProvisionalTableOutcome {
+  /** `"schema"."name"`. */
+  table: string;
+  /** The load that created it. */
+  createdBy: string;
+  /** Dropped: no load committed into it and nothing else used it. */
+  dropped: boolean;
+  /** Why it was kept, when it was (another load is using it, it has rows, objects depend on it…). */
+  keptBecause?: string;
+}
+
 export interface RecoverResult {
   loadId: string;
   committed: number;
