@@ -182,14 +182,18 @@ export interface PreparedLoad {
 }
 
 /**
- * A table `createTable` made that no load had committed into (it carries a `haul:create:<loadId>`
- * comment until one does), and what a failed load or `haul recover` did with it.
+ * A table `createTable` made that no load has committed into yet: it carries a `haul:create:<loadId>`
+ * comment until one does (see `listProvisionalTables`).
  */
-export interface ProvisionalTableOutcome {
+export interface ProvisionalTableListing {
   /** `"schema"."name"`. */
   table: string;
   /** The load that created it. */
   createdBy: string;
+}
+
+/** What a failed load or `haul recover` did with a provisional table. */
+export interface ProvisionalTableOutcome extends ProvisionalTableListing {
   /** Dropped: no load committed into it and nothing else used it. */
   dropped: boolean;
   /** Why it was kept, when it was (another load is using it, it has rows, objects depend on it…). */

@@ -3,7 +3,7 @@
  * Used by the app's onError and by the load stream's final `{"type":"error"}` line, so a client
  * reads errors the same way whether they came before or after the response started.
  */
-import { BadRowError, LoadConfigError, LoadFailedError } from '@haul/loader';
+import { BadRowError, LoadConfigError, LoadFailedError, type ProvisionalTableOutcome } from '@haul/loader';
 import {
   AbortError,
   BatchError,
@@ -35,6 +35,8 @@ export interface ErrorBody {
   /** For a load: whether nothing of it is committed. */
   rolledBack?: boolean;
   loadId?: string;
+  /** For a createTable load: the table it created, and whether it was dropped again. */
+  createdTable?: ProvisionalTableOutcome;
 }
 
 /** A failure with a chosen HTTP status and a message for the client. */
@@ -72,7 +74,13 @@ export function errorBody(error: unknown): ErrorBody {
   if (error instanceof LoadFailedError) {
     // The first error (a bad row, a server error) is what the user must fix; keep the load's fate too.
     const inner = error.cause !== undefined ? errorBody(error.cause) : { message: error.message };
-    return { ...inner, message: error.message, loadId: error.loadId, rolledBack: error.rolledBack };
+    return {
+      ...inner,
+      message: error.message,
+      loadId: error.loadId,
+      rolledBack: error.rolledBack,
+      ...(error.createdTable ? { createdTable: error.createdTable } : {}),
+    };
   }
   if (error instanceof BadRowError) {
     const body: ErrorBody = { message: error.message };

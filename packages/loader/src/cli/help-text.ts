@@ -99,5 +99,10 @@ A two-phase load whose coordinator died between PREPARE and COMMIT leaves prepar
 the server, holding locks. Without an action, lists them; --commit or --rollback resolves one load;
 --auto resolves one load (or all) as each load's recorded decision says.
 
+A --create-table load that dies leaves its table provisional (created, marked with a
+\`haul:create:<load id>\` comment, never committed into). The list shows such tables; resolving
+settles them afterwards: dropped when empty and no load or session uses it, else kept.
+--json prints { "loads": [...], "tables": [...] }.
+
 ${EXIT_CODES}
 `;
