@@ -37,7 +37,9 @@ Source:
       --null S              the unquoted text meaning NULL (default: empty for csv, \\N for tsv)
       --columns a,b,c       target columns the source fields fill, in source order
       --ignore-unknown      skip source columns the table does not have
-      --create-table        create T from the first rows when it does not exist
+      --create-table        create T from the first rows when it does not exist (blank header
+                            names become colN, repeated ones name_2); dropped again if the load
+                            fails before any row of it commits
 
 Load:
       --shards N|auto       parallel connections, one COPY each (default and auto: 4; a new
