@@ -19,7 +19,7 @@
  * is kept and its marker cleared. After a crash the marker stays: `haul recover` lists such tables
  * and settles them by the same rules (settleProvisional).
  */
-import { type Connection, PostgresError } from '@haul/protocol';
+import { type Connection, PostgresError, type QueryOptions } from '@haul/protocol';
 import type { Connector, ProvisionalTableOutcome } from '../api.ts';
 import { LoadConfigError } from '../errors.ts';
 import { truncateIdentifier } from '../schema/column-names.ts';
@@ -136,8 +136,8 @@ export class ProvisionalTable implements TableCreator {
    * Inside shard 0's open transaction, just before the commit: the creator's marker goes with the
    * rows, so the table stops being provisional exactly when the load commits.
    */
-  async beforeCommit(shard0: Connection): Promise<void> {
-    if (this.created) await shard0.exec(`comment on table ${this.qualified} is null`);
+  async beforeCommit(shard0: Connection, options: QueryOptions): Promise<void> {
+    if (this.created) await shard0.exec(`comment on table ${this.qualified} is null`, options);
   }
 
   /**
