@@ -206,6 +206,25 @@ export interface PreparedLoad {
   decision: 'commit' | 'rollback' | 'unknown';
 }
 
+/**
+ * A table `createTable` made that no load has committed into yet: it carries a `haul:create:<loadId>`
+ * comment until one does (see `listProvisionalTables`).
+ */
+export interface ProvisionalTableListing {
+  /** `"schema"."name"`. */
+  table: string;
+  /** The load that created it. */
+  createdBy: string;
+}
+
+/** What a failed load or `haul recover` did with a provisional table. */
+export interface ProvisionalTableOutcome extends ProvisionalTableListing {
+  /** Dropped: no load committed into it and nothing else used it. */
+  dropped: boolean;
+  /** Why it was kept, when it was (another load is using it, it has rows, objects depend on it…). */
+  keptBecause?: string;
+}
+
 export interface RecoverResult {
   loadId: string;
   committed: number;

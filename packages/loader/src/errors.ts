@@ -1,6 +1,6 @@
 /** Errors the loader throws; each says where (source line, column, value) and, from the server, SQLSTATE. */
 import { HaulError } from '@haul/protocol';
-import type { RejectedRow } from './api.ts';
+import type { ProvisionalTableOutcome, RejectedRow } from './api.ts';
 
 export interface RowLocation {
   /** 1-based source line where the row starts; 0 when unknown. */
@@ -40,15 +40,18 @@ export class LoadConfigError extends HaulError {
 /** The load failed and was rolled back; `cause` is the first error (a BadRowError, a PostgresError…). */
 export class LoadFailedError extends HaulError {
   override name = 'LoadFailedError';
+  /** With `createTable`: the table this load created, and whether it was dropped again. */
+  readonly createdTable?: ProvisionalTableOutcome;
   constructor(
     message: string,
     /** The load's id, as in `haul recover`. */
     readonly loadId: string,
     /** True when nothing of it is committed; false only if a commit barrier was broken midway. */
     readonly rolledBack: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; createdTable?: ProvisionalTableOutcome },
   ) {
     super(message, options);
+    if (options?.createdTable) this.createdTable = options.createdTable;
   }
 }
 

@@ -15,6 +15,7 @@ export {
 export { exportRows } from './export/export.ts';
 export { load } from './load/load.ts';
 export { listPreparedLoads, recoverLoad } from './load/recover.ts';
+export { listProvisionalTables, settleProvisionalTables } from './load/recover-tables.ts';
 export { readTable } from './schema/catalog.ts';
 export { createTableSql, type InferredColumn, inferColumns } from './schema/infer.ts';
 export {

@@ -8,6 +8,7 @@ import {
   InputLimitError,
   LoadConfigError,
   LoadFailedError,
+  type ProvisionalTableOutcome,
   RejectLimitError,
   StallError,
 } from '@haul/loader';
@@ -42,6 +43,8 @@ export interface ErrorBody {
   /** For a load: whether nothing of it is committed. */
   rolledBack?: boolean;
   loadId?: string;
+  /** For a createTable load: the table it created, and whether it was dropped again. */
+  createdTable?: ProvisionalTableOutcome;
 }
 
 /** A failure with a chosen HTTP status and a message for the client. */
@@ -90,7 +93,13 @@ export function errorBody(error: unknown): ErrorBody {
   if (error instanceof LoadFailedError) {
     // The first error (a bad row, a server error) is what the user must fix; keep the load's fate too.
     const inner = error.cause !== undefined ? errorBody(error.cause) : { message: error.message };
-    return { ...inner, message: error.message, loadId: error.loadId, rolledBack: error.rolledBack };
+    return {
+      ...inner,
+      message: error.message,
+      loadId: error.loadId,
+      rolledBack: error.rolledBack,
+      ...(error.createdTable ? { createdTable: error.createdTable } : {}),
+    };
   }
   if (error instanceof BadRowError) {
     const body: ErrorBody = { message: error.message };

@@ -4,7 +4,7 @@
  * shard queues push back on the source, so memory holds a few chunks per shard whatever the input size.
  */
 import type { Connection } from '@haul/protocol';
-import type { LoadOptions, LoadReport, RejectedRow } from '../api.ts';
+import type { Connector, LoadOptions, LoadReport, RejectedRow } from '../api.ts';
 import { resolveConnector } from '../connect.ts';
 import {
   InputLimitError,
@@ -24,6 +24,7 @@ import { BatchControl } from './batch-control.ts';
 import type { EncodedChunk } from './chunk.ts';
 import { ChunkEncoder } from './chunk-encoder.ts';
 import { Coordinator } from './coordinator.ts';
+import { abandonTable, ProvisionalTable } from './create-table.ts';
 import { planLoad } from './plan.ts';
 import { ProgressTicker } from './progress.ts';
 import { LoadShardProtocol } from './shard-protocol.ts';
@@ -52,6 +53,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
   let reader: RowReader | undefined;
   let first: Connection | undefined;
   let coordinator: Coordinator | undefined;
+  let provisional: ProvisionalTable | null = null;
   let ticker: ProgressTicker | undefined;
   // A stall fails the shards through the coordinator, and the commit (which has no shards) through this.
   const stalled = new AbortController();
@@ -90,7 +92,8 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const head = await batches.next();
     const firstBatch: RowBatch | null = head.done ? null : head.value;
     const dialect = dialectOf(options, firstBatch);
-    const plan = await planLoad(first, options, reader, firstBatch, dialect);
+    if (options.createTable) provisional = await ProvisionalTable.open(first, options.table, loadId);
+    const plan = await planLoad(first, options, reader, firstBatch, dialect, provisional ?? undefined);
     const control =
       mode === 'batches' ? await BatchControl.open(first, plan.table, loadId, settings.batchRows) : null;
     const twoPhase = mode === 'atomic' && plan.maxPreparedTransactions > 0;
@@ -161,6 +164,8 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const commitSignal = options.signal ? AbortSignal.any([options.signal, stalled.signal]) : stalled.signal;
     const commitOptions = { signal: commitSignal };
     let commit: LoadReport['commit'] = 'batches';
+    const shard0 = participants.find((participant) => participant.index === 0);
+    if (mode === 'atomic' && shard0) await provisional?.beforeCommit(shard0.conn, commitOptions);
     if (mode === 'atomic') {
       if (twoPhase && participants.length > 1) {
         commit = 'two-phase';
@@ -185,6 +190,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       }
     }
     for (const shard of active.shards) shard.state = 'committed';
+    await provisional?.afterCommit(first);
     ticker.stop(true);
     const rows =
       mode === 'batches'
@@ -210,7 +216,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     };
   } catch (error) {
     coordinator?.fail(error);
-    throw await failLoad(error, loadId, coordinator, first, mode);
+    throw await failLoad(error, loadId, coordinator, first, mode, provisional, connector);
   } finally {
     options.signal?.removeEventListener('abort', userAbort);
     watch.stop();
@@ -227,8 +233,13 @@ async function failLoad(
   coordinator: Coordinator | undefined,
   first: Connection | undefined,
   mode: 'atomic' | 'batches',
+  provisional: ProvisionalTable | null,
+  connector: Connector,
 ): Promise<unknown> {
-  if (error instanceof LoadConfigError && !coordinator) return error;
+  if (error instanceof LoadConfigError && !coordinator) {
+    if (provisional) await abandonTable(provisional, first, connector);
+    return error;
+  }
   if (coordinator) {
     await coordinator.settled();
     const participants = await coordinator.connections();
@@ -239,15 +250,21 @@ async function failLoad(
   } else if (first) {
     await first.exec('rollback', { timeout: ROLLBACK_TIMEOUT }).catch(() => {});
   }
+  const table = provisional ? await abandonTable(provisional, first, connector) : null;
   const cause = coordinator?.failed ?? error;
   const reason = cause instanceof Error ? cause.message : String(cause);
   const what = mode === 'batches' ? 'the open batches were rolled back' : 'nothing was committed';
   const partial = /after \d+ of \d+ shards committed|the load committed/.test(reason);
+  const fate = !table
+    ? ''
+    : table.dropped
+      ? `; table ${table.table} was dropped again`
+      : `; table ${table.table} was kept: ${table.keptBecause}`;
   return new LoadFailedError(
-    `load ${loadId} failed: ${reason}${partial ? '' : ` (${what})`}`,
+    `load ${loadId} failed: ${reason}${partial ? '' : ` (${what}${fate})`}`,
     loadId,
     !partial,
-    { cause },
+    { cause, ...(table ? { createdTable: table } : {}) },
   );
 }
 

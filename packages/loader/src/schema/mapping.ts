@@ -5,8 +5,10 @@
  *
  * Three ways to map, first match wins:
  *  1. `explicit` names: field i fills column explicit[i].
- *  2. `header` names (a CSV header line, or the first object's keys): matched to column names exactly,
- *     else case-insensitively when exactly one column matches.
+ *  2. `header` names (a CSV header line, or the first object's keys), each turned into its target name
+ *     by `targetColumnNames` (blank → colN, repeated → name_2, cut to 63 bytes: the names createTable
+ *     gives the columns), then matched to column names exactly, else case-insensitively when exactly
+ *     one column matches.
  *  3. By position over the writable columns (not generated, attnum order), as COPY without a column
  *     list does: every row has one field per writable column. With `ignoreUnknown`, a first row that
  *     is wider says how many fields every row has, the extra ones dropped. A narrower source names its
@@ -20,6 +22,7 @@
  * INSERT … OVERRIDING SYSTEM VALUE would.
  */
 import { LoadConfigError } from '../errors.ts';
+import { explicitColumnNames, renamedBecause, targetColumnNames } from './column-names.ts';
 import type { TargetColumn, TargetTable } from './target.ts';
 
 export interface MappingInput {
@@ -53,9 +56,10 @@ export interface ColumnMapping {
 export function mapColumns(input: MappingInput): ColumnMapping {
   const { table, header, explicit } = input;
   let mapping: ColumnMapping;
-  if (explicit !== undefined) mapping = byNames(input, explicit, 'columns list', header);
-  else if (header !== null) mapping = byNames(input, header, 'source header', header);
-  else mapping = byPosition(input);
+  if (explicit !== undefined) mapping = byNames(input, explicitColumnNames(explicit), 'columns list', header);
+  else if (header !== null) {
+    mapping = byNames(input, targetColumnNames(header, header.length), 'source header', header);
+  } else mapping = byPosition(input);
   if (mapping.columns.length === 0) {
     throw new LoadConfigError(`no source column maps to a column of ${table.qualified}`);
   }
@@ -63,7 +67,7 @@ export function mapColumns(input: MappingInput): ColumnMapping {
   return mapping;
 }
 
-/** Names → columns; `keySource` gives object keys (the header when there is one). */
+/** Target names → columns; `keySource` gives object keys (the header when there is one). */
 function byNames(
   input: MappingInput,
   names: readonly string[],
@@ -88,8 +92,13 @@ function byNames(
   names.forEach((name, i) => {
     const column = findColumn(table, name);
     if (column === undefined || column.generated) {
-      if (ignoreUnknown) ignored.push(name === '' ? `field ${i + 1}` : name);
-      else (column ? generated : unknown).push(name);
+      const source = keySource?.[i] ?? name;
+      if (ignoreUnknown) ignored.push(source.trim() === '' ? `field ${i + 1}` : source);
+      else if (column) generated.push(name);
+      else {
+        const why = what === 'source header' ? renamedBecause(keySource, i, name) : '';
+        unknown.push(why === '' ? JSON.stringify(name) : `${JSON.stringify(name)} (${why})`);
+      }
       return;
     }
     const earlier = taken.get(column);
@@ -106,7 +115,7 @@ function byNames(
   });
   if (unknown.length > 0) {
     throw new LoadConfigError(
-      `${what}: ${table.qualified} has no column ${list(unknown)} ` +
+      `${what}: ${table.qualified} has no column ${unknown.join(', ')} ` +
         `(its columns: ${list(table.columns.map((c) => c.name))}); ` +
         'pass ignoreUnknownColumns to skip unknown source columns',
     );

@@ -123,9 +123,37 @@ describe('by header', () => {
     expect(m.ignored).toEqual(['extra', 'field 3']);
   });
 
-  it('rejects duplicate header names', () => {
+  it('maps a repeated header name to name_2 and a blank one to colN, the names createTable gives them', () => {
     expect(configError({ header: ['Name', 'note', 'Name'], firstRowWidth: 3 })).toContain(
-      'source header names "Name" more than once',
+      'has no column "Name_2" (field 3, "Name" again)',
+    );
+    expect(configError({ header: ['Name', ''], firstRowWidth: 2 })).toContain(
+      'has no column "col2" (field 2 has no name)',
+    );
+    const named: TargetTable = {
+      ...table,
+      columns: [column('Name', 1), column('Name_2', 2), column('col3', 3)],
+    };
+    const m = mapColumns({ table: named, header: ['Name', 'Name', ' '], firstRowWidth: 3 });
+    expect(names(m.columns)).toEqual(['Name', 'Name_2', 'col3']);
+    // Objects are still read by the keys as written.
+    expect(m.keys).toEqual(['Name', 'Name', ' ']);
+  });
+
+  it('cuts a long header name to the 63 bytes the server keeps', () => {
+    const long = 'é'.repeat(40);
+    const cut: TargetTable = { ...table, columns: [column('é'.repeat(31), 1)] };
+    expect(names(mapColumns({ table: cut, header: [long], firstRowWidth: 1 }).columns)).toEqual([
+      'é'.repeat(31),
+    ]);
+  });
+
+  it('rejects duplicate or empty names in a columns list', () => {
+    expect(configError({ explicit: ['Name', 'Name'], firstRowWidth: 2 })).toContain(
+      'columns list names "Name" more than once',
+    );
+    expect(configError({ explicit: ['Name', ' '], firstRowWidth: 2 })).toContain(
+      'columns list: entry 2 is empty',
     );
   });
 
