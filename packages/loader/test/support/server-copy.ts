@@ -14,6 +14,9 @@ export interface SourceRow {
   line: number;
 }
 
+/** COPY's csv format, or its text format (what the loader reads TSV as). */
+export type OracleFormat = 'csv' | 'text';
+
 export type CopyVerdict = { ok: true } | { ok: false; code: string; serverLine: number | null };
 
 /** COPYs `header` + rows into `table` (format csv, header); what the server said. */
@@ -22,10 +25,13 @@ export async function serverVerdict(
   table: string,
   header: string,
   rows: readonly SourceRow[],
+  format: OracleFormat = 'csv',
 ): Promise<CopyVerdict> {
   const text = `${header}\n${rows.map((row) => `${row.text}\n`).join('')}`;
   try {
-    await conn.copyIn(`copy ${table} from stdin (format csv, header)`, [new TextEncoder().encode(text)]);
+    await conn.copyIn(`copy ${table} from stdin (format ${format}, header)`, [
+      new TextEncoder().encode(text),
+    ]);
     return { ok: true };
   } catch (error) {
     const server = error instanceof PostgresError ? error : (error as { cause?: unknown }).cause;
@@ -37,24 +43,25 @@ export async function serverVerdict(
 
 /**
  * The rows the server refuses, one COPY after another as reject mode goes; `table` ends up holding the
- * accepted rows. The server counts lines: the header is line 1 and each row takes one line more than
- * the LFs in its text (rows are LF-terminated, LF-only inside quotes).
+ * accepted rows. The server counts lines: the header is line 1; in csv each row takes one line more
+ * than the LFs in its text (rows are LF-terminated, LF-only inside quotes), in text format one line.
  */
 export async function serverRejects(
   conn: Connection,
   table: string,
   header: string,
   rows: readonly SourceRow[],
+  format: OracleFormat = 'csv',
 ): Promise<SourceRow[]> {
   let left = [...rows];
   const refused: SourceRow[] = [];
   for (;;) {
     await conn.exec(`truncate ${table}`);
-    const verdict = await serverVerdict(conn, table, header, left);
+    const verdict = await serverVerdict(conn, table, header, left, format);
     if (verdict.ok) return refused;
     if (verdict.serverLine === null)
       throw new Error(`the server refused the COPY as a whole (${verdict.code})`);
-    const at = rowAtServerLine(left, verdict.serverLine);
+    const at = format === 'csv' ? rowAtServerLine(left, verdict.serverLine) : verdict.serverLine - 2;
     refused.push(left[at]!);
     left = left.filter((_, i) => i !== at);
   }
