@@ -145,6 +145,25 @@ describe('offline engine (PGlite)', () => {
     expect(await engine.table('bad_conv')).toBeNull();
   });
 
+  it('createTable with blank, repeated and long (multibyte) header names: the created table takes the file, twice', async () => {
+    const long = 'é'.repeat(40);
+    const text = `id,,dup,dup,${long}\n1,a,b,c,d\n2,e,f,g,h\n`;
+    for (const createTable of [true, false]) {
+      const outcome = await engine.load(
+        'odd_names',
+        blobOf(text),
+        { ...CSV, createTable },
+        () => {},
+        new AbortController().signal,
+      );
+      if (outcome.type !== 'report') throw new Error(JSON.stringify(outcome));
+      expect(outcome.rows).toBe(2);
+    }
+    const detail = await engine.table('odd_names');
+    expect(detail?.columns.map((c) => c.name)).toEqual(['id', 'col2', 'dup', 'dup_2', 'é'.repeat(31)]);
+    expect(await query(`select count(dup_2)::int4 as n from odd_names`)).toEqual([{ n: 4 }]);
+  });
+
   it('a row the server refuses: SQLSTATE and the source line, nothing committed', async () => {
     await query(
       'create table dup (id int primary key, name text, amount numeric, at timestamptz, flag bool, note text)',

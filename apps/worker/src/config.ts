@@ -33,6 +33,12 @@ export function configFromEnv(env: Record<string, string | undefined>): WorkerCo
     maxBodyBytes: positiveInt(env, 'HAUL_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
     requestTimeoutMs: positiveInt(env, 'HAUL_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS),
   };
+  const maxInputBytes = optionalPositiveInt(env, 'HAUL_MAX_INPUT_BYTES');
+  if (maxInputBytes !== undefined) config.maxInputBytes = maxInputBytes;
+  const maxRowBytes = optionalPositiveInt(env, 'HAUL_MAX_ROW_BYTES');
+  if (maxRowBytes !== undefined) config.maxRowBytes = maxRowBytes;
+  const stallTimeoutMs = optionalPositiveInt(env, 'HAUL_STALL_TIMEOUT_MS');
+  if (stallTimeoutMs !== undefined) config.stallTimeoutMs = stallTimeoutMs;
   const cors = env['HAUL_CORS_ORIGIN']?.trim();
   if (cors) config.corsOrigin = cors;
   return config;
@@ -61,6 +67,10 @@ function list(value: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+}
+
+function optionalPositiveInt(env: Record<string, string | undefined>, name: string): number | undefined {
+  return env[name]?.trim() ? positiveInt(env, name, 0) : undefined;
 }
 
 function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number): number {

@@ -60,6 +60,8 @@ export interface CopyPlan {
   fieldIndex: readonly number[];
   /** Object rows: which column each key fills (null for positional and CSV rows). */
   keyIndex: KeyIndex | null;
+  /** Fields every text or positional row must have. */
+  width: number;
   format: 'binary' | 'text';
   /** Why the format is text: the column whose type has no binary converter. */
   textReason?: string;
@@ -97,6 +99,7 @@ export async function planCopy(
     columns: plan.mapping.columns,
     fieldIndex: plan.mapping.fieldIndex,
     keyIndex: plan.mapping.keyIndex ?? null,
+    width: plan.width,
     format,
     ...(plan.textReason ? { textReason: plan.textReason } : {}),
     converters: plan.converters,
@@ -135,11 +138,7 @@ export interface CopyEncoder {
   finish(): EncodedChunk | null;
 }
 
-export function createCopyEncoder(
-  plan: CopyPlan,
-  reader: RowReader,
-  options: CopyEncoderOptions,
-): CopyEncoder {
+export function createCopyEncoder(plan: CopyPlan, options: CopyEncoderOptions): CopyEncoder {
   const { onError, onReject } = options;
   return new ChunkEncoder(
     {
@@ -147,7 +146,7 @@ export function createCopyEncoder(
       columns: plan.columns,
       fieldIndex: plan.fieldIndex,
       keyIndex: plan.keyIndex,
-      width: reader.firstRowWidth,
+      width: plan.width,
       converters: plan.converters,
       // Rows the server may refuse are reported with their text, so keep it when rejecting.
       keepText: onError === 'reject',
@@ -203,10 +202,10 @@ export function locateCopyError(
   const location = copyErrorLocation(error);
   if (!location) return null;
   const sent = rows ?? Array.from({ length: chunk.rows }, (_, i) => i);
-  const row = sent[location.row - 1];
-  if (row === undefined) return null;
   const map = new CopyRowMap();
   for (const [from, to] of runs(sent)) map.add(chunk, from, to);
+  const row = sent[map.rowAtLine(location.line)];
+  if (row === undefined) return null;
   const mapped = mapCopyError(error, map);
   return mapped instanceof BadRowError ? { row, error: mapped } : null;
 }

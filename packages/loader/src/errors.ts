@@ -1,6 +1,6 @@
 /** Errors the loader throws; each says where (source line, column, value) and, from the server, SQLSTATE. */
 import { HaulError } from '@haul/protocol';
-import type { RejectedRow } from './api.ts';
+import type { ProvisionalTableOutcome, RejectedRow } from './api.ts';
 
 export interface RowLocation {
   /** 1-based source line where the row starts; 0 when unknown. */
@@ -61,15 +61,59 @@ export class SourceError extends HaulError {
 /** The load failed and was rolled back; `cause` is the first error (a BadRowError, a PostgresError…). */
 export class LoadFailedError extends HaulError {
   override name = 'LoadFailedError';
+  /** With `createTable`: the table this load created, and whether it was dropped again. */
+  readonly createdTable?: ProvisionalTableOutcome;
   constructor(
     message: string,
     /** The load's id, as in `haul recover`. */
     readonly loadId: string,
     /** True when nothing of it is committed; false only if a commit barrier was broken midway. */
     readonly rolledBack: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; createdTable?: ProvisionalTableOutcome },
   ) {
     super(message, options);
+    if (options?.createdTable) this.createdTable = options.createdTable;
+  }
+}
+
+/** More rows were rejected than `maxRejects` allows: the load stops and rolls back. */
+export class RejectLimitError extends HaulError {
+  override name = 'RejectLimitError';
+  constructor(
+    readonly limit: number,
+    /** Source line of the row one past the limit. */
+    readonly line: number,
+  ) {
+    super(`more than ${limit} rows rejected (maxRejects ${limit}); the next was at line ${line}`);
+  }
+}
+
+/** The source inflated past `maxInputBytes` (counted after decompression): the load rolls back. */
+export class InputLimitError extends HaulError {
+  override name = 'InputLimitError';
+  constructor(
+    readonly limit: number,
+    /** Source bytes read when the limit was noticed (at most one batch past it). */
+    readonly bytesRead: number,
+  ) {
+    super(
+      `the source is larger than maxInputBytes (${limit} bytes after decompression; ${bytesRead} read): ` +
+        'nothing is loaded',
+    );
+  }
+}
+
+/** The server stopped making progress for `stallTimeout` ms while the load waited on it. */
+export class StallError extends HaulError {
+  override name = 'StallError';
+  constructor(
+    readonly timeoutMs: number,
+    /** What the load was waiting for: a shard to take a chunk, the COPYs to end, or the commit. */
+    readonly waitingFor: 'shards' | 'copy end' | 'commit',
+  ) {
+    super(
+      `no progress from the server for ${timeoutMs} ms while waiting for ${waitingFor === 'shards' ? 'a shard to take the next chunk' : waitingFor === 'copy end' ? 'the COPYs to finish' : 'the commit'} (stallTimeout): the server or the network stopped answering`,
+    );
   }
 }
 

@@ -3,10 +3,20 @@
  * Runtime-agnostic: pass `connect` from a protocol adapter (`@haul/protocol/node`, `/cloudflare`, …).
  */
 export type * from './api.ts';
-export { BadRowError, LoadConfigError, LoadFailedError, type RowLocation, SourceError } from './errors.ts';
+export {
+  BadRowError,
+  InputLimitError,
+  LoadConfigError,
+  LoadFailedError,
+  RejectLimitError,
+  type RowLocation,
+  SourceError,
+  StallError,
+} from './errors.ts';
 export { exportRows } from './export/export.ts';
 export { load } from './load/load.ts';
 export { listPreparedLoads, recoverLoad } from './load/recover.ts';
+export { listProvisionalTables, settleProvisionalTables } from './load/recover-tables.ts';
 export { readTable } from './schema/catalog.ts';
 export { createTableSql, type InferredColumn, inferColumns } from './schema/infer.ts';
 export {

@@ -56,7 +56,9 @@ export async function readPreview(
   return {
     header: names,
     rows: sample.slice(0, PREVIEW_ROWS).map((row) => row.map(displayText)),
-    inferred: sample.length > 0 || names ? inferColumns(names, sample) : [],
+    // As wide as the table the load creates: the header, else the first row (new-table.ts).
+    inferred:
+      sample.length > 0 || names ? inferColumns(names, sample, names?.length ?? reader.firstRowWidth) : [],
     sampledRows: sample.length,
   };
 }

@@ -3,7 +3,16 @@
  * Used by the app's onError and by the load stream's final `{"type":"error"}` line, so a client
  * reads errors the same way whether they came before or after the response started.
  */
-import { BadRowError, LoadConfigError, LoadFailedError, SourceError } from '@haul/loader';
+import {
+  BadRowError,
+  InputLimitError,
+  LoadConfigError,
+  LoadFailedError,
+  type ProvisionalTableOutcome,
+  RejectLimitError,
+  SourceError,
+  StallError,
+} from '@haul/loader';
 import {
   AbortError,
   BatchError,
@@ -35,6 +44,8 @@ export interface ErrorBody {
   /** For a load: whether nothing of it is committed. */
   rolledBack?: boolean;
   loadId?: string;
+  /** For a createTable load: the table it created, and whether it was dropped again. */
+  createdTable?: ProvisionalTableOutcome;
 }
 
 /** A failure with a chosen HTTP status and a message for the client. */
@@ -48,6 +59,9 @@ export class HttpError extends Error {
   }
 }
 
+/** program_limit_exceeded: the loader's maxRowBytes, like the server's own limits. */
+const ROW_TOO_LONG = '54000';
+
 /** SQLSTATE classes that mean the request was at fault, not the server: data, integrity, syntax/access. */
 const CLIENT_SQLSTATE_CLASSES = new Set(['22', '23', '42', '0A', '2B', '25', '40']);
 
@@ -55,7 +69,15 @@ export function errorStatus(error: unknown): ContentfulStatusCode {
   if (error instanceof HttpError) return error.status;
   if (error instanceof HTTPException) return error.status as ContentfulStatusCode;
   if (error instanceof LoadFailedError) return errorStatus(error.cause);
-  if (error instanceof LoadConfigError || error instanceof BadRowError || error instanceof EncodeError)
+  if (error instanceof InputLimitError) return 413;
+  if (error instanceof BadRowError && error.sqlstate === ROW_TOO_LONG) return 413;
+  if (error instanceof StallError) return 504;
+  if (
+    error instanceof LoadConfigError ||
+    error instanceof BadRowError ||
+    error instanceof RejectLimitError ||
+    error instanceof EncodeError
+  )
     return 400;
   if (error instanceof SourceError) return 400; // a truncated or corrupt upload
   if (error instanceof ConfigError) return 400;
@@ -73,7 +95,13 @@ export function errorBody(error: unknown): ErrorBody {
   if (error instanceof LoadFailedError) {
     // The first error (a bad row, a server error) is what the user must fix; keep the load's fate too.
     const inner = error.cause !== undefined ? errorBody(error.cause) : { message: error.message };
-    return { ...inner, message: error.message, loadId: error.loadId, rolledBack: error.rolledBack };
+    return {
+      ...inner,
+      message: error.message,
+      loadId: error.loadId,
+      rolledBack: error.rolledBack,
+      ...(error.createdTable ? { createdTable: error.createdTable } : {}),
+    };
   }
   if (error instanceof BadRowError) {
     const body: ErrorBody = { message: error.message };

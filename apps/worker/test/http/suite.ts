@@ -271,6 +271,40 @@ export function httpSuite(
       expect(await count(table)).toBe(0);
     });
 
+    it('createTable: a missing schema is a 400 naming it; a failed load leaves no table; blank and repeated names load', async () => {
+      const schema = t('nosuch');
+      const missing = await upload(`${schema}.t`, 'format=csv&createTable=true', 'a\n1\n');
+      expect(missing.status).toBe(400);
+      expect((missing.lines[0] as unknown as { error: { message: string } }).error.message).toContain(
+        `schema "${schema}" does not exist`,
+      );
+
+      const table = t('created');
+      await sql([{ sql: `drop table if exists ${table}` }]);
+      const rows = Array.from({ length: 1500 }, (_, i) => `${i === 1200 ? 'x' : i},a,b,c`);
+      const bad = await upload(
+        table,
+        'format=csv&createTable=true&shards=2',
+        `id,,dup,dup\n${rows.join('\n')}\n`,
+      );
+      expect(bad.status).toBe(200);
+      expect(bad.lines.at(-1)).toMatchObject({
+        type: 'error',
+        error: { rolledBack: true, createdTable: { dropped: true } },
+      });
+      const [gone] = await sql([{ sql: 'select to_regclass($1)::text as t', params: [table] }]);
+      expect(gone?.rows?.[0]?.['t']).toBeNull();
+
+      const good = `id,,dup,dup\n${rows.join('\n').replace('\nx,', '\n1200,')}\n`;
+      const ok = await upload(table, 'format=csv&createTable=true&shards=2', good);
+      expect(ok.lines.at(-1)).toMatchObject({ type: 'report', rows: 1500, committed: true });
+      const [named] = await sql([
+        { sql: `select count(col2)::int as a, count(dup_2)::int as b from ${table}` },
+      ]);
+      expect(named?.rows?.[0]).toEqual({ a: 1500, b: 1500 });
+      await sql([{ sql: `drop table ${table}` }]);
+    });
+
     /** Uploads slowly, aborts mid-way, waits for the load to end, and checks nothing was committed. */
     async function disconnectMidUpload(declareLength: boolean): Promise<void> {
       const table = t(declareLength ? 'disconnect_len' : 'disconnect');

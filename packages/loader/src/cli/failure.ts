@@ -3,6 +3,7 @@
  * (line, column, value), what the server said (SQLSTATE, detail, hint), and whether anything stuck.
  */
 import { ConfigError, PostgresError } from '@haul/protocol';
+import type { ProvisionalTableOutcome } from '../api.ts';
 import { BadRowError, LoadConfigError, LoadFailedError } from '../errors.ts';
 import { ExitCode } from './exit-codes.ts';
 import { UsageError } from './usage-error.ts';
@@ -35,6 +36,8 @@ export interface FailureJson {
     message: string;
     loadId?: string;
     rolledBack?: boolean;
+    /** With --create-table: the table the load created, and whether it was dropped again. */
+    createdTable?: ProvisionalTableOutcome;
     line?: number;
     column?: string;
     value?: string;
@@ -56,6 +59,7 @@ export function failureJson(error: unknown): FailureJson {
   if (failed) {
     json.loadId = failed.loadId;
     json.rolledBack = failed.rolledBack;
+    if (failed.createdTable) json.createdTable = failed.createdTable;
   }
   if (badRow && badRow.line > 0) json.line = badRow.line;
   const column = badRow?.column ?? server?.column;

@@ -37,7 +37,9 @@ Source:
       --null S              the unquoted text meaning NULL (default: empty for csv, \\N for tsv)
       --columns a,b,c       target columns the source fields fill, in source order
       --ignore-unknown      skip source columns the table does not have
-      --create-table        create T from the first rows when it does not exist
+      --create-table        create T from the first rows when it does not exist (blank header
+                            names become colN, repeated ones name_2); dropped again if the load
+                            fails before any row of it commits
 
 Load:
       --shards N|auto       parallel connections, one COPY each (default and auto: 4; a new
@@ -51,6 +53,11 @@ Load:
                             reject: set bad rows aside in the rejects file and load the rest
       --rejects FILE        rejects file (implies --on-error reject; default <file>.rejects.csv,
                             or haul.rejects.csv for stdin)
+      --max-rejects N       fail (and roll back) once more than N rows are rejected (default: no limit)
+      --max-row-bytes SIZE  the longest row accepted, e.g. 256MiB (default 64MiB); a longer one
+                            (a missing line ending, an unterminated quote) fails the load
+      --stall-timeout S     fail (and roll back) when the server makes no progress for S seconds
+                            while the load waits on it (default 60; 0: wait forever)
       --copy-format auto|raw|binary|text
                             raw: CSV/TSV rows sent as they are, parsed by the server in the same
                             dialect; binary: converted here; text: re-encoded as COPY text.
@@ -98,6 +105,11 @@ export const RECOVER_HELP = `Usage: haul recover [--url URL] [--json]
 A two-phase load whose coordinator died between PREPARE and COMMIT leaves prepared transactions on
 the server, holding locks. Without an action, lists them; --commit or --rollback resolves one load;
 --auto resolves one load (or all) as each load's recorded decision says.
+
+A --create-table load that dies leaves its table provisional (created, marked with a
+\`haul:create:<load id>\` comment, never committed into). The list shows such tables; resolving
+settles them afterwards: dropped when empty and no load or session uses it, else kept.
+--json prints { "loads": [...], "tables": [...] }.
 
 ${EXIT_CODES}
 `;

@@ -1,10 +1,18 @@
 /**
  * `haul recover`: lists two-phase loads left prepared on the server (a coordinator died between
- * PREPARE and COMMIT), or commits / rolls back / auto-resolves them.
+ * PREPARE and COMMIT), or commits / rolls back / auto-resolves them; and tables a createTable load
+ * left provisional (created, never committed into), which resolving settles: dropped when empty and
+ * unused, else kept. With --json: `{ "loads": […], "tables": […] }`.
  */
 import { connect } from '@haul/protocol/node';
-import type { ConnectionOptions, PreparedLoad, RecoverResult } from '../api.ts';
-import { listPreparedLoads, recoverLoad } from '../index.ts';
+import type {
+  ConnectionOptions,
+  PreparedLoad,
+  ProvisionalTableListing,
+  ProvisionalTableOutcome,
+  RecoverResult,
+} from '../api.ts';
+import { listPreparedLoads, listProvisionalTables, recoverLoad, settleProvisionalTables } from '../index.ts';
 import { databaseUrl } from './database-url.ts';
 import { ExitCode } from './exit-codes.ts';
 import { exitCodeFor, failureText } from './failure.ts';
@@ -36,6 +44,21 @@ function preparedTable(loads: readonly PreparedLoad[]): string {
   return `${table}\n\nresolve with: haul recover --commit ID | --rollback ID | --auto [ID]\n`;
 }
 
+function provisionalList(tables: readonly ProvisionalTableListing[]): string {
+  if (tables.length === 0) return '';
+  const table = textTable(
+    [{ title: 'provisional table (created, never committed into)' }, { title: 'created by load' }],
+    tables.map((entry) => [entry.table, entry.createdBy]),
+  );
+  return `\n${table}\n\nsettle with: haul recover --auto [ID] (drops each one that is empty and unused)\n`;
+}
+
+function tableLine(outcome: ProvisionalTableOutcome): string {
+  return outcome.dropped
+    ? `${outcome.table}: dropped (created by load ${outcome.createdBy}, never committed into)\n`
+    : `${outcome.table}: kept, ${outcome.keptBecause}\n`;
+}
+
 function resultLine(result: RecoverResult): string {
   return `${result.loadId}: ${result.committed} shard(s) committed, ${result.rolledBack} rolled back\n`;
 }
@@ -46,7 +69,12 @@ async function resolveLoads(invocation: RecoverInvocation, connection: Connectio
     return [await recoverLoad(connection, action.loadId, action.kind)];
   }
   if (action.kind === 'auto' && action.loadId !== undefined) {
-    return [await recoverLoad(connection, action.loadId, 'auto')];
+    const id = action.loadId;
+    // A load without two-phase commit leaves no prepared transactions, maybe only its table.
+    const prepared = (await listPreparedLoads(connection)).some((entry) => entry.loadId === id);
+    const tables = await listProvisionalTables(connection);
+    if (!prepared && tables.some((entry) => entry.createdBy === id)) return [];
+    return [await recoverLoad(connection, id, 'auto')];
   }
   const results: RecoverResult[] = [];
   // One at a time: each resolution takes its own locks, and a failure should stop the rest.
@@ -64,16 +92,26 @@ export async function runRecover(invocation: RecoverInvocation): Promise<ExitCod
     };
     if (invocation.action.kind === 'list') {
       const loads = await listPreparedLoads(connection);
+      const tables = await listProvisionalTables(connection);
       await print(
         process.stdout,
-        invocation.json ? `${JSON.stringify(loads, null, 2)}\n` : preparedTable(loads),
+        invocation.json
+          ? `${JSON.stringify({ loads, tables }, null, 2)}\n`
+          : preparedTable(loads) + provisionalList(tables),
       );
       return ExitCode.ok;
     }
     const results = await resolveLoads(invocation, connection);
-    if (invocation.json) await print(process.stdout, `${JSON.stringify(results, null, 2)}\n`);
-    else if (results.length === 0) await print(process.stdout, 'no prepared loads: nothing to recover\n');
-    else for (const result of results) await print(process.stdout, resultLine(result));
+    // After the prepared loads: their transactions held the tables until now.
+    const tables = await settleProvisionalTables(connection, invocation.action.loadId);
+    if (invocation.json) {
+      await print(process.stdout, `${JSON.stringify({ loads: results, tables }, null, 2)}\n`);
+    } else if (results.length === 0 && tables.length === 0) {
+      await print(process.stdout, 'no prepared loads: nothing to recover\n');
+    } else {
+      for (const result of results) await print(process.stdout, resultLine(result));
+      for (const outcome of tables) await print(process.stdout, tableLine(outcome));
+    }
     return ExitCode.ok;
   } catch (error) {
     await print(process.stderr, failureText(error, 'recover'));

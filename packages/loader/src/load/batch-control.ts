@@ -8,6 +8,7 @@ import type { Connection } from '@haul/protocol';
 import { LoadConfigError } from '../errors.ts';
 import { quoteIdent } from '../schema/identifiers.ts';
 import type { TargetTable } from '../schema/target.ts';
+import { createOnce } from './create-table.ts';
 
 export const CONTROL_TABLE = 'haul_load_batches';
 
@@ -36,7 +37,9 @@ export class BatchControl {
     batchRows: number,
   ): Promise<BatchControl> {
     const qualified = `${quoteIdent(table.schema)}.${quoteIdent(CONTROL_TABLE)}`;
-    await conn.exec(
+    await createOnce(
+      conn,
+      qualified,
       `create table if not exists ${qualified} (
         load_id text not null,
         batch_no integer not null,

@@ -10,18 +10,20 @@ import { converterFor } from '../convert/registry.ts';
 import { LoadConfigError } from '../errors.ts';
 import { readSessionSettings, readTable } from '../schema/catalog.ts';
 import { quoteIdent } from '../schema/identifiers.ts';
-import { createTableSql, inferColumns } from '../schema/infer.ts';
+import { createTableSql, type InferredColumn } from '../schema/infer.ts';
 import { mapKeys } from '../schema/key-mapping.ts';
 import { type ColumnMapping, mapColumns } from '../schema/mapping.ts';
 import type { TargetTable } from '../schema/target.ts';
 import type { DelimitedDialect } from '../source/dialect.ts';
-import { FIELD_NULL } from '../source/field-batch.ts';
 import type { RowBatch, RowReader } from '../source/row-reader.ts';
+import { newTableColumns, standInTable } from './new-table.ts';
 import { copyOptionsFor } from './raw-rows.ts';
 
 export interface LoadPlan {
   table: TargetTable;
   mapping: ColumnMapping;
+  /** Fields every text or positional row must have (the mapping's); a row of another width is bad. */
+  width: number;
   format: 'binary' | 'text' | 'raw';
   textReason?: string;
   converters: FieldConverter[];
@@ -30,6 +32,24 @@ export interface LoadPlan {
   createdTable?: string;
 }
 
+/** How a missing table gets made for `createTable`. */
+export interface TableCreator {
+  /** Creates `table` with `columns`; false when it exists by then (another load created it meanwhile). */
+  create(conn: Connection, table: string, columns: readonly InferredColumn[]): Promise<boolean>;
+}
+
+/**
+ * CREATE TABLE on `conn`, inside whatever transaction it is in: right for one session that loads in
+ * one transaction (PGlite's), where a failed load rolls the table back with it. `load()` uses
+ * create-table.ts instead: its shards are other sessions, which an uncommitted table is invisible to.
+ */
+export const createInPlace: TableCreator = {
+  async create(conn, table, columns) {
+    await conn.exec(createTableSql(table, columns));
+    return true;
+  },
+};
+
 export async function planLoad(
   conn: Connection,
   options: LoadOptions,
@@ -37,6 +57,7 @@ export async function planLoad(
   first: RowBatch | null,
   /** The source's delimited-text dialect; null for JSON and rows in memory. */
   dialect: DelimitedDialect | null,
+  creator: TableCreator = createInPlace,
 ): Promise<LoadPlan> {
   let createdTable: string | undefined;
   let table: TargetTable;
@@ -44,22 +65,17 @@ export async function planLoad(
     table = await readTable(conn, options.table);
   } catch (error) {
     if (!options.createTable || !(error instanceof LoadConfigError)) throw error;
-    createdTable = await createFromSample(conn, options.table, reader, first);
+    const columns = newTableColumns(options, reader, first);
+    // Whatever would refuse the load on the new table refuses it now, before the table exists.
+    copyColumns(standInTable(options.table, columns), options, reader, first, dialect);
+    if (await creator.create(conn, options.table, columns)) {
+      createdTable = createTableSql(options.table, columns);
+    }
     table = await readTable(conn, options.table);
+    if (createdTable) checkCreatedNames(table, columns);
   }
   const session = await readSessionSettings(conn);
-  const explicit = options.columns ? { explicit: options.columns } : {};
-  const ignoreUnknown = options.ignoreUnknownColumns ?? false;
-  const mapping =
-    reader.byKey && reader.header
-      ? mapKeys({ table, keys: reader.header, ...explicit, ignoreUnknown })
-      : mapColumns({
-          table,
-          header: reader.header,
-          ...explicit,
-          firstRowWidth: reader.firstRowWidth,
-          ignoreUnknown,
-        });
+  const { mapping, rawFits } = copyColumns(table, options, reader, first, dialect);
   const converters: FieldConverter[] = [];
   let textReason: string | undefined;
   for (const column of mapping.columns) {
@@ -75,22 +91,17 @@ export async function planLoad(
   if (textReason && wanted === 'binary') {
     throw new LoadConfigError(`copyFormat 'binary' is not possible: ${textReason}`);
   }
-  const rawFits =
-    dialect !== null &&
-    first?.kind !== 'values' &&
-    mapping.columns.length === reader.firstRowWidth &&
-    mapping.fieldIndex.every((field, column) => field === column);
-  if (wanted === 'raw' && !rawFits) {
-    throw new LoadConfigError(
-      "copyFormat 'raw' needs CSV/TSV input whose fields map one to one, in order, onto the columns",
-    );
-  }
-  const format = wanted === 'raw' || (wanted === 'auto' && rawFits) ? 'raw' : textReason ? 'text' : 'binary';
+  // Reject mode expects bad rows: found here by the converters they cost microseconds each, while
+  // each one the server finds on the raw path costs a refused COPY and a rollback (about 0.3 ms).
+  const rawPreferred = rawFits && !(options.onError === 'reject' && !textReason);
+  const format =
+    wanted === 'raw' || (wanted === 'auto' && rawPreferred) ? 'raw' : textReason ? 'text' : 'binary';
   const columnList = mapping.columns.map((column) => quoteIdent(column.name)).join(', ');
   const copyOptions = format === 'raw' && dialect ? copyOptionsFor(dialect) : `format ${format}`;
   return {
     table,
     mapping,
+    width: mapping.width,
     format,
     ...(textReason && format === 'text' ? { textReason } : {}),
     converters,
@@ -100,38 +111,52 @@ export async function planLoad(
   };
 }
 
-const SAMPLE_ROWS = 1000;
-const textDecoder = new TextDecoder();
-
-async function createFromSample(
-  conn: Connection,
-  name: string,
+/** The column mapping, and whether raw pass-through fits it (a LoadConfigError if raw is demanded and does not). */
+function copyColumns(
+  table: TargetTable,
+  options: LoadOptions,
   reader: RowReader,
   first: RowBatch | null,
-): Promise<string> {
-  const width = reader.header?.length ?? reader.firstRowWidth;
-  if (width === 0) throw new LoadConfigError(`cannot create ${name} from an empty source`);
-  const names = reader.header ? [...reader.header] : Array.from({ length: width }, (_, i) => `col${i + 1}`);
-  const sample: unknown[][] = [];
-  if (first?.kind === 'fields') {
-    const b = first.batch;
-    for (let r = 0; r < Math.min(b.rowCount, SAMPLE_ROWS); r++) {
-      const row: (string | null)[] = [];
-      for (let f = b.rowField[r]!; f < b.rowField[r + 1]!; f++) {
-        row.push(
-          b.fieldFlags[f]! & FIELD_NULL
-            ? null
-            : textDecoder.decode(b.bytes.subarray(b.fieldStart[f]!, b.fieldEnd[f]!)),
-        );
-      }
-      sample.push(row);
-    }
-  } else if (first?.kind === 'values') {
-    for (const row of first.batch.rows.slice(0, SAMPLE_ROWS)) {
-      sample.push(Array.isArray(row) ? [...row] : names.map((key) => (row as Record<string, unknown>)[key]));
-    }
+  dialect: DelimitedDialect | null,
+): { mapping: ColumnMapping; rawFits: boolean } {
+  const explicit = options.columns ? { explicit: options.columns } : {};
+  const ignoreUnknown = options.ignoreUnknownColumns ?? false;
+  const mapping =
+    reader.byKey && reader.header
+      ? mapKeys({ table, keys: reader.header, ...explicit, ignoreUnknown })
+      : mapColumns({
+          table,
+          header: reader.header,
+          ...explicit,
+          firstRowWidth: reader.firstRowWidth,
+          ignoreUnknown,
+        });
+  const rawFits =
+    dialect !== null &&
+    first?.kind !== 'values' &&
+    mapping.columns.length === mapping.width &&
+    mapping.fieldIndex.every((field, column) => field === column);
+  if (options.copyFormat === 'raw' && !rawFits) {
+    throw new LoadConfigError(
+      "copyFormat 'raw' needs CSV/TSV input whose fields map one to one, in order, onto the columns",
+    );
   }
-  const sql = createTableSql(name, inferColumns(names, sample));
-  await conn.exec(sql);
-  return sql;
+  return { mapping, rawFits };
+}
+
+/**
+ * The server cuts identifiers in its own encoding: on a server whose encoding is not UTF-8 a long
+ * name may come out other than the 63 UTF-8 bytes it was planned with. Said here, not as "no column".
+ */
+function checkCreatedNames(table: TargetTable, columns: readonly InferredColumn[]): void {
+  const stored = table.columns.map((column) => column.name);
+  const planned = columns.map((column) => column.name);
+  const differs = planned.findIndex((name, i) => stored[i] !== name);
+  if (differs >= 0 || stored.length !== planned.length) {
+    throw new LoadConfigError(
+      `${table.qualified} was created with column ${JSON.stringify(stored[differs] ?? '')} for ` +
+        `${JSON.stringify(planned[differs] ?? '')}: the server shortened the name differently ` +
+        '(is server_encoding not UTF8?); name the columns with a shorter columns list',
+    );
+  }
 }

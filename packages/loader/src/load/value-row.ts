@@ -1,7 +1,8 @@
 /**
  * One row of JS values (NDJSON, JSON, rows in memory) as its values in COPY column order: arrays by
- * position (exactly `width` values), objects by key in every row, as key-mapping.ts decides. A row of
- * the other shape than the first row's is a bad row: position and key cannot both say where it goes.
+ * position (the caller has checked their width), objects by key in every row, as key-mapping.ts
+ * decides. A row of the other shape than the first row's is a bad row: position and key cannot both
+ * say where it goes.
  */
 import { BadRowError } from '../errors.ts';
 import { type KeyIndex, takesDefault } from '../schema/key-mapping.ts';
@@ -9,8 +10,6 @@ import { type KeyIndex, takesDefault } from '../schema/key-mapping.ts';
 export interface RowShape {
   /** Object rows: which column each key fills; null when rows are arrays, by position. */
   readonly keyIndex: KeyIndex | null;
-  /** Positional rows: values every row must have. */
-  readonly width: number;
   /** Positional rows: the value index feeding each column. */
   readonly fieldIndex: readonly number[];
 }
@@ -29,9 +28,6 @@ export function rowValues(
         `line ${line}: an object where rows are arrays (the first row was an array: values go by position)`,
         { line },
       );
-    }
-    if (row.length !== shape.width) {
-      throw new BadRowError(`line ${line}: expected ${shape.width} values, found ${row.length}`, { line });
     }
     return shape.fieldIndex.map((field) => row[field]);
   }

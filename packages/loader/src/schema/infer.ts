@@ -5,6 +5,7 @@
  * and a column with nothing but them is text. No NOT NULL is inferred: a sample cannot prove it.
  */
 import { LoadConfigError } from '../errors.ts';
+import { targetColumnNames } from './column-names.ts';
 import { parseQualifiedName, quoteIdent, quoteQualified } from './identifiers.ts';
 import { combineKinds, type InferredType, valueKind } from './value-kind.ts';
 
@@ -18,15 +19,19 @@ export interface InferredColumn {
 }
 
 /**
- * One column per header name (or col1..colN without a header, N being the widest sample row). Empty
- * or blank header names become colN; a repeated name gets a suffix (`name_2`) so the table can be created.
+ * One column per header name (or col1..colN without a header), named by `targetColumnNames`, the
+ * function mapping uses too: blank names become colN, repeated ones get `_2`, long ones are cut to 63
+ * bytes. `width` defaults to the header's length or, without one, the widest sample row.
  */
 export function inferColumns(
   names: readonly string[] | null,
   sampleRows: readonly (readonly unknown[])[],
+  width?: number,
 ): InferredColumn[] {
-  let width = names?.length ?? 0;
-  for (const row of sampleRows) width = Math.max(width, row.length);
+  if (width === undefined) {
+    width = names?.length ?? 0;
+    for (const row of sampleRows) width = Math.max(width, row.length);
+  }
   const kinds: (InferredType | null)[] = new Array(width).fill(null);
   const nulls: number[] = new Array(width).fill(0);
   for (const row of sampleRows) {
@@ -36,7 +41,7 @@ export function inferColumns(
       else kinds[i] = kinds[i] === null ? kind : combineKinds(kinds[i]!, kind);
     }
   }
-  const columnNames = uniqueNames(width, names);
+  const columnNames = targetColumnNames(names, width);
   return columnNames.map((name, i) => ({ name, type: kinds[i] ?? 'text', nulls: nulls[i]! }));
 }
 
@@ -55,19 +60,4 @@ export function createTableSql(
   const table = quoteQualified(parseQualifiedName(qualifiedName));
   const body = columns.map((c) => `  ${quoteIdent(c.name)} ${c.type}`).join(',\n');
   return `create table ${options.ifNotExists ? 'if not exists ' : ''}${table} (\n${body}\n)`;
-}
-
-function uniqueNames(width: number, names: readonly string[] | null): string[] {
-  const used = new Set<string>();
-  const out: string[] = [];
-  for (let i = 0; i < width; i++) {
-    // Names are kept as written (spaces, case): mapping a header onto the table then matches exactly.
-    const given = names?.[i];
-    const base = given !== undefined && given.trim() !== '' ? given : `col${i + 1}`;
-    let name = base;
-    for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
-    used.add(name);
-    out.push(name);
-  }
-  return out;
 }

@@ -21,6 +21,7 @@
  * first batch naming any column, a NOT NULL column without a default that no first-batch key fills.
  */
 import { BadRowError, LoadConfigError, preview } from '../errors.ts';
+import { explicitColumnNames, targetColumnNames, truncateIdentifier } from './column-names.ts';
 import { type ColumnMapping, checkRequired, findColumn, list } from './mapping.ts';
 import type { TargetColumn, TargetTable } from './target.ts';
 
@@ -54,11 +55,12 @@ export function mapKeys(input: KeyMappingInput): ColumnMapping {
   const allowed =
     explicit === undefined
       ? table.columns.filter((c) => !c.generated)
-      : listed(table, explicit, ignoreUnknown);
+      : listed(table, explicitColumnNames(explicit), ignoreUnknown);
+  const names = keyNames(keys);
   const named = new Set<TargetColumn>();
   const ignored: string[] = [];
   for (const key of keys) {
-    const column = findColumn(table, key);
+    const column = findColumn(table, names.get(key)!);
     if (column !== undefined && allowed.includes(column)) named.add(column);
     else if (ignoreUnknown) ignored.push(key);
   }
@@ -72,10 +74,22 @@ export function mapKeys(input: KeyMappingInput): ColumnMapping {
   const columns = explicit === undefined ? allowed.filter((c) => named.has(c) || !takesDefault(c)) : allowed;
   return {
     columns,
+    // Not a width rows are held to: object rows have their keys, not a field count.
+    width: columns.length,
     fieldIndex: columns.map((_, i) => i),
-    keyIndex: new KeyIndex(table, columns, explicit !== undefined, ignoreUnknown),
+    keyIndex: new KeyIndex(table, columns, explicit !== undefined, ignoreUnknown, names),
     ignored,
   };
+}
+
+/**
+ * The column name each first-batch key stands for: the name createTable gives it (column-names.ts:
+ * blank → colN, cut to 63 bytes, repeated after the cut → name_2), so a table created from the keys is
+ * the table they then map onto. Keys first seen later are cut like any identifier.
+ */
+function keyNames(keys: readonly string[]): Map<string, string> {
+  const names = targetColumnNames(keys, keys.length);
+  return new Map(keys.map((key, i) => [key, names[i]!]));
 }
 
 /** The column gets a value of the server's own when left out: a default or an identity. */
@@ -93,13 +107,20 @@ export class KeyIndex {
     readonly columns: readonly TargetColumn[],
     private readonly explicit: boolean,
     private readonly ignoreUnknown: boolean,
+    /** Target names of the first batch's keys (keyNames). */
+    private readonly names: ReadonlyMap<string, string>,
   ) {}
+
+  /** The column `key` names, whether it fills one of this COPY or not. */
+  private columnOf(key: string): TargetColumn | undefined {
+    return findColumn(this.table, this.names.get(key) ?? truncateIdentifier(key));
+  }
 
   /** The index in the COPY list of the column `key` fills, or a (negative) KeyMiss. */
   resolve(key: string): number {
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const column = findColumn(this.table, key);
+    const column = this.columnOf(key);
     let index: number;
     if (column === undefined) index = KeyMiss.Unknown;
     else if (column.generated) index = KeyMiss.Generated;
@@ -120,7 +141,7 @@ export class KeyIndex {
   missError(key: string, miss: number, line: number): BadRowError {
     const table = this.table.qualified;
     const name = JSON.stringify(key);
-    const column = miss === KeyMiss.Unknown ? undefined : findColumn(this.table, key)?.name;
+    const column = miss === KeyMiss.Unknown ? undefined : this.columnOf(key)?.name;
     let why: string;
     switch (miss) {
       case KeyMiss.Generated:

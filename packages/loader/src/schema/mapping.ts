@@ -5,12 +5,18 @@
  *
  * Three ways to map, first match wins:
  *  1. `explicit` names: field i fills column explicit[i].
- *  2. `header` names (a CSV/TSV header line): matched to column names exactly, else case-insensitively
- *     when exactly one column matches.
- *  3. By position over the writable columns (not generated, attnum order). A source may be narrower
- *     than the table: the columns it does not reach must then be nullable or have a default (identity
- *     included), as for any column a source leaves out. A wider source is an error (or, with
- *     `ignoreUnknown`, its extra fields are dropped).
+ *  2. `header` names (a CSV/TSV header line), each turned into its target name
+ *     by `targetColumnNames` (blank → colN, repeated → name_2, cut to 63 bytes: the names createTable
+ *     gives the columns), then matched to column names exactly, else case-insensitively when exactly
+ *     one column matches.
+ *  3. By position over the writable columns (not generated, attnum order), as COPY without a column
+ *     list does: every row has one field per writable column. With `ignoreUnknown`, a first row that
+ *     is wider says how many fields every row has, the extra ones dropped. A narrower source names its
+ *     columns (`explicit`).
+ *
+ * The mapping also fixes how many fields every row must have (`width`): the header's, the columns
+ * list's, or the writable columns'. Never the first data row's alone: a short first row would make
+ * every later row's fields slide into the wrong columns. A row of another width is a bad row.
  *
  * Object rows (NDJSON, JSON, objects in memory) map by key in every row instead: key-mapping.ts.
  *
@@ -18,6 +24,7 @@
  * INSERT … OVERRIDING SYSTEM VALUE would.
  */
 import { LoadConfigError } from '../errors.ts';
+import { explicitColumnNames, renamedBecause, targetColumnNames } from './column-names.ts';
 import type { KeyIndex } from './key-mapping.ts';
 import type { TargetColumn, TargetTable } from './target.ts';
 
@@ -27,7 +34,7 @@ export interface MappingInput {
   header: readonly string[] | null;
   /** Target column names for the source's fields, in source order (overrides the header). */
   explicit?: readonly string[];
-  /** Field count of the first row (0 when the source is empty: nothing to check against). */
+  /** Field count of the first row (0 when the source is empty). */
   firstRowWidth: number;
   /** Drop source columns the table does not have (or cannot take) instead of failing. */
   ignoreUnknown?: boolean;
@@ -36,6 +43,8 @@ export interface MappingInput {
 export interface ColumnMapping {
   /** The COPY column list, in order. */
   columns: TargetColumn[];
+  /** Fields (or positional values) every row must have; a row of another width is a bad row. */
+  width: number;
   /** For each column, the index of the source field (in the header / row) that feeds it. */
   fieldIndex: number[];
   /** Object rows: which column each key fills, row by row (key-mapping.ts). Absent otherwise. */
@@ -47,9 +56,10 @@ export interface ColumnMapping {
 export function mapColumns(input: MappingInput): ColumnMapping {
   const { table, header, explicit } = input;
   let mapping: ColumnMapping;
-  if (explicit !== undefined) mapping = byNames(input, explicit, 'columns list');
-  else if (header !== null) mapping = byNames(input, header, 'source header');
-  else mapping = byPosition(input);
+  if (explicit !== undefined) mapping = byNames(input, explicitColumnNames(explicit), 'columns list', header);
+  else if (header !== null) {
+    mapping = byNames(input, targetColumnNames(header, header.length), 'source header', header);
+  } else mapping = byPosition(input);
   if (mapping.columns.length === 0) {
     throw new LoadConfigError(`no source column maps to a column of ${table.qualified}`);
   }
@@ -57,13 +67,18 @@ export function mapColumns(input: MappingInput): ColumnMapping {
   return mapping;
 }
 
-/** Names → columns. */
-function byNames(input: MappingInput, names: readonly string[], what: string): ColumnMapping {
+/** Target names → columns; `keySource` gives the header's names as written (for messages). */
+function byNames(
+  input: MappingInput,
+  names: readonly string[],
+  what: string,
+  keySource: readonly string[] | null,
+): ColumnMapping {
   const { table, ignoreUnknown = false } = input;
-  if (what === 'columns list' && input.firstRowWidth > names.length) {
+  if (what === 'columns list' && input.header !== null && input.header.length !== names.length) {
     throw new LoadConfigError(
-      `the source has ${input.firstRowWidth} fields but the columns list names only ${names.length}: ` +
-        'name a column for every field',
+      `the columns list names ${names.length} columns but the source's header has ` +
+        `${input.header.length} fields: name one column for every field`,
     );
   }
   rejectDuplicates(names, what);
@@ -76,8 +91,13 @@ function byNames(input: MappingInput, names: readonly string[], what: string): C
   names.forEach((name, i) => {
     const column = findColumn(table, name);
     if (column === undefined || column.generated) {
-      if (ignoreUnknown) ignored.push(name === '' ? `field ${i + 1}` : name);
-      else (column ? generated : unknown).push(name);
+      const source = keySource?.[i] ?? name;
+      if (ignoreUnknown) ignored.push(source.trim() === '' ? `field ${i + 1}` : source);
+      else if (column) generated.push(name);
+      else {
+        const why = what === 'source header' ? renamedBecause(keySource, i, name) : '';
+        unknown.push(why === '' ? JSON.stringify(name) : `${JSON.stringify(name)} (${why})`);
+      }
       return;
     }
     const earlier = taken.get(column);
@@ -93,7 +113,7 @@ function byNames(input: MappingInput, names: readonly string[], what: string): C
   });
   if (unknown.length > 0) {
     throw new LoadConfigError(
-      `${what}: ${table.qualified} has no column ${list(unknown)} ` +
+      `${what}: ${table.qualified} has no column ${unknown.join(', ')} ` +
         `(its columns: ${list(table.columns.map((c) => c.name))}); ` +
         'pass ignoreUnknownColumns to skip unknown source columns',
     );
@@ -105,26 +125,21 @@ function byNames(input: MappingInput, names: readonly string[], what: string): C
         'drop them from the source or pass ignoreUnknownColumns',
     );
   }
-  return { columns, fieldIndex, ignored };
+  return { columns, width: names.length, fieldIndex, ignored };
 }
 
 function byPosition(input: MappingInput): ColumnMapping {
   const { table, firstRowWidth, ignoreUnknown = false } = input;
   const writable = table.columns.filter((c) => !c.generated);
-  // An empty source has no width to go by: every writable column, nothing to load into them anyway.
-  const width = firstRowWidth === 0 ? writable.length : firstRowWidth;
+  let width = writable.length;
   const ignored: string[] = [];
-  if (width > writable.length) {
-    if (!ignoreUnknown) {
-      throw new LoadConfigError(
-        `the source has ${width} fields but ${table.qualified} has ${writable.length} writable columns ` +
-          `(${list(writable.map((c) => c.name))}); map fields by name with a header or a columns list`,
-      );
-    }
+  // A wider row is a bad row like any other (COPY's "extra data after last expected column"), unless
+  // extra fields are to be dropped: then the first row says how many there are.
+  if (firstRowWidth > writable.length && ignoreUnknown) {
+    width = firstRowWidth;
     for (let i = writable.length; i < width; i++) ignored.push(`field ${i + 1}`);
   }
-  const columns = writable.slice(0, Math.min(width, writable.length));
-  return { columns, fieldIndex: columns.map((_, i) => i), ignored };
+  return { columns: writable, width, fieldIndex: writable.map((_, i) => i), ignored };
 }
 
 /** A column the source leaves out gets its default, or NULL: that must be allowed. */

@@ -176,6 +176,47 @@ describe(`haul load on ${name}`, () => {
     expect(row?.label).toBe('b');
   });
 
+  it('--create-table: a failed load leaves no table (exit 1), blank and repeated names load, a missing schema exits 2', async () => {
+    const table = uniqueTable('create_fail');
+    tables.push(table);
+    const file = join(dir, 'create-fail.csv');
+    const rows = Array.from({ length: 1500 }, (_, i) => `${i === 1200 ? 'x' : i},a,b`);
+    await writeFile(file, `id,,dup\n${rows.join('\n')}\n`);
+    const failed = await runCli(['load', file, '--table', table, '--url', url, '--create-table', '--json']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('was dropped again');
+    const body = JSON.parse(failed.stdout) as {
+      error: { rolledBack: boolean; createdTable?: { dropped: boolean } };
+    };
+    expect(body.error).toMatchObject({ rolledBack: true, createdTable: { dropped: true } });
+    expect(await sql(url, `select to_regclass('${table}') as t`)).toEqual([{ t: null }]);
+    // The same header with good rows: created (col2, dup) and loaded.
+    await writeFile(
+      file,
+      `id,,dup,dup\n${rows.map((row, i) => `${row.replace('x', '1200')},${i}`).join('\n')}\n`,
+    );
+    const ok = await runCli(['load', file, '--table', table, '--url', url, '--create-table', '--quiet']);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(
+      await sql(
+        url,
+        `select count(distinct id)::int as n, count(col2)::int as c, count(dup_2)::int as d from ${table}`,
+      ),
+    ).toEqual([{ n: 1500, c: 1500, d: 1500 }]);
+    const missing = await runCli([
+      'load',
+      file,
+      '--table',
+      'nosuch_schema_x.t',
+      '--url',
+      url,
+      '--create-table',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('schema "nosuch_schema_x" does not exist');
+  });
+
   it('loads a gzip file', async () => {
     const table = await peopleTable('gzip');
     const file = join(dir, 'people.csv.gz');

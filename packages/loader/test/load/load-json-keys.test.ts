@@ -219,17 +219,18 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     ]);
   });
 
-  it('positional rows of another width than the first are bad rows', async () => {
+  it('positional rows of another width than the writable columns are bad rows (22P04, as COPY says it)', async () => {
     const name = await table('id int, name text, extra text');
-    const source = '[1,"a"]\n[2,"b","c"]\n[3]\n[4,"d"]\n';
+    const source = '[1,"a","x"]\n[2,"b"]\n[3,"c","y","z"]\n[4,"d",null]\n';
     const error = await failure({ ...via(url), table: name, source, format: 'ndjson' });
-    expect(error.line).toBe(2);
-    expect(error.message).toBe('line 2: expected 2 values, found 3');
+    expect(error).toMatchObject({ line: 2, sqlstate: '22P04', column: 'extra' });
+    expect(error.message).toBe('line 2: expected 3 values, found 2: missing data for column "extra"');
     expect(await rowsOf(name)).toEqual([]);
     const { rejects } = await rejecting({ ...via(url), table: name, source, format: 'ndjson' });
     expect(rejects.map((r) => r.line)).toEqual([2, 3]);
+    expect(rejects[1]!.error).toMatch(/extra data after last expected column/);
     expect(await rowsOf(name)).toEqual([
-      { id: 1, name: 'a', extra: null },
+      { id: 1, name: 'a', extra: 'x' },
       { id: 4, name: 'd', extra: null },
     ]);
   });
@@ -251,6 +252,21 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     const error = await failure({ ...via(url), table: name, source: [{ id: 1 }, { id: 2, typo: 1 }] });
     expect(error.line).toBe(2);
     expect(await rowsOf(name)).toEqual([]);
+  });
+
+  it('a key longer than 63 bytes names the column the server cut it to, with createTable and after', async () => {
+    const name = uniqueName('json_keys_long');
+    const long = `k${'é'.repeat(40)}`;
+    const source = `{"id":1,"${long}":"a"}\n{"id":2,"${long}":"b"}\n`;
+    await load({ ...via(url), table: name, source, format: 'ndjson', createTable: true });
+    await load({ ...via(url), table: name, source, format: 'ndjson' });
+    const [column] = await admin.unsafe(
+      `select attname from pg_attribute where attrelid = '${name}'::regclass and attnum = 2`,
+    );
+    expect(long.startsWith(column!.attname as string)).toBe(true);
+    expect(
+      await admin.unsafe(`select count(*)::int as n from ${name} where "${column!.attname}" is not null`),
+    ).toEqual([{ n: 4 }]);
   });
 
   it('createTable takes its columns from every key of the first rows, not only the first row', async () => {

@@ -5,8 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../../../tools/embedded-postgres.ts';
 import { connect } from '../../../protocol/src/adapters/node.ts';
+import { LoadFailedError } from '../../src/errors.ts';
+import { markerFor } from '../../src/load/create-table.ts';
 import { load } from '../../src/load/load.ts';
 import { listPreparedLoads, recoverLoad } from '../../src/load/recover.ts';
+import { listProvisionalTables, settleProvisionalTables } from '../../src/load/recover-tables.ts';
 import { formatGid } from '../../src/load/two-phase.ts';
 import { type Admin, adminClient, scalar, uniqueName } from '../support/database.ts';
 
@@ -100,4 +103,78 @@ describe('two-phase commit and recover', () => {
     const n = await scalar(admin, `select count(*)::int as n from ${name}`);
     expect(n).toBe(0);
   });
+
+  const comment = async (name: string) =>
+    (await admin.unsafe(`select obj_description($1::regclass, 'pg_class') as c`, [name]))[0]!.c;
+
+  it('a sharded createTable load commits two-phase, and its table stops being provisional with it', async () => {
+    const name = uniqueName('tpc_create');
+    let text = 'id,,label\n';
+    for (let i = 0; i < 20_000; i++) text += `${i},x,row ${i}\n`;
+    const options = { url: server.url, connect, table: name, source: text, format: 'csv' as const };
+    const report = await load({ ...options, shards: 3, chunkBytes: 16 * 1024, createTable: true });
+    expect(report).toMatchObject({ commit: 'two-phase', rows: 20_000 });
+    expect(report.createdTable).toContain('"col2"');
+    expect(await comment(name)).toBeNull();
+    expect(await scalar(admin, `select count(col2)::int from ${name}`)).toBe(20_000);
+  });
+
+  it('a failed two-phase createTable load leaves no table', async () => {
+    const name = uniqueName('tpc_create_fail');
+    let text = 'id,label\n';
+    for (let i = 0; i < 20_000; i++) text += `${i === 15_000 ? 'x' : i},row ${i}\n`;
+    const error = await load({
+      url: server.url,
+      connect,
+      table: name,
+      source: text,
+      format: 'csv',
+      shards: 3,
+      chunkBytes: 16 * 1024,
+      createTable: true,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoadFailedError);
+    expect((error as LoadFailedError).createdTable?.dropped).toBe(true);
+    expect(await scalar(admin, `select count(*)::int from pg_class where relname = $1`, [name])).toBe(0);
+  });
+
+  it.each([
+    [false, 'rolled back: the table is dropped'],
+    [true, 'committed: the table is kept with the rows'],
+  ])(
+    'a crash after PREPARE into a created table, shard 0 committed %s — recover resolves the load, then settles the table (%s)',
+    async (shard0, _) => {
+      const name = uniqueName('tpc_orphan');
+      const loadId = uniqueName('crashed_create');
+      // What a createTable load leaves once it created its table and its coordinator died after PREPARE.
+      await admin.unsafe(`create table ${name} (id int, label text)`);
+      await admin.unsafe(`comment on table ${name} is '${markerFor(loadId)}'`);
+      await strandLoad(name, loadId, shard0);
+      const via = { url: server.url, connect };
+      expect(await listProvisionalTables(via)).toContainEqual({
+        table: `"public"."${name}"`,
+        createdBy: loadId,
+      });
+      // The prepared shards still hold it: kept, untouched.
+      expect(await settleProvisionalTables(via, loadId)).toEqual([
+        expect.objectContaining({
+          dropped: false,
+          keptBecause: 'a session or prepared transaction holds it',
+        }),
+      ]);
+      await recoverLoad(via, loadId, 'auto');
+      const settled = await settleProvisionalTables(via, loadId);
+      if (shard0) {
+        expect(settled).toEqual([
+          expect.objectContaining({ dropped: false, keptBecause: 'it has committed rows' }),
+        ]);
+        expect(await scalar(admin, `select count(*)::int from ${name}`)).toBe(300);
+        expect(await comment(name)).toBeNull();
+      } else {
+        expect(settled).toEqual([expect.objectContaining({ dropped: true, createdBy: loadId })]);
+        expect(await scalar(admin, `select count(*)::int from pg_class where relname = $1`, [name])).toBe(0);
+      }
+      expect((await listProvisionalTables(via)).some((t) => t.createdBy === loadId)).toBe(false);
+    },
+  );
 });

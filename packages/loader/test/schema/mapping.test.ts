@@ -75,9 +75,11 @@ describe('explicit columns', () => {
     expect(m.ignored).toEqual(['nope']);
   });
 
-  it('rejects a source wider than the list', () => {
-    expect(configError({ explicit: ['Name'], firstRowWidth: 3 })).toContain(
-      'the source has 3 fields but the columns list names only 1',
+  it('fixes the row width at the list, and refuses a list that does not match the header', () => {
+    // Without a header, each row must have one field per name: a wider row is a bad row, not a drop.
+    expect(map({ explicit: ['Name'], firstRowWidth: 3 }).width).toBe(1);
+    expect(configError({ explicit: ['Name'], header: ['a', 'b', 'c'], firstRowWidth: 3 })).toContain(
+      "the columns list names 1 columns but the source's header has 3 fields",
     );
   });
 
@@ -114,9 +116,35 @@ describe('by header', () => {
     expect(m.ignored).toEqual(['extra', 'field 3']);
   });
 
-  it('rejects duplicate header names', () => {
+  it('maps a repeated header name to name_2 and a blank one to colN, the names createTable gives them', () => {
     expect(configError({ header: ['Name', 'note', 'Name'], firstRowWidth: 3 })).toContain(
-      'source header names "Name" more than once',
+      'has no column "Name_2" (field 3, "Name" again)',
+    );
+    expect(configError({ header: ['Name', ''], firstRowWidth: 2 })).toContain(
+      'has no column "col2" (field 2 has no name)',
+    );
+    const named: TargetTable = {
+      ...table,
+      columns: [column('Name', 1), column('Name_2', 2), column('col3', 3)],
+    };
+    const m = mapColumns({ table: named, header: ['Name', 'Name', ' '], firstRowWidth: 3 });
+    expect(names(m.columns)).toEqual(['Name', 'Name_2', 'col3']);
+  });
+
+  it('cuts a long header name to the 63 bytes the server keeps', () => {
+    const long = 'é'.repeat(40);
+    const cut: TargetTable = { ...table, columns: [column('é'.repeat(31), 1)] };
+    expect(names(mapColumns({ table: cut, header: [long], firstRowWidth: 1 }).columns)).toEqual([
+      'é'.repeat(31),
+    ]);
+  });
+
+  it('rejects duplicate or empty names in a columns list', () => {
+    expect(configError({ explicit: ['Name', 'Name'], firstRowWidth: 2 })).toContain(
+      'columns list names "Name" more than once',
+    );
+    expect(configError({ explicit: ['Name', ' '], firstRowWidth: 2 })).toContain(
+      'columns list: entry 2 is empty',
     );
   });
 
@@ -151,14 +179,16 @@ describe('by position', () => {
     expect(m.keyIndex).toBeUndefined();
   });
 
-  it('allows a narrower source when the columns it leaves out may be defaulted or NULL', () => {
-    expect(names(map({ firstRowWidth: 2 }).columns)).toEqual(['id', 'Name']);
-    // Only id: Name (NOT NULL, no default) would be left empty.
-    expect(configError({ firstRowWidth: 1 })).toContain('"Name" is NOT NULL without a default');
+  it('takes the width from the table, as COPY does, not from a narrower first row', () => {
+    // A short first row must not decide the width: every later row's fields would slide.
+    const m = map({ firstRowWidth: 2 });
+    expect(names(m.columns)).toEqual(['id', 'Name', 'note', 'created']);
+    expect(m.width).toBe(4);
   });
 
   it('rejects a wider source, or drops the extra fields with ignoreUnknown', () => {
-    expect(configError({ firstRowWidth: 6 })).toContain('the source has 6 fields but "public"."t" has 4');
+    // Wider rows are bad rows when they come (COPY's "extra data after last expected column").
+    expect(map({ firstRowWidth: 6 }).width).toBe(4);
     const m = map({ firstRowWidth: 6, ignoreUnknown: true });
     expect(names(m.columns)).toEqual(['id', 'Name', 'note', 'created']);
     expect(m.ignored).toEqual(['field 5', 'field 6']);
@@ -173,6 +203,6 @@ describe('by position', () => {
       ...table,
       columns: [column('Name', 1), column('id', 2, { notNull: true, identity: 'd' })],
     };
-    expect(names(mapColumns({ table: t, header: null, firstRowWidth: 1 }).columns)).toEqual(['Name']);
+    expect(names(mapColumns({ table: t, header: ['Name'], firstRowWidth: 1 }).columns)).toEqual(['Name']);
   });
 });

@@ -117,7 +117,7 @@ describe('parseJsonText', () => {
     const row = parseJsonText('{"__proto__": {"x": 1}, "a": 2}') as Record<string, unknown>;
     expect(Object.keys(row)).toEqual(['__proto__', 'a']);
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
-    expect((row['__proto__'] as JsonContainer).text).toBe('{"x": 1}');
+    expect((Object.getOwnPropertyDescriptor(row, '__proto__')!.value as JsonContainer).text).toBe('{"x": 1}');
     expect(Object.hasOwn(row, '__proto__')).toBe(true);
   });
 

@@ -107,7 +107,7 @@ async function loadRows(
             ...(request.columns ? { columns: request.columns } : {}),
             ...(request.createTable !== undefined ? { createTable: request.createTable } : {}),
           });
-          const encoder = createCopyEncoder(plan, reader, {
+          const encoder = createCopyEncoder(plan, {
             onError: request.onError,
             onReject: (error, text) => pending.push(rejectedRow(error, text)),
             chunkBytes: CHUNK_BYTES,
