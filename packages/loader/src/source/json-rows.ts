@@ -10,12 +10,15 @@ import { ByteWindow } from './byte-window.ts';
 import { DEFAULT_TARGET_BYTES } from './csv-parser.ts';
 import { JsonNumber, JsonParseError, parseJsonText } from './json-parser.ts';
 import { JsonElementScanner } from './json-scanner.ts';
+import { maxRowBytesOf, rowTooLong } from './row-limit.ts';
 import type { ValueBatch } from './row-reader.ts';
 import { decodeLenient, decodeStrict, invalidSequenceText, invalidUtf8At } from './utf8.ts';
 
 export interface JsonLimits {
   /** Source bytes per batch (about); default 2 MiB. */
   targetBytes?: number;
+  /** The most bytes one row (line, element) may take; default 64 MiB (row-limit.ts). */
+  maxRowBytes?: number;
 }
 
 type Row = readonly unknown[] | Readonly<Record<string, unknown>>;
@@ -98,6 +101,7 @@ export async function* parseNdjson(
   limits: JsonLimits = {},
 ): AsyncGenerator<ValueBatch, void, undefined> {
   const targetBytes = Math.max(1, Math.floor(limits.targetBytes ?? DEFAULT_TARGET_BYTES));
+  const maxRowBytes = maxRowBytesOf(limits.maxRowBytes);
   const input = new WindowReader(chunks, targetBytes);
   const rows = new RowCollector('line');
   let line = 1;
@@ -115,12 +119,15 @@ export async function* parseNdjson(
         let lf = data.indexOf(LF, Math.min(start + targetBytes, window.end) - 1);
         if (lf < start) lf = data.lastIndexOf(LF);
         if (lf < start) {
-          want = 2 * (window.end - start); // one line longer than what is buffered: wait for more
+          // One line longer than what is buffered: wait for more, up to the bound.
+          if (window.end - start > maxRowBytes) throw rowTooLong(line, maxRowBytes, window.end - start);
+          want = Math.min(maxRowBytes + 1, 2 * (window.end - start));
           continue;
         }
         cut = lf + 1;
       }
       if (cut === start) return;
+      if (cut - start > maxRowBytes) checkLineLengths(data, start, cut, line, maxRowBytes);
 
       const region = decodeStrict(data, start, cut);
       if (region !== null) {
@@ -168,6 +175,7 @@ export async function* parseJson(
   limits: JsonLimits = {},
 ): AsyncGenerator<ValueBatch, void, undefined> {
   const targetBytes = Math.max(1, Math.floor(limits.targetBytes ?? DEFAULT_TARGET_BYTES));
+  const maxRowBytes = maxRowBytesOf(limits.maxRowBytes);
   const input = new WindowReader(chunks, targetBytes);
   const scanner = new JsonElementScanner();
   const rows = new RowCollector('element');
@@ -182,6 +190,7 @@ export async function* parseJson(
       scanner.shift(shift);
     };
     const sink = (start: number, end: number, line: number) => {
+      if (end - start > maxRowBytes) throw rowTooLong(line, maxRowBytes, end - start);
       const text = decodeStrict(window.bytes, start, end);
       if (text === null) rows.addInvalidUtf8(window.bytes, start, end, line);
       else rows.add(text, line);
@@ -196,6 +205,9 @@ export async function* parseJson(
       if (input.eof) scanner.finish(window.end, sink);
       // Only the value being scanned still needs its bytes.
       window.start = scanner.valueStart >= 0 ? scanner.valueStart : scanPos;
+      if (scanner.valueStart >= 0 && window.end - scanner.valueStart > maxRowBytes) {
+        throw rowTooLong(scanner.valueStartLine, maxRowBytes, window.end - scanner.valueStart);
+      }
       if (rows.rows.length > 0 && (input.eof || batchEnd - batchStart >= targetBytes)) {
         yield rows.take(batchStart, batchEnd);
         batchStart = -1;
@@ -205,6 +217,16 @@ export async function* parseJson(
     }
   } finally {
     await input.close();
+  }
+}
+
+/** A complete line in data[start, cut) longer than the bound fails the load, as a growing one does. */
+function checkLineLengths(data: Uint8Array, start: number, cut: number, line: number, max: number): void {
+  for (let from = start, on = line; from < cut; on++) {
+    let to = data.indexOf(LF, from);
+    if (to < 0 || to >= cut) to = cut;
+    if (to - from > max) throw rowTooLong(on, max, to - from);
+    from = to + 1;
   }
 }
 

@@ -50,6 +50,11 @@ export class JsonElementScanner {
   /** The top level is a sequence of values rather than an array. */
   private topLevelSequence = false;
 
+  /** The line the value being scanned starts on (meaningful while valueStart >= 0). */
+  get valueStartLine(): number {
+    return this.valueLine;
+  }
+
   /** The buffer dropped `by` bytes before the pending value. */
   shift(by: number): void {
     if (this.valueStart >= 0) this.valueStart -= by;

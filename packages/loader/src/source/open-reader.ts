@@ -72,7 +72,9 @@ function openBytesReader(source: ByteInput, options: RowReaderOptions): Promise<
   if (format === 'ndjson' || format === 'json') {
     const opened = openBytes(source);
     const parse = format === 'json' ? parseJson : parseNdjson;
-    return startReader(parse(opened.stream, { targetBytes }), 'values', opened, () => opened.close());
+    return startReader(parse(opened.stream, { targetBytes, maxRowBytes }), 'values', opened, () =>
+      opened.close(),
+    );
   }
   const dialect = format === 'csv' ? 'csv' : 'text';
   const header = options.header ?? true;
