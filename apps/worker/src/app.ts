@@ -78,14 +78,19 @@ export function createApp(config: WorkerConfig, runtime: WorkerRuntime): Hono<Ap
     }),
   );
   // hono/body-limit buffers bodies sent without Content-Length to count them, fine for JSON but not
-  // for uploads: loads get their own streaming limit (routes/load.ts).
+  // for uploads: loads get their own streaming limit (routes/load.ts). A JSON body is read whole, so
+  // it has its own, smaller cap too; the message names whichever binds.
+  const jsonCap =
+    config.sqlMaxBodyBytes < config.maxBodyBytes
+      ? { bytes: config.sqlMaxBodyBytes, setting: 'HAUL_SQL_MAX_BODY_BYTES' }
+      : { bytes: config.maxBodyBytes, setting: 'HAUL_MAX_BODY_BYTES' };
   const limit = bodyLimit({
-    maxSize: config.maxBodyBytes,
+    maxSize: jsonCap.bytes,
     onError: (c) =>
       jsonError(
         c,
         413,
-        `the request body is larger than the ${config.maxBodyBytes}-byte limit (HAUL_MAX_BODY_BYTES)`,
+        `the request body is larger than the ${jsonCap.bytes}-byte limit (${jsonCap.setting})`,
       ),
   });
   app.use('/v1/*', async (c, next) => (LOAD_PATH.test(c.req.path) ? next() : limit(c, next)));
