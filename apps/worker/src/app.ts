@@ -8,10 +8,10 @@
  * outside /v1 and /healthz), then bearer auth and body limits.
  */
 import { Hono } from 'hono';
-import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { WorkerConfig, WorkerRuntime } from './app-contract.ts';
+import { bearerAuth } from './routes/auth.ts';
 import { databaseRoutes } from './routes/database.ts';
 import { type AppEnv, deadline, type RouteDeps } from './routes/deadline.ts';
 import { errorResponse, jsonError } from './routes/errors.ts';
@@ -67,16 +67,7 @@ export function createApp(config: WorkerConfig, runtime: WorkerRuntime): Hono<Ap
   const assets = runtime.staticAssets;
   if (assets) app.on(['GET', 'HEAD'], '*', (c, next) => (isApiPath(c.req.path) ? next() : assets(c, next)));
 
-  const unauthorized = (message: string) => ({ message: { error: { message } } });
-  app.use(
-    '/v1/*',
-    bearerAuth({
-      token: config.token,
-      noAuthenticationHeader: unauthorized('missing Authorization: Bearer <token> header'),
-      invalidAuthenticationHeader: unauthorized('malformed Authorization header; expected Bearer <token>'),
-      invalidToken: unauthorized('invalid token'),
-    }),
-  );
+  app.use('/v1/*', bearerAuth(config.token));
   // hono/body-limit buffers bodies sent without Content-Length to count them, fine for JSON but not
   // for uploads: loads get their own streaming limit (routes/load.ts). A JSON body is read whole, so
   // it has its own, smaller cap too; the message names whichever binds.
