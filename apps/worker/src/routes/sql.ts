@@ -9,24 +9,11 @@
  */
 import { type BatchOutcome, type FieldInfo, ResultLimitError } from '@haul/protocol';
 import type { Hono } from 'hono';
-import type { WorkerConfig } from '../app-contract.ts';
 import { type AppEnv, type RouteDeps, withConnection } from './deadline.ts';
-import { type ErrorBody, errorBody } from './errors.ts';
+import { errorBody } from './errors.ts';
 import { readJsonBody } from './json.ts';
 import { encodeRows, SQL_TYPES } from './sql-json.ts';
 import { parseSqlRequest } from './sql-request.ts';
-
-export { MAX_STATEMENTS, parseSqlRequest, type SqlRequest } from './sql-request.ts';
-
-export type StatementResult =
-  | {
-      ok: true;
-      command: string;
-      rowCount: number | null;
-      rows: Record<string, unknown>[];
-      fields: { name: string; typeOid: number }[];
-    }
-  | { ok: false; error: ErrorBody };
 
 export function sqlRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   const limits = { maxRows: deps.config.sqlMaxRows, maxBytes: deps.config.sqlMaxBytes };
@@ -38,7 +25,7 @@ export function sqlRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       (conn) => conn.batch(request.statements, { sync: request.sync, signal, limits }),
       { types: SQL_TYPES },
     );
-    const results = outcomes.map((outcome, i) => encodeResult(outcome, i, deps.config));
+    const results = outcomes.map((outcome, i) => encodeResult(outcome, i));
     const over = outcomes.findIndex((o) => o.status === 'rejected' && o.reason instanceof ResultLimitError);
     const body = `{${over >= 0 ? `"error":${results[over]!.error},` : ''}"results":[${results.map((r) => r.json).join(',')}]}`;
     return c.body(body, over >= 0 ? 413 : 200, { 'content-type': 'application/json; charset=utf-8' });
@@ -46,15 +33,11 @@ export function sqlRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
 }
 
 /** One statement's result as JSON text (and, for a limit crossed, its error with the index added). */
-function encodeResult(
-  outcome: BatchOutcome,
-  index: number,
-  config: WorkerConfig,
-): { json: string; error?: string } {
+function encodeResult(outcome: BatchOutcome, index: number): { json: string; error?: string } {
   if (outcome.status === 'rejected') {
     const error = errorBody(outcome.reason);
     if (outcome.reason instanceof ResultLimitError) {
-      const limited = { ...error, message: limitMessage(outcome.reason, index, config), statement: index };
+      const limited = { ...error, message: limitMessage(outcome.reason, index), statement: index };
       return { json: JSON.stringify({ ok: false, error: limited }), error: JSON.stringify(limited) };
     }
     return { json: JSON.stringify({ ok: false, error }) };
@@ -66,11 +49,11 @@ function encodeResult(
   };
 }
 
-function limitMessage(error: ResultLimitError, index: number, config: WorkerConfig): string {
+function limitMessage(error: ResultLimitError, index: number): string {
   const cap =
     error.limit === 'rows'
-      ? `${config.sqlMaxRows} rows (HAUL_SQL_MAX_ROWS)`
-      : `${config.sqlMaxBytes} bytes of row data (HAUL_SQL_MAX_BYTES)`;
+      ? `${error.max} rows (HAUL_SQL_MAX_ROWS)`
+      : `${error.max} bytes of row data (HAUL_SQL_MAX_BYTES)`;
   return (
     `statements[${index}]: the results went past ${cap}, the most one /v1/sql request returns; ` +
     "this statement's rows were not kept. It did run: a write in it stands unless its batch failed. " +
