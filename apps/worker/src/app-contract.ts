@@ -22,8 +22,14 @@ export interface WorkerConfig {
   corsOrigin?: string;
   /** Cap on a load's shards (Workers: 5, leaving one socket for the response path). */
   maxShards: number;
-  /** Largest request body accepted, in bytes (load uploads included). */
+  /** Largest request body accepted, in bytes (load uploads included), as sent (gzip counts compressed). */
   maxBodyBytes: number;
+  /** Largest upload a load reads after decompression; default: `maxBodyBytes`. */
+  maxInputBytes?: number;
+  /** Longest source row a load accepts, in bytes; default: the loader's (64 MiB). */
+  maxRowBytes?: number;
+  /** Milliseconds a load may wait on a server that makes no progress; default: the loader's (60 s). */
+  stallTimeoutMs?: number;
   /** Milliseconds a request may run (loads included) before it is aborted and rolled back. */
   requestTimeoutMs: number;
   /** Largest JSON request body (/v1/sql), in bytes: it is read whole before it is parsed. */

@@ -44,6 +44,12 @@ export function configFromEnv(env: Record<string, string | undefined>): WorkerCo
     sqlMaxRows: positiveInt(env, 'HAUL_SQL_MAX_ROWS', DEFAULT_SQL_MAX_ROWS, 2 ** 31 - 2),
     sqlMaxBytes: positiveInt(env, 'HAUL_SQL_MAX_BYTES', DEFAULT_SQL_MAX_BYTES),
   };
+  const maxInputBytes = optionalPositiveInt(env, 'HAUL_MAX_INPUT_BYTES');
+  if (maxInputBytes !== undefined) config.maxInputBytes = maxInputBytes;
+  const maxRowBytes = optionalPositiveInt(env, 'HAUL_MAX_ROW_BYTES');
+  if (maxRowBytes !== undefined) config.maxRowBytes = maxRowBytes;
+  const stallTimeoutMs = optionalPositiveInt(env, 'HAUL_STALL_TIMEOUT_MS');
+  if (stallTimeoutMs !== undefined) config.stallTimeoutMs = stallTimeoutMs;
   const cors = env['HAUL_CORS_ORIGIN']?.trim();
   if (cors) config.corsOrigin = cors;
   return config;
@@ -72,6 +78,10 @@ function list(value: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+}
+
+function optionalPositiveInt(env: Record<string, string | undefined>, name: string): number | undefined {
+  return env[name]?.trim() ? positiveInt(env, name, 0) : undefined;
 }
 
 function positiveInt(

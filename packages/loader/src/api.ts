@@ -69,8 +69,16 @@ export interface LoadOptions extends CsvOptions {
   loadId?: string;
   /** 'abort' (default) rolls everything back at the first bad row; 'reject' sets bad rows aside. */
   onError?: OnError;
-  /** Called with each rejected row in 'reject' mode (the CLI writes them to the rejects file). */
+  /**
+   * Called with each rejected row in 'reject' mode, as it is found (the CLI writes them to the rejects
+   * file). The load keeps no list of them, only the count; it waits while the returned promise does.
+   */
   onReject?: (row: RejectedRow) => void | Promise<void>;
+  /**
+   * 'reject' mode: the most rows that may be rejected; one more fails the load (RejectLimitError) and
+   * rolls it back. Default: no limit.
+   */
+  maxRejects?: number;
   /**
    * How rows travel. 'binary': converted here to binary COPY. 'raw': CSV/TSV rows sent as they are,
    * parsed by the server in the same dialect (needs the source's fields to map one to one, in order).
@@ -79,6 +87,23 @@ export interface LoadOptions extends CsvOptions {
   copyFormat?: 'binary' | 'text' | 'raw' | 'auto';
   /** Bytes of COPY data per chunk dealt to a shard; default 1 MiB. */
   chunkBytes?: number;
+  /**
+   * The most bytes one source row may take; a longer one fails the load (BadRowError, SQLSTATE 54000,
+   * naming its line) whatever `onError` says. A parser holds a row whole until its end arrives, so this
+   * bounds the memory a source without line endings can take. Default 64 MiB.
+   */
+  maxRowBytes?: number;
+  /**
+   * The most source bytes (after decompression) the load reads; past it the load fails with
+   * InputLimitError and rolls back. Bounds what a small gzip upload can inflate to. Default: no limit.
+   */
+  maxInputBytes?: number;
+  /**
+   * Milliseconds the load may wait on the server with nothing moving (no chunk taken, no COPY or commit
+   * finished) before it fails with StallError and rolls back; 0 waits forever. Time spent waiting for
+   * the source is not counted. Default 60,000.
+   */
+  stallTimeout?: number;
   signal?: AbortSignal;
   onProgress?: (event: LoadProgress) => void;
   /** Milliseconds between progress events; default 250. */

@@ -58,6 +58,8 @@ export interface CopyPlan {
   columns: readonly TargetColumn[];
   fieldIndex: readonly number[];
   keys: readonly string[];
+  /** Fields every text or positional row must have. */
+  width: number;
   format: 'binary' | 'text';
   /** Why the format is text: the column whose type has no binary converter. */
   textReason?: string;
@@ -95,6 +97,7 @@ export async function planCopy(
     columns: plan.mapping.columns,
     fieldIndex: plan.mapping.fieldIndex,
     keys: plan.mapping.keys ?? plan.mapping.columns.map((column) => column.name),
+    width: plan.width,
     format,
     ...(plan.textReason ? { textReason: plan.textReason } : {}),
     converters: plan.converters,
@@ -145,7 +148,7 @@ export function createCopyEncoder(
       columns: plan.columns,
       fieldIndex: plan.fieldIndex,
       keys: plan.keys,
-      width: reader.firstRowWidth,
+      width: plan.width,
       converters: plan.converters,
       // Rows the server may refuse are reported with their text, so keep it when rejecting.
       keepText: onError === 'reject',
@@ -201,10 +204,10 @@ export function locateCopyError(
   const location = copyErrorLocation(error);
   if (!location) return null;
   const sent = rows ?? Array.from({ length: chunk.rows }, (_, i) => i);
-  const row = sent[location.row - 1];
-  if (row === undefined) return null;
   const map = new CopyRowMap();
   for (const [from, to] of runs(sent)) map.add(chunk, from, to);
+  const row = sent[map.rowAtLine(location.line)];
+  if (row === undefined) return null;
   const mapped = mapCopyError(error, map);
   return mapped instanceof BadRowError ? { row, error: mapped } : null;
 }

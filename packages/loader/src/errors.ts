@@ -52,6 +52,47 @@ export class LoadFailedError extends HaulError {
   }
 }
 
+/** More rows were rejected than `maxRejects` allows: the load stops and rolls back. */
+export class RejectLimitError extends HaulError {
+  override name = 'RejectLimitError';
+  constructor(
+    readonly limit: number,
+    /** Source line of the row one past the limit. */
+    readonly line: number,
+  ) {
+    super(`more than ${limit} rows rejected (maxRejects ${limit}); the next was at line ${line}`);
+  }
+}
+
+/** The source inflated past `maxInputBytes` (counted after decompression): the load rolls back. */
+export class InputLimitError extends HaulError {
+  override name = 'InputLimitError';
+  constructor(
+    readonly limit: number,
+    /** Source bytes read when the limit was noticed (at most one batch past it). */
+    readonly bytesRead: number,
+  ) {
+    super(
+      `the source is larger than maxInputBytes (${limit} bytes after decompression; ${bytesRead} read): ` +
+        'nothing is loaded',
+    );
+  }
+}
+
+/** The server stopped making progress for `stallTimeout` ms while the load waited on it. */
+export class StallError extends HaulError {
+  override name = 'StallError';
+  constructor(
+    readonly timeoutMs: number,
+    /** What the load was waiting for: a shard to take a chunk, the COPYs to end, or the commit. */
+    readonly waitingFor: 'shards' | 'copy end' | 'commit',
+  ) {
+    super(
+      `no progress from the server for ${timeoutMs} ms while waiting for ${waitingFor === 'shards' ? 'a shard to take the next chunk' : waitingFor === 'copy end' ? 'the COPYs to finish' : 'the commit'} (stallTimeout): the server or the network stopped answering`,
+    );
+  }
+}
+
 /** Shortens a value for an error message. */
 export function preview(text: string, max = 200): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;

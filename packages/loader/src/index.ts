@@ -3,7 +3,15 @@
  * Runtime-agnostic: pass `connect` from a protocol adapter (`@haul/protocol/node`, `/cloudflare`, …).
  */
 export type * from './api.ts';
-export { BadRowError, LoadConfigError, LoadFailedError, type RowLocation } from './errors.ts';
+export {
+  BadRowError,
+  InputLimitError,
+  LoadConfigError,
+  LoadFailedError,
+  RejectLimitError,
+  type RowLocation,
+  StallError,
+} from './errors.ts';
 export { exportRows } from './export/export.ts';
 export { load } from './load/load.ts';
 export { listPreparedLoads, recoverLoad } from './load/recover.ts';

@@ -3,7 +3,14 @@
  * Used by the app's onError and by the load stream's final `{"type":"error"}` line, so a client
  * reads errors the same way whether they came before or after the response started.
  */
-import { BadRowError, LoadConfigError, LoadFailedError } from '@haul/loader';
+import {
+  BadRowError,
+  InputLimitError,
+  LoadConfigError,
+  LoadFailedError,
+  RejectLimitError,
+  StallError,
+} from '@haul/loader';
 import {
   AbortError,
   BatchError,
@@ -54,6 +61,9 @@ export class HttpError extends Error {
   }
 }
 
+/** program_limit_exceeded: the loader's maxRowBytes, like the server's own limits. */
+const ROW_TOO_LONG = '54000';
+
 /** SQLSTATE classes that mean the request was at fault, not the server: data, integrity, syntax/access. */
 const CLIENT_SQLSTATE_CLASSES = new Set(['22', '23', '42', '0A', '2B', '25', '40']);
 
@@ -61,7 +71,15 @@ export function errorStatus(error: unknown): ContentfulStatusCode {
   if (error instanceof HttpError) return error.status;
   if (error instanceof HTTPException) return error.status as ContentfulStatusCode;
   if (error instanceof LoadFailedError) return errorStatus(error.cause);
-  if (error instanceof LoadConfigError || error instanceof BadRowError || error instanceof EncodeError)
+  if (error instanceof InputLimitError) return 413;
+  if (error instanceof BadRowError && error.sqlstate === ROW_TOO_LONG) return 413;
+  if (error instanceof StallError) return 504;
+  if (
+    error instanceof LoadConfigError ||
+    error instanceof BadRowError ||
+    error instanceof RejectLimitError ||
+    error instanceof EncodeError
+  )
     return 400;
   if (error instanceof ConfigError) return 400;
   if (error instanceof ResultLimitError) return 413;

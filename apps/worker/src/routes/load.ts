@@ -9,7 +9,16 @@ import type { Context, Hono } from 'hono';
 import type { AppEnv, RouteDeps } from './deadline.ts';
 import { errorBody, errorResponse, errorStatus, HttpError } from './errors.ts';
 import { stringifyJson } from './json.ts';
-import { bool, connectionCount, nameList, oneOf, positiveInt, type Query, singleChar } from './params.ts';
+import {
+  bool,
+  connectionCount,
+  nameList,
+  oneOf,
+  positiveInt,
+  type Query,
+  singleChar,
+  wholeNumber,
+} from './params.ts';
 
 const PROGRESS_INTERVAL_MS = 200;
 /**
@@ -17,6 +26,8 @@ const PROGRESS_INTERVAL_MS = 200;
  * (no such table, unknown columns) found in that time becomes a plain 400 JSON response.
  */
 const SETUP_WAIT_MS = 1000;
+/** Events held for a client that reads slower than the load finds rejects. */
+const MAX_QUEUED_EVENTS = 1000;
 /** The loader's own 'auto' picks at most this many shards. */
 const LOADER_AUTO_SHARDS = 4;
 
@@ -57,6 +68,8 @@ export function parseLoadParams(query: Query, maxShards: number): LoadParams {
   if (createTable !== undefined) params.createTable = createTable;
   const batchRows = positiveInt(query, 'batchRows');
   if (batchRows !== undefined) params.batchRows = batchRows;
+  const maxRejects = wholeNumber(query, 'maxRejects');
+  if (maxRejects !== undefined) params.maxRejects = maxRejects;
   return params;
 }
 
@@ -70,11 +83,25 @@ async function startLoad(c: Context<AppEnv>, deps: RouteDeps): Promise<Response>
   const source = limitBody(body, declaredLength(c), config.maxBodyBytes, exact);
   const deadline = c.get('deadline');
 
+  // Events wait here for the client to read them. Progress replaces the progress not yet read, and a
+  // reject waits while the queue is full, which holds the load back: a slow reader costs no memory.
   const events: LoadEvent[] = [];
   let wake: (() => void) | undefined;
+  let drained: (() => void) | undefined;
   const push = (event: LoadEvent) => {
-    events.push(event);
+    if (event.type === 'progress' && events.at(-1)?.type === 'progress') events[events.length - 1] = event;
+    else events.push(event);
     wake?.();
+  };
+  // Nobody reads the events of an aborted request: a reject waiting for room must not wait forever.
+  deadline.signal.addEventListener('abort', () => drained?.(), { once: true });
+  const pushReject = async (row: RejectedRow) => {
+    push({ type: 'reject', ...row });
+    while (events.length >= MAX_QUEUED_EVENTS && !deadline.signal.aborted) {
+      await new Promise<void>((resolve) => {
+        drained = resolve;
+      });
+    }
   };
   let started!: () => void;
   const startedOnce = new Promise<void>((resolve) => {
@@ -87,13 +114,16 @@ async function startLoad(c: Context<AppEnv>, deps: RouteDeps): Promise<Response>
     connect: runtime.connect,
     table: c.req.param('table') ?? '',
     source,
+    maxInputBytes: config.maxInputBytes ?? config.maxBodyBytes,
+    ...(config.maxRowBytes !== undefined ? { maxRowBytes: config.maxRowBytes } : {}),
+    ...(config.stallTimeoutMs !== undefined ? { stallTimeout: config.stallTimeoutMs } : {}),
     signal: deadline.signal,
     progressInterval: PROGRESS_INTERVAL_MS,
     onProgress: (progress) => {
       started();
       push({ type: 'progress', ...progress });
     },
-    onReject: (row) => push({ type: 'reject', ...row }),
+    onReject: pushReject,
   });
   const finished = loading.then(
     (report) => push({ type: 'report', ...report }),
@@ -132,6 +162,8 @@ async function startLoad(c: Context<AppEnv>, deps: RouteDeps): Promise<Response>
         wake = undefined;
       }
       const batch = events.splice(0, events.length);
+      drained?.();
+      drained = undefined;
       controller.enqueue(encoder.encode(batch.map((e) => `${stringifyJson(e)}\n`).join('')));
       if (batch.some((e) => e.type === 'report' || e.type === 'error')) controller.close();
     },

@@ -39,6 +39,17 @@ export function positiveInt(query: Query, name: string): number | undefined {
   return value;
 }
 
+/** 0 or more (maxRejects=0: the first rejected row fails the load). */
+export function wholeNumber(query: Query, name: string): number | undefined {
+  const raw = query(name);
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value)) {
+    throw new HttpError(400, `query parameter ${name} must be a whole number; got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
 /** One character (a delimiter); `\t` and `tab` are accepted since a raw tab is awkward in a URL. */
 export function singleChar(query: Query, name: string): string | undefined {
   const raw = query(name);

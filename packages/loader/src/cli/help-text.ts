@@ -51,6 +51,11 @@ Load:
                             reject: set bad rows aside in the rejects file and load the rest
       --rejects FILE        rejects file (implies --on-error reject; default <file>.rejects.csv,
                             or haul.rejects.csv for stdin)
+      --max-rejects N       fail (and roll back) once more than N rows are rejected (default: no limit)
+      --max-row-bytes SIZE  the longest row accepted, e.g. 256MiB (default 64MiB); a longer one
+                            (a missing line ending, an unterminated quote) fails the load
+      --stall-timeout S     fail (and roll back) when the server makes no progress for S seconds
+                            while the load waits on it (default 60; 0: wait forever)
       --copy-format auto|raw|binary|text
                             raw: CSV/TSV rows sent as they are, parsed by the server in the same
                             dialect; binary: converted here; text: re-encoded as COPY text.

@@ -4,12 +4,14 @@
  */
 import type { LoadMode, LoadOptions, OnError, SourceFormat } from '../api.ts';
 import {
+  byteSize,
   nameList,
   oneOf,
   parseFlags,
   positiveInteger,
   singleByte,
   singlePositional,
+  wholeNumber,
 } from './option-values.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -32,6 +34,9 @@ const FLAGS = {
   'load-id': { type: 'string' },
   'on-error': { type: 'string' },
   rejects: { type: 'string' },
+  'max-rejects': { type: 'string' },
+  'max-row-bytes': { type: 'string' },
+  'stall-timeout': { type: 'string' },
   'create-table': { type: 'boolean' },
   'copy-format': { type: 'string' },
   json: { type: 'boolean' },
@@ -65,6 +70,9 @@ export type LoadSettings = Pick<
   | 'onError'
   | 'createTable'
   | 'copyFormat'
+  | 'maxRejects'
+  | 'maxRowBytes'
+  | 'stallTimeout'
 >;
 
 export interface LoadInvocation {
@@ -138,6 +146,16 @@ export function parseLoadArgs(argv: readonly string[]): LoadArgs {
   }
   const onError = onErrorOf(values['on-error'], values.rejects);
   if (onError !== undefined) settings.onError = onError;
+  if (values['max-rejects'] !== undefined) {
+    if (onError !== 'reject') throw new UsageError('--max-rejects needs --on-error reject', COMMAND);
+    settings.maxRejects = wholeNumber('max-rejects', values['max-rejects'], COMMAND);
+  }
+  if (values['max-row-bytes'] !== undefined) {
+    settings.maxRowBytes = byteSize('max-row-bytes', values['max-row-bytes'], COMMAND);
+  }
+  if (values['stall-timeout'] !== undefined) {
+    settings.stallTimeout = wholeNumber('stall-timeout', values['stall-timeout'], COMMAND) * 1000;
+  }
   if (values['create-table']) settings.createTable = true;
   if (values['copy-format'] !== undefined) {
     settings.copyFormat = oneOf('copy-format', values['copy-format'], COPY_FORMATS, COMMAND);

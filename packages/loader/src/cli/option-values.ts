@@ -33,6 +33,39 @@ export function positiveInteger(flag: string, value: string, command: string): n
   return parsed;
 }
 
+/** A whole number of something, 0 allowed (`--max-rejects 0`: the first reject fails the load). */
+export function wholeNumber(flag: string, value: string, command: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed)) {
+    throw new UsageError(`--${flag}: expected a whole number (0 or more), got "${value}"`, command);
+  }
+  return parsed;
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** A positive size in bytes, with an optional binary unit: `65536`, `64MiB`, `1g`. */
+export function byteSize(flag: string, value: string, command: string): number {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = match ? BYTE_UNITS[match[2]!.toLowerCase()] : undefined;
+  const parsed = match && unit !== undefined ? Number(match[1]) * unit : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed <= 0) {
+    throw new UsageError(
+      `--${flag}: expected a size in bytes such as 65536, 64MiB or 1GiB, got "${value}"`,
+      command,
+    );
+  }
+  return parsed;
+}
+
 export function oneOf<const T extends string>(
   flag: string,
   value: string,

@@ -9,10 +9,11 @@ import { type BinaryCodec, binaryCodec, Writer } from '@haul/protocol';
 import type { FieldConverter } from '../convert/converter.ts';
 import { BadRowError, preview } from '../errors.ts';
 import type { TargetColumn } from '../schema/target.ts';
+import type { DelimitedDialect } from '../source/dialect.ts';
 import { FIELD_ESCAPED, FIELD_NULL, type FieldBatch } from '../source/field-batch.ts';
 import type { RowBatch, ValueBatch } from '../source/row-reader.ts';
-import type { EncodedChunk } from './chunk.ts';
-import { RawRowWriter } from './raw-rows.ts';
+import type { EncodedChunk, MultiLineRows } from './chunk.ts';
+import { quotedLineBreaks, RawRowWriter } from './raw-rows.ts';
 import { writeTextField, writeTextValue } from './text-format.ts';
 
 export interface EncodePlan {
@@ -28,8 +29,8 @@ export interface EncodePlan {
   width: number;
   /** Binary format: one converter per column. */
   converters: readonly FieldConverter[];
-  /** Raw format: the source dialect is CSV (else COPY text). */
-  rawCsv?: boolean;
+  /** Raw format: the source's dialect (CSV, or COPY text for TSV). */
+  rawDialect?: DelimitedDialect | null;
   /** Keep each row's text for a rejects file. */
   keepText: boolean;
   chunkBytes: number;
@@ -53,6 +54,12 @@ export class ChunkEncoder {
   private rowEnd: number[] = [];
   private rowLine: number[] = [];
   private rowText: string[] = [];
+  /** Raw CSV: this chunk's rows that span lines (see MultiLineRows). */
+  private multiRows: number[] = [];
+  private multiLf: number[] = [];
+  private multiCr: number[] = [];
+  /** Raw CSV's quote and escape, when rows spanning lines must be noted; else null. */
+  private readonly lineQuoting: { quote: number; escape: number } | null;
   private seq = 0;
   /** Source rows seen (header excluded), rejected ones included. */
   private rowsSeen = 0;
@@ -69,7 +76,9 @@ export class ChunkEncoder {
     private readonly onBadRow: BadRowHandler,
   ) {
     this.w = this.newChunkWriter();
-    this.raw = new RawRowWriter(plan.rawCsv ?? false);
+    const csv = plan.format === 'raw' && plan.rawDialect?.kind === 'csv';
+    this.raw = new RawRowWriter(csv);
+    this.lineQuoting = csv ? { quote: plan.rawDialect!.quote, escape: plan.rawDialect!.escape } : null;
     this.codecs = plan.columns.map(
       (column) => binaryCodec(column.typeOid) ?? binaryCodec(column.baseTypeName),
     );
@@ -116,6 +125,7 @@ export class ChunkEncoder {
       ) {
         this.rowEnd.push(this.raw.addToRun(this.w, batch.bytes, rowStart[r]!, rowStart[r + 1]!));
         this.rowLine.push(line);
+        if (this.lineQuoting && batch.rowLine[r + 1]! - line > 1) this.noteLines(batch, r);
         const cut = this.boundary(row + 1);
         if (cut) yield cut;
         continue;
@@ -123,9 +133,7 @@ export class ChunkEncoder {
       this.raw.flush(this.w);
       const mark = this.w.length;
       try {
-        if (width !== this.plan.width) {
-          throw new BadRowError(`line ${line}: expected ${this.plan.width} fields, found ${width}`, { line });
-        }
+        if (width !== this.plan.width) throw this.widthError(line, width, 'fields');
         if (this.plan.format === 'binary') this.binaryFieldRow(batch, rowField[r]!, line);
         else if (this.plan.format === 'raw') this.rawFieldRow(batch, r, line);
         else this.textFieldRow(batch, rowField[r]!, line);
@@ -138,6 +146,7 @@ export class ChunkEncoder {
       }
       this.rowEnd.push(this.w.length);
       this.rowLine.push(line);
+      if (this.lineQuoting && batch.rowLine[r + 1]! - line > 1) this.noteLines(batch, r);
       if (this.plan.keepText) this.rowText.push(rawRowText(batch, r));
       const cut = this.boundary(row + 1);
       if (cut) yield cut;
@@ -206,6 +215,15 @@ export class ChunkEncoder {
     const rowEnd = Int32Array.from(this.rowEnd, (end) => end - CHUNK_HEADER);
     const rowLine = Float64Array.from(this.rowLine);
     const texts = this.plan.keepText ? this.rowText : null;
+    const multiLine: MultiLineRows | null =
+      this.multiRows.length > 0
+        ? {
+            rows: Int32Array.from(this.multiRows),
+            lf: Int32Array.from(this.multiLf),
+            cr: Int32Array.from(this.multiCr),
+            lfEndings: this.raw.endsInLf,
+          }
+        : null;
     const chunk: EncodedChunk = {
       seq: this.seq++,
       data: message.subarray(CHUNK_HEADER),
@@ -217,10 +235,16 @@ export class ChunkEncoder {
       sourceStart: Math.max(0, this.chunkSourceStart),
       sourceEnd: this.chunkSourceEnd,
       ...(texts ? { rowText: (i: number) => texts[i] ?? '' } : {}),
+      ...(multiLine ? { multiLine } : {}),
     };
     this.rowEnd = [];
     this.rowLine = [];
     this.rowText = [];
+    if (multiLine) {
+      this.multiRows = [];
+      this.multiLf = [];
+      this.multiCr = [];
+    }
     this.chunkFirstRow = this.rowsSeen;
     this.chunkSourceStart = -1;
     return chunk;
@@ -254,6 +278,16 @@ export class ChunkEncoder {
       }
       w.endValue(at);
     }
+  }
+
+  /** Raw CSV: notes the row just added, which spans lines, for the server's line count. */
+  private noteLines(batch: FieldBatch, r: number): void {
+    const quoting = this.lineQuoting!;
+    const { bytes, rowStart } = batch;
+    const breaks = quotedLineBreaks(bytes, rowStart[r]!, rowStart[r + 1]!, quoting.quote, quoting.escape);
+    this.multiRows.push(this.rowEnd.length - 1);
+    this.multiLf.push(breaks.lf);
+    this.multiCr.push(breaks.cr);
   }
 
   /** No NULL in a NOT NULL column of the row whose fields start at `first`. */
@@ -297,11 +331,7 @@ export class ChunkEncoder {
   private valueRow(row: readonly unknown[] | Readonly<Record<string, unknown>>, line: number): void {
     const { columns, fieldIndex, keys, format } = this.plan;
     const positional = Array.isArray(row);
-    if (positional && row.length !== this.plan.width) {
-      throw new BadRowError(`line ${line}: expected ${this.plan.width} values, found ${row.length}`, {
-        line,
-      });
-    }
+    if (positional && row.length !== this.plan.width) throw this.widthError(line, row.length, 'values');
     const w = this.w;
     if (format === 'binary') w.i16(columns.length);
     for (let c = 0; c < columns.length; c++) {
@@ -346,6 +376,21 @@ export class ChunkEncoder {
     if (this.scratch.length < need) this.scratch = new Uint8Array(Math.max(need, this.scratch.length * 2));
     const { written } = textEncoder.encodeInto(value, this.scratch);
     this.plan.converters[column]!.write(this.w, this.scratch, 0, written);
+  }
+
+  /** A row with more or fewer fields than every row must have, said the way COPY says it (22P04). */
+  private widthError(line: number, found: number, what: 'fields' | 'values'): BadRowError {
+    const { width, columns, fieldIndex } = this.plan;
+    const missing = columns.find((_, c) => fieldIndex[c]! >= found);
+    const why =
+      found > width
+        ? 'extra data after last expected column'
+        : `missing data for column ${JSON.stringify(missing?.name ?? `field ${found + 1}`)}`;
+    return new BadRowError(`line ${line}: expected ${width} ${what}, found ${found}: ${why}`, {
+      line,
+      sqlstate: '22P04',
+      ...(found < width && missing ? { column: missing.name } : {}),
+    });
   }
 
   private checkNull(column: TargetColumn, line: number): void {

@@ -19,4 +19,21 @@ export interface EncodedChunk {
   readonly sourceEnd: number;
   /** Original text of row i, when the encoder kept it (onError 'reject'). */
   rowText?(i: number): string;
+  /** Raw CSV chunks with rows that span lines: what the server's line count needs (see CopyRowMap). */
+  readonly multiLine?: MultiLineRows;
+}
+
+/**
+ * The rows of a raw CSV chunk that span several lines, with the line breaks inside their quoted
+ * fields. PostgreSQL's "line N" counts those too, but only LFs when the COPY's rows end in LF and
+ * its line ending is known (from its first row on), else only CRs: so both counts are kept.
+ */
+export interface MultiLineRows {
+  /** Chunk row indexes, ascending. */
+  readonly rows: Int32Array;
+  /** LFs and CRs inside quotes, per entry of `rows`. */
+  readonly lf: Int32Array;
+  readonly cr: Int32Array;
+  /** The chunk's rows end in a bare LF. */
+  readonly lfEndings: boolean;
 }

@@ -43,67 +43,129 @@ export function rowSpan(chunk: EncodedChunk, from: number, to: number): [number,
   return [from === 0 ? 0 : chunk.rowEnd[from - 1]!, to === 0 ? 0 : chunk.rowEnd[to - 1]!];
 }
 
-/** Row number (1-based, counted from the COPY's first row) and column from an error's context. */
-export function copyErrorLocation(error: PostgresError): { row: number; column?: string } | null {
+/** The line (1-based, counted from the COPY's first row) and column an error's context names. */
+export function copyErrorLocation(error: PostgresError): { line: number; column?: string } | null {
   const where = error.where;
   if (!where) return null;
   const at = where.lastIndexOf('COPY ');
   const match = /, line (\d+)(?:, column ([^:]+))?/.exec(at >= 0 ? where.slice(at) : where);
   if (!match) return null;
-  return match[2] === undefined ? { row: Number(match[1]) } : { row: Number(match[1]), column: match[2] };
+  return match[2] === undefined ? { line: Number(match[1]) } : { line: Number(match[1]), column: match[2] };
+}
+
+interface Segment {
+  /** COPY row index (0-based) of the segment's first row, and the server lines before it. */
+  readonly firstRow: number;
+  readonly linesBefore: number;
+  readonly count: number;
+  /** The server's line count at the end of each row, from the segment's start; null: one line each. */
+  readonly lineEnds: Float64Array | null;
+  readonly chunk: EncodedChunk;
+  /** Chunk row index of the segment's first row. */
+  readonly offset: number;
 }
 
 /**
- * The rows one COPY statement has carried, to map the server's "line N" back to the source. A COPY
- * can carry millions of rows, so a chunk whose rows sit on consecutive lines (the usual case: no
- * field spans lines) is kept as its first line only.
+ * The rows one COPY statement has carried, to map the server's "line N" back to a row and its source
+ * line. The server counts lines, not rows: a raw CSV row whose quoted fields hold line breaks counts
+ * as several (see MultiLineRows), every other row as one. A COPY can carry millions of rows, so each
+ * chunk's rows are one segment, with per-row line counts only when some row spans lines.
  */
 export class CopyRowMap {
-  private readonly starts: number[] = [];
-  private readonly chunks: {
-    firstLine: number;
-    rowLine: Float64Array | null;
-    text?: (i: number) => string;
-    offset: number;
-  }[] = [];
+  private readonly segments: Segment[] = [];
   private total = 0;
+  private lines = 0;
 
   /** Records rows [from, to) of `chunk` as the next rows of this COPY. */
   add(chunk: EncodedChunk, from = 0, to = chunk.rows): void {
     if (to <= from) return;
-    this.starts.push(this.total);
-    const lines = chunk.rowLine;
-    const consecutive = lines[to - 1]! - lines[from]! === to - 1 - from;
-    this.chunks.push({
-      firstLine: lines[from]!,
-      rowLine: consecutive ? null : lines,
+    const lineEnds = this.serverLines(chunk, from, to);
+    this.segments.push({
+      firstRow: this.total,
+      linesBefore: this.lines,
+      count: to - from,
+      lineEnds,
+      chunk,
       offset: from,
-      ...(chunk.rowText ? { text: chunk.rowText } : {}),
     });
     this.total += to - from;
+    this.lines += lineEnds ? lineEnds[to - from - 1]! : to - from;
   }
 
   get rows(): number {
     return this.total;
   }
 
-  /** Source line and text of the COPY's row `row` (1-based), if it was sent. */
-  lookup(row: number): { line: number; text?: string } | null {
-    const index = row - 1;
-    if (index < 0 || index >= this.total) return null;
+  /** The COPY row (0-based) on which the server's line `line` (1-based) falls; -1 if none was sent. */
+  rowAtLine(line: number): number {
+    if (line < 1 || line > this.lines) return -1;
+    const segment = this.segments[this.find(line, (s) => s.linesBefore)]!;
+    const within = line - segment.linesBefore;
+    const ends = segment.lineEnds;
+    if (!ends) return segment.firstRow + within - 1;
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = segment.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid]! >= within) hi = mid;
+      else lo = mid + 1;
+    }
+    return segment.firstRow + lo;
+  }
+
+  /** Source line and text of the COPY's row `row` (0-based), if it was sent. */
+  source(row: number): { line: number; text?: string } | null {
+    if (row < 0 || row >= this.total) return null;
+    const segment = this.segments[this.find(row + 1, (s) => s.firstRow)]!;
+    const i = segment.offset + row - segment.firstRow;
+    const { chunk } = segment;
+    const line = chunk.rowLine[i]!;
+    return chunk.rowText ? { line, text: chunk.rowText(i) } : { line };
+  }
+
+  /** The last segment whose `key` is below `value` (keys ascend). */
+  private find(value: number, key: (segment: Segment) => number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= index) lo = mid;
+      if (key(this.segments[mid]!) < value) lo = mid;
       else hi = mid - 1;
     }
-    const entry = this.chunks[lo]!;
-    const within = index - this.starts[lo]!;
-    const i = entry.offset + within;
-    const line = entry.rowLine ? entry.rowLine[i]! : entry.firstLine + within;
-    return entry.text ? { line, text: entry.text(i) } : { line };
+    return lo;
   }
+
+  /** Cumulative server lines of rows [from, to), or null when each is one line. */
+  private serverLines(chunk: EncodedChunk, from: number, to: number): Float64Array | null {
+    const multi = chunk.multiLine;
+    if (!multi) return null;
+    let k = lowerBound(multi.rows, from);
+    if (k >= multi.rows.length || multi.rows[k]! >= to) return null;
+    const ends = new Float64Array(to - from);
+    let lines = 0;
+    for (let i = from; i < to; i++) {
+      lines++;
+      if (k < multi.rows.length && multi.rows[k] === i) {
+        // The COPY's first row is read before its line ending is known: then only CRs count.
+        const lfCounts = multi.lfEndings && this.total + i - from > 0;
+        lines += lfCounts ? multi.lf[k]! : multi.cr[k]!;
+        k++;
+      }
+      ends[i - from] = lines;
+    }
+    return ends;
+  }
+}
+
+function lowerBound(sorted: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A server error during COPY as a BadRowError naming the source line, when it names a row. */
@@ -114,7 +176,7 @@ export function mapCopyError(error: unknown, rows: CopyRowMap): unknown {
     return error;
   }
   const location = copyErrorLocation(error);
-  const found = location ? rows.lookup(location.row) : null;
+  const found = location ? rows.source(rows.rowAtLine(location.line)) : null;
   if (!location || !found) return error;
   const column = error.column ?? location.column;
   const value = /: "(.*)"$/s.exec(error.where ?? '')?.[1];

@@ -6,11 +6,18 @@
 import type { Connection } from '@haul/protocol';
 import type { LoadOptions, LoadReport, RejectedRow } from '../api.ts';
 import { resolveConnector } from '../connect.ts';
-import { LoadConfigError, LoadFailedError, rejectedRow } from '../errors.ts';
+import {
+  InputLimitError,
+  LoadConfigError,
+  LoadFailedError,
+  RejectLimitError,
+  rejectedRow,
+} from '../errors.ts';
 import { abortableSource } from '../source/abortable-source.ts';
 import { type DelimitedDialect, resolveDialect } from '../source/dialect.ts';
 import { inferFormat } from '../source/format.ts';
 import { openRowReader } from '../source/open-reader.ts';
+import { maxRowBytesOf } from '../source/row-limit.ts';
 import type { RowBatch, RowReader } from '../source/row-reader.ts';
 import { unescapeField } from '../source/unescape.ts';
 import { BatchControl } from './batch-control.ts';
@@ -20,6 +27,7 @@ import { Coordinator } from './coordinator.ts';
 import { planLoad } from './plan.ts';
 import { ProgressTicker } from './progress.ts';
 import { LoadShardProtocol } from './shard-protocol.ts';
+import { StallWatch } from './stall-watch.ts';
 import { commitBarrier, commitTwoPhase, formatGid } from './two-phase.ts';
 
 const DEFAULT_SHARDS = 4;
@@ -27,21 +35,34 @@ const MAX_SHARDS = 64;
 const DEFAULT_CHUNK = 1 << 20;
 const DEFAULT_BATCH_ROWS = 100_000;
 const ROLLBACK_TIMEOUT = 5_000;
+const DEFAULT_STALL_TIMEOUT = 60_000;
 
 export async function load(options: LoadOptions): Promise<LoadReport> {
   const settings = validate(options);
   const { loadId, shards: maxShards, mode, onError } = settings;
   const connector = resolveConnector(options);
   const started = Date.now();
-  const rejects: RejectedRow[] = [];
+  // Rejected rows go to their sink as they are found; only the count is kept.
+  let rejected = 0;
   const onReject = async (row: RejectedRow) => {
-    rejects.push(row);
+    rejected++;
+    if (rejected > settings.maxRejects) throw new RejectLimitError(settings.maxRejects, row.line);
     await options.onReject?.(row);
   };
   let reader: RowReader | undefined;
   let first: Connection | undefined;
   let coordinator: Coordinator | undefined;
   let ticker: ProgressTicker | undefined;
+  // A stall fails the shards through the coordinator, and the commit (which has no shards) through this.
+  const stalled = new AbortController();
+  const watch = new StallWatch(
+    settings.stallTimeout,
+    () => rejected + (coordinator?.shards.reduce((sum, shard) => sum + shard.steps, 0) ?? 0),
+    (error) => {
+      coordinator?.fail(error);
+      stalled.abort(error);
+    },
+  );
   const userAbort = () => coordinator?.fail(options.signal?.reason ?? new Error('load aborted'));
   options.signal?.addEventListener('abort', userAbort, { once: true });
   try {
@@ -55,6 +76,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       ...(options.header !== undefined ? { header: options.header } : {}),
       ...(options.null !== undefined ? { null: options.null } : {}),
       targetBytes: settings.chunkBytes,
+      maxRowBytes: settings.maxRowBytes,
     };
     const opened = await Promise.allSettled([
       openRowReader(abortableSource(options.source, options.signal), readerOptions),
@@ -76,11 +98,11 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const encoder = new ChunkEncoder(
       {
         format: plan.format,
-        rawCsv: dialect?.kind === 'csv',
+        rawDialect: dialect,
         columns: plan.mapping.columns,
         fieldIndex: plan.mapping.fieldIndex,
         keys: plan.mapping.keys ?? plan.mapping.columns.map((column) => column.name),
-        width: reader.firstRowWidth,
+        width: plan.width,
         converters: plan.converters,
         keepText: onError === 'reject',
         chunkBytes: settings.chunkBytes,
@@ -112,11 +134,12 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     ticker = new ProgressTicker(loadId, started, options.onProgress, settings.progressInterval, () => ({
       shards: active.shards,
       bytes: activeReader.bytesRead,
-      rejected: rejects.length,
+      rejected,
     }));
 
     const deal = async (chunk: EncodedChunk) => {
-      await active.deal(chunk, control ? control.batchOf(chunk.firstRow) : null);
+      const batchOf = control ? control.batchOf(chunk.firstRow) : null;
+      await watch.waitOn('shards', () => active.deal(chunk, batchOf));
     };
     const skip = control && control.committedBatches > 0 ? (row: number) => control.skips(row) : undefined;
     let batch = firstBatch;
@@ -124,35 +147,41 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       for (const chunk of encoder.encode(batch, skip)) await deal(chunk);
       for (const row of pendingRejects.splice(0)) await onReject(row);
       if (active.failed) throw active.failed;
+      if (activeReader.bytesRead > settings.maxInputBytes) {
+        throw new InputLimitError(settings.maxInputBytes, activeReader.bytesRead);
+      }
       const next = await batches.next();
       batch = next.done ? null : next.value;
     }
     const last = encoder.finish();
     if (last) await deal(last);
-    await active.finish();
+    await watch.waitOn('copy end', () => active.finish());
 
     const participants = await active.connections();
-    const commitOptions = options.signal ? { signal: options.signal } : {};
+    const commitSignal = options.signal ? AbortSignal.any([options.signal, stalled.signal]) : stalled.signal;
+    const commitOptions = { signal: commitSignal };
     let commit: LoadReport['commit'] = 'batches';
     if (mode === 'atomic') {
       if (twoPhase && participants.length > 1) {
         commit = 'two-phase';
         const table = plan.table.qualified;
-        await commitTwoPhase(
-          participants,
-          (shard) =>
-            formatGid({
-              loadId,
-              shard,
-              shards: participants.length,
-              decidingXid: protocol.decidingXid,
-              table,
-            }),
-          commitOptions,
+        await watch.waitOn('commit', () =>
+          commitTwoPhase(
+            participants,
+            (shard) =>
+              formatGid({
+                loadId,
+                shard,
+                shards: participants.length,
+                decidingXid: protocol.decidingXid,
+                table,
+              }),
+            commitOptions,
+          ),
         );
       } else {
         commit = 'barrier';
-        await commitBarrier(participants, commitOptions);
+        await watch.waitOn('commit', () => commitBarrier(participants, commitOptions));
       }
     }
     for (const shard of active.shards) shard.state = 'committed';
@@ -175,7 +204,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       ...(plan.textReason ? { textReason: plan.textReason } : {}),
       commit,
       ...(control ? { resumedBatches: control.committedBatches } : {}),
-      rejected: rejects.length,
+      rejected,
       ...(plan.createdTable ? { createdTable: plan.createdTable } : {}),
       shards: active.shards.map((shard) => shard.report()),
     };
@@ -184,6 +213,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     throw await failLoad(error, loadId, coordinator, first, mode);
   } finally {
     options.signal?.removeEventListener('abort', userAbort);
+    watch.stop();
     ticker?.stop(false);
     await reader?.close().catch(() => {});
     await closeAll(coordinator, first);
@@ -251,6 +281,10 @@ interface Settings {
   chunkBytes: number;
   progressInterval: number;
   lockTimeout: number;
+  maxRejects: number;
+  maxRowBytes: number;
+  maxInputBytes: number;
+  stallTimeout: number;
 }
 
 function validate(options: LoadOptions): Settings {
@@ -282,9 +316,29 @@ function validate(options: LoadOptions): Settings {
   if (!Number.isInteger(lockTimeout) || lockTimeout < 0) {
     throw new LoadConfigError('lockTimeout must be a whole number of ms');
   }
+  const maxRejects = options.maxRejects ?? Number.POSITIVE_INFINITY;
+  if (!(maxRejects >= 0) || (maxRejects !== Number.POSITIVE_INFINITY && !Number.isInteger(maxRejects))) {
+    throw new LoadConfigError('maxRejects must be a whole number of rows (0 or more)');
+  }
+  const maxInputBytes = options.maxInputBytes ?? Number.POSITIVE_INFINITY;
+  if (!(maxInputBytes > 0)) throw new LoadConfigError('maxInputBytes must be a positive number of bytes');
+  const stallTimeout = options.stallTimeout ?? DEFAULT_STALL_TIMEOUT;
+  if (!Number.isInteger(stallTimeout) || stallTimeout < 0) {
+    throw new LoadConfigError('stallTimeout must be a whole number of ms (0: no limit)');
+  }
+  let maxRowBytes: number;
+  try {
+    maxRowBytes = maxRowBytesOf(options.maxRowBytes);
+  } catch (error) {
+    throw new LoadConfigError((error as Error).message);
+  }
   return {
     loadId,
     shards,
+    maxRejects,
+    maxRowBytes,
+    maxInputBytes,
+    stallTimeout,
     mode,
     onError,
     batchRows,

@@ -21,6 +21,8 @@ import { copyOptionsFor } from './raw-rows.ts';
 export interface LoadPlan {
   table: TargetTable;
   mapping: ColumnMapping;
+  /** Fields every text or positional row must have (the mapping's); a row of another width is bad. */
+  width: number;
   format: 'binary' | 'text' | 'raw';
   textReason?: string;
   converters: FieldConverter[];
@@ -72,7 +74,7 @@ export async function planLoad(
   const rawFits =
     dialect !== null &&
     first?.kind !== 'values' &&
-    mapping.columns.length === reader.firstRowWidth &&
+    mapping.columns.length === mapping.width &&
     mapping.fieldIndex.every((field, column) => field === column);
   if (wanted === 'raw' && !rawFits) {
     throw new LoadConfigError(
@@ -85,6 +87,7 @@ export async function planLoad(
   return {
     table,
     mapping,
+    width: mapping.width,
     format,
     ...(textReason && format === 'text' ? { textReason } : {}),
     converters,

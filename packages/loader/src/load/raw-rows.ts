@@ -40,6 +40,11 @@ export class RawRowWriter {
 
   constructor(private readonly csv: boolean) {}
 
+  /** Whether the rows written end in a bare LF (the server's line count depends on it). */
+  get endsInLf(): boolean {
+    return this.ending !== null && this.ending.length === 1 && this.ending[0] === LF;
+  }
+
   /** Bytes of the pending run, not yet in the writer. */
   get pending(): number {
     return this.runEnd - this.runStart;
@@ -96,3 +101,33 @@ export class RawRowWriter {
 }
 
 const QUOTED_END_MARKER = new Uint8Array([0x22, 0x5c, 0x2e, 0x22]);
+
+/**
+ * The LFs and CRs inside quotes in the CSV row bytes[start, end), found the way the server's line
+ * reader (CopyReadLineText) finds them: a quote toggles quoting unless an escape (when it is not the
+ * quote itself) precedes it inside quotes. Only for rows that span lines, so not on the hot path.
+ */
+export function quotedLineBreaks(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  quote: number,
+  escapeChar: number,
+): { lf: number; cr: number } {
+  const escapeByte = escapeChar === quote ? -1 : escapeChar;
+  let inQuote = false;
+  let lastWasEscape = false;
+  let lf = 0;
+  let cr = 0;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (inQuote && c === escapeByte) lastWasEscape = !lastWasEscape;
+    if (c === quote && !lastWasEscape) inQuote = !inQuote;
+    if (c !== escapeByte) lastWasEscape = false;
+    if (inQuote) {
+      if (c === LF) lf++;
+      else if (c === CR) cr++;
+    }
+  }
+  return { lf, cr };
+}

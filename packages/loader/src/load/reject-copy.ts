@@ -1,13 +1,16 @@
 /**
- * onError 'reject' on the server side: each chunk goes in its own COPY under a savepoint. When the
- * server refuses a row, the savepoint is rolled back and the chunk resent without it — found directly
- * from the error's "line N" when the server names one, else by bisection (halves, recursively, down to
- * the single bad row). Good rows are never lost; each bad one is reported once with its source line.
+ * onError 'reject' on the server side: a chunk's rows go in COPYs under a savepoint, a window of rows
+ * at a time. When the server refuses a row, the savepoint is rolled back, the row is set aside (found
+ * from the error's "line N", else by halving the window down to the single bad row) and the rows
+ * before it go again on their own. The window doubles after every COPY that succeeds and shrinks to the
+ * rows before the bad one after every refusal, so a clean chunk is one COPY and a chunk of bad rows
+ * costs one short COPY per bad row: the work stays linear in the rows, never the rows times the bad
+ * ones. Good rows are never lost; each bad one is reported once with its source line.
  */
 import { type Connection, PostgresError } from '@haul/protocol';
 import { BadRowError } from '../errors.ts';
 import type { EncodedChunk } from './chunk.ts';
-import { copyErrorLocation } from './copy-frames.ts';
+import { CopyRowMap, copyErrorLocation } from './copy-frames.ts';
 import { copyChunks } from './shard.ts';
 
 export type Ranges = [number, number][];
@@ -21,38 +24,65 @@ export interface RejectCopy {
   reject(chunk: EncodedChunk, row: number, error: BadRowError): Promise<void>;
 }
 
+/** What one COPY of a window cost; counted so tests can show the work is linear. */
+export interface RejectCopyStats {
+  copies: number;
+  rowsSent: number;
+}
+
 /** Sends a chunk, setting aside every row the server refuses; returns the rows loaded. */
-export async function copyChunkWithRejects(job: RejectCopy, chunk: EncodedChunk): Promise<number> {
-  return solve(job, chunk, [[0, chunk.rows]]);
+export async function copyChunkWithRejects(
+  job: RejectCopy,
+  chunk: EncodedChunk,
+  stats?: RejectCopyStats,
+): Promise<number> {
+  const { conn, signal } = job;
+  let pending: Ranges = [[0, chunk.rows]];
+  let window = chunk.rows;
+  let loaded = 0;
+  await conn.exec('savepoint haul_rows', { signal });
+  while (pending.length > 0) {
+    const [take, rest] = splitAt(pending, window);
+    const size = count(take);
+    if (stats) {
+      stats.copies++;
+      stats.rowsSent += size;
+    }
+    const refused = await attempt(job, chunk, take);
+    if (!refused) {
+      loaded += size;
+      pending = rest;
+      window *= 2;
+      // A new savepoint for the next window, so a refusal there keeps what this one loaded.
+      if (pending.length > 0) await conn.exec('release savepoint haul_rows; savepoint haul_rows', { signal });
+      continue;
+    }
+    if (refused.at >= 0 || size === 1) {
+      const at = Math.max(0, refused.at);
+      const row = nth(take, at);
+      await job.reject(chunk, row, refused.error);
+      pending = [...without(take, row), ...rest];
+      // The rows before the bad one passed the server's checks once: send them as the next window.
+      window = at > 0 ? at : Math.max(1, window >> 1);
+    } else {
+      window = size >> 1; // no row named: halve until the window is the bad row
+    }
+  }
+  await conn.exec('release savepoint haul_rows', { signal });
+  return loaded;
 }
 
-async function solve(job: RejectCopy, chunk: EncodedChunk, ranges: Ranges): Promise<number> {
-  const total = count(ranges);
-  if (total === 0) return 0;
-  const error = await attempt(job, chunk, ranges);
-  if (!error) return total;
-  const named = copyErrorLocation(error.server);
-  if (named && named.row >= 1 && named.row <= total) {
-    const row = nth(ranges, named.row - 1);
-    await job.reject(chunk, row, error.mapped);
-    return solve(job, chunk, without(ranges, row));
-  }
-  if (total === 1) {
-    await job.reject(chunk, ranges[0]![0], error.mapped);
-    return 0;
-  }
-  const [left, right] = halves(ranges, Math.floor(total / 2));
-  return (await solve(job, chunk, left)) + (await solve(job, chunk, right));
-}
-
-/** One COPY of `ranges` under a savepoint; the server's error if it refused, else null. */
+/**
+ * One COPY of `ranges`; on a refusal the savepoint is rolled back (and stays set) and the result says
+ * which of the ranges' rows (0-based, -1 when the error names none) and why.
+ */
 async function attempt(
   job: RejectCopy,
   chunk: EncodedChunk,
   ranges: Ranges,
-): Promise<{ server: PostgresError; mapped: BadRowError } | null> {
+): Promise<{ at: number; error: BadRowError } | null> {
   const { conn } = job;
-  await conn.exec('savepoint haul_rows');
+  const map = new CopyRowMap();
   let sent = false;
   try {
     await copyChunks(
@@ -67,11 +97,14 @@ async function attempt(
       job.signal,
       () => {},
       () => ranges,
+      map,
     );
   } catch (error) {
     const server = serverError(error);
     if (!server) throw error;
-    await conn.exec('rollback to savepoint haul_rows');
+    await conn.exec('rollback to savepoint haul_rows', { signal: job.signal });
+    const location = copyErrorLocation(server);
+    const at = location ? map.rowAtLine(location.line) : -1;
     const mapped =
       error instanceof BadRowError
         ? error
@@ -80,9 +113,8 @@ async function attempt(
             { line: 0, sqlstate: server.code },
             { cause: server },
           );
-    return { server, mapped };
+    return { at, error: mapped };
   }
-  await conn.exec('release savepoint haul_rows');
   return null;
 }
 
@@ -124,17 +156,19 @@ function without(ranges: Ranges, row: number): Ranges {
   return out;
 }
 
-function halves(ranges: Ranges, n: number): [Ranges, Ranges] {
-  const split = nth(ranges, n);
-  const left: Ranges = [];
-  const right: Ranges = [];
+/** The first `n` rows of `ranges` and the rest. */
+function splitAt(ranges: Ranges, n: number): [Ranges, Ranges] {
+  const head: Ranges = [];
+  const tail: Ranges = [];
+  let left = n;
   for (const [from, to] of ranges) {
-    if (to <= split) left.push([from, to]);
-    else if (from >= split) right.push([from, to]);
+    if (left >= to - from) head.push([from, to]);
+    else if (left <= 0) tail.push([from, to]);
     else {
-      left.push([from, split]);
-      right.push([split, to]);
+      head.push([from, from + left]);
+      tail.push([from + left, to]);
     }
+    left -= to - from;
   }
-  return [left, right];
+  return [head, tail];
 }

@@ -42,6 +42,8 @@ export class Shard {
   endedAt = 0;
   /** The batch this shard has open (batches mode), or -1. */
   batch = -1;
+  /** Grows whenever the server lets this shard move on (a chunk sent, a batch begun or ended). */
+  steps = 0;
   private readonly queue: ShardItem[] = [];
   private wakeShard: (() => void) | null = null;
   private stopped: Error | null = null;
@@ -96,8 +98,11 @@ export class Shard {
       const batch = item.batch;
       this.batch = batch;
       await protocol.beginBatch(this, batch);
+      this.steps++;
       await protocol.copyChunks(this, () => this.nextChunkOf(batch));
+      this.steps++;
       await protocol.endBatch(this, batch);
+      this.steps++;
       this.batch = -1;
     }
   }
@@ -135,6 +140,7 @@ export class Shard {
     this.rows += rows;
     this.bytes += chunk.sourceEnd - chunk.sourceStart;
     this.chunks++;
+    this.steps++;
   }
 }
 
@@ -150,8 +156,9 @@ export async function copyChunks(
   signal: AbortSignal,
   onSent: (chunk: EncodedChunk, rows: number) => void,
   pick?: (chunk: EncodedChunk) => readonly [number, number][],
+  /** Where the rows sent are recorded; the caller's when it needs to place the server's "line N". */
+  map: CopyRowMap = new CopyRowMap(),
 ): Promise<number> {
-  const map = new CopyRowMap();
   async function* frames(): AsyncGenerator<Uint8Array> {
     if (format === 'binary') yield* binaryHeaderFrame();
     for (;;) {

@@ -7,10 +7,14 @@
  *  1. `explicit` names: field i fills column explicit[i].
  *  2. `header` names (a CSV header line, or the first object's keys): matched to column names exactly,
  *     else case-insensitively when exactly one column matches.
- *  3. By position over the writable columns (not generated, attnum order). A source may be narrower
- *     than the table: the columns it does not reach must then be nullable or have a default (identity
- *     included), as for any column a source leaves out. A wider source is an error (or, with
- *     `ignoreUnknown`, its extra fields are dropped).
+ *  3. By position over the writable columns (not generated, attnum order), as COPY without a column
+ *     list does: every row has one field per writable column. With `ignoreUnknown`, a first row that
+ *     is wider says how many fields every row has, the extra ones dropped. A narrower source names its
+ *     columns (`explicit`).
+ *
+ * The mapping also fixes how many fields every row must have (`width`): the header's, the columns
+ * list's, or the writable columns'. Never the first data row's alone: a short first row would make
+ * every later row's fields slide into the wrong columns. A row of another width is a bad row.
  *
  * Identity columns, GENERATED ALWAYS ones included, are writable: COPY stores provided values as
  * INSERT … OVERRIDING SYSTEM VALUE would.
@@ -24,7 +28,7 @@ export interface MappingInput {
   header: readonly string[] | null;
   /** Target column names for the source's fields, in source order (overrides the header). */
   explicit?: readonly string[];
-  /** Field count of the first row (0 when the source is empty: nothing to check against). */
+  /** Field count of the first row (0 when the source is empty). */
   firstRowWidth: number;
   /** Drop source columns the table does not have (or cannot take) instead of failing. */
   ignoreUnknown?: boolean;
@@ -33,6 +37,8 @@ export interface MappingInput {
 export interface ColumnMapping {
   /** The COPY column list, in order. */
   columns: TargetColumn[];
+  /** Fields (or positional values) every row must have; a row of another width is a bad row. */
+  width: number;
   /** For each column, the index of the source field (in the header / row) that feeds it. */
   fieldIndex: number[];
   /**
@@ -65,10 +71,10 @@ function byNames(
   keySource: readonly string[] | null,
 ): ColumnMapping {
   const { table, ignoreUnknown = false } = input;
-  if (what === 'columns list' && input.firstRowWidth > names.length) {
+  if (what === 'columns list' && input.header !== null && input.header.length !== names.length) {
     throw new LoadConfigError(
-      `the source has ${input.firstRowWidth} fields but the columns list names only ${names.length}: ` +
-        'name a column for every field',
+      `the columns list names ${names.length} columns but the source's header has ` +
+        `${input.header.length} fields: name one column for every field`,
     );
   }
   rejectDuplicates(names, what);
@@ -112,26 +118,21 @@ function byNames(
         'drop them from the source or pass ignoreUnknownColumns',
     );
   }
-  return { columns, fieldIndex, keys, ignored };
+  return { columns, width: names.length, fieldIndex, keys, ignored };
 }
 
 function byPosition(input: MappingInput): ColumnMapping {
   const { table, firstRowWidth, ignoreUnknown = false } = input;
   const writable = table.columns.filter((c) => !c.generated);
-  // An empty source has no width to go by: every writable column, nothing to load into them anyway.
-  const width = firstRowWidth === 0 ? writable.length : firstRowWidth;
+  let width = writable.length;
   const ignored: string[] = [];
-  if (width > writable.length) {
-    if (!ignoreUnknown) {
-      throw new LoadConfigError(
-        `the source has ${width} fields but ${table.qualified} has ${writable.length} writable columns ` +
-          `(${list(writable.map((c) => c.name))}); map fields by name with a header or a columns list`,
-      );
-    }
+  // A wider row is a bad row like any other (COPY's "extra data after last expected column"), unless
+  // extra fields are to be dropped: then the first row says how many there are.
+  if (firstRowWidth > writable.length && ignoreUnknown) {
+    width = firstRowWidth;
     for (let i = writable.length; i < width; i++) ignored.push(`field ${i + 1}`);
   }
-  const columns = writable.slice(0, Math.min(width, writable.length));
-  return { columns, fieldIndex: columns.map((_, i) => i), ignored };
+  return { columns: writable, width, fieldIndex: writable.map((_, i) => i), ignored };
 }
 
 /** A column the source leaves out gets its default, or NULL: that must be allowed. */

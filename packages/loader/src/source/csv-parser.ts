@@ -11,6 +11,7 @@ import { CsvScanner } from './csv-scanner.ts';
 import { DelimitedFieldBatch } from './delimited-batch.ts';
 import { type DialectKind, resolveDialect } from './dialect.ts';
 import type { FieldBatch } from './field-batch.ts';
+import { maxRowBytesOf, rowTooLong } from './row-limit.ts';
 import type { RowScanner } from './row-scanner.ts';
 import { TextScanner } from './text-scanner.ts';
 import { fieldText } from './unescape.ts';
@@ -27,6 +28,8 @@ export interface DelimitedParseOptions extends CsvOptions {
 export interface BatchLimits {
   /** Bytes of complete rows per batch (the last batch may be smaller); default 2 MiB. */
   targetBytes?: number;
+  /** The most bytes one row may take (see row-limit.ts); default 64 MiB. */
+  maxRowBytes?: number;
 }
 
 /** A chunk larger than this is taken in pieces, keeping every offset in a batch within int32. */
@@ -45,6 +48,7 @@ export async function* parseDelimited(
 ): AsyncGenerator<FieldBatch, void, undefined> {
   const dialect = resolveDialect({ ...options, kind: options.dialect });
   const targetBytes = Math.max(1, Math.floor(limits.targetBytes ?? DEFAULT_TARGET_BYTES));
+  const maxRowBytes = maxRowBytesOf(limits.maxRowBytes);
   const scanner: RowScanner = dialect.kind === 'csv' ? new CsvScanner(dialect) : new TextScanner(dialect);
   const batch = new DelimitedFieldBatch(dialect);
   const window = new ByteWindow(targetBytes);
@@ -90,14 +94,15 @@ export async function* parseDelimited(
       if (needHeader) {
         scanPos = scanner.scan(batch, data, scanPos, eof, Number.POSITIVE_INFINITY, 1);
         if (batch.rowCount === 0 && !eof) {
-          want = Math.max(1, 2 * (window.end - scanPos));
+          if (window.end - scanPos > maxRowBytes) throw rowTooLong(1, maxRowBytes, window.end - scanPos);
+          want = Math.min(maxRowBytes + 1, Math.max(1, 2 * (window.end - scanPos)));
           continue;
         }
         needHeader = false;
         batch.bytes = window.bytes;
         const names: string[] = [];
         if (batch.rowCount === 1) {
-          batch.seal(scanPos);
+          batch.seal(scanPos, scanner.line);
           for (let f = batch.rowField[0]!; f < batch.rowField[1]!; f++) names.push(fieldText(batch, f) ?? '');
         }
         options.onHeader?.(names);
@@ -112,7 +117,8 @@ export async function* parseDelimited(
       const drained = eof && scanPos === window.end;
       if (batch.rowCount > 0 && (scanPos >= stopAt || drained)) {
         batch.bytes = window.bytes;
-        batch.seal(scanPos);
+        batch.seal(scanPos, scanner.line);
+        if (scanPos - batch.rowStart[0]! > maxRowBytes) checkRowLengths(batch, maxRowBytes);
         batch.sourceOffset = window.base + batch.rowStart[0]!;
         yield batch;
         batch.reset(window.bytes);
@@ -123,12 +129,23 @@ export async function* parseDelimited(
         return;
       } else {
         // The rows so far are short of a batch, or a partial row is all there is: wait until the
-        // bytes after the last complete row have doubled (or reach the rest of the batch).
-        want = Math.max(1, 2 * (window.end - scanPos), stopAt - scanPos);
+        // bytes after the last complete row have doubled (or reach the rest of the batch), but never
+        // hold more of one row than the bound.
+        const partial = window.end - scanPos;
+        if (partial > maxRowBytes) throw rowTooLong(scanner.line, maxRowBytes, partial);
+        want = Math.max(1, Math.min(maxRowBytes + 1, 2 * partial), stopAt - scanPos);
       }
     }
   } finally {
     await source.return?.();
+  }
+}
+
+/** A row that arrived whole (a source given in one piece) is held to the same bound as a streamed one. */
+function checkRowLengths(batch: DelimitedFieldBatch, maxRowBytes: number): void {
+  for (let r = 0; r < batch.rowCount; r++) {
+    const length = batch.rowStart[r + 1]! - batch.rowStart[r]!;
+    if (length > maxRowBytes) throw rowTooLong(batch.rowLine[r]!, maxRowBytes, length);
   }
 }
 

@@ -32,7 +32,7 @@ export class DelimitedFieldBatch implements FieldBatch {
   ) {
     this.rowField = new Int32Array(rowCapacity + 1);
     this.rowStart = new Int32Array(rowCapacity + 1);
-    this.rowLine = new Float64Array(rowCapacity);
+    this.rowLine = new Float64Array(rowCapacity + 1);
     this.fieldStart = new Int32Array(fieldCapacity);
     this.fieldEnd = new Int32Array(fieldCapacity);
     this.fieldFlags = new Uint8Array(fieldCapacity);
@@ -47,10 +47,10 @@ export class DelimitedFieldBatch implements FieldBatch {
 
   /** Room for at least one more row (its `rowField`/`rowStart` entries and the sealing ones). */
   growRows(): void {
-    const capacity = this.rowLine.length * 2;
+    const capacity = (this.rowLine.length - 1) * 2;
     this.rowField = grown(this.rowField, capacity + 1);
     this.rowStart = grown(this.rowStart, capacity + 1);
-    const line = new Float64Array(capacity);
+    const line = new Float64Array(capacity + 1);
     line.set(this.rowLine);
     this.rowLine = line;
   }
@@ -64,10 +64,11 @@ export class DelimitedFieldBatch implements FieldBatch {
     this.fieldFlags = flags;
   }
 
-  /** Closes the batch: the sentinel entries after the last row. */
-  seal(end: number): void {
+  /** Closes the batch: the sentinel entries after the last row, which ends at `end` before `nextLine`. */
+  seal(end: number, nextLine: number): void {
     this.rowField[this.rowCount] = this.fieldCount;
     this.rowStart[this.rowCount] = end;
+    this.rowLine[this.rowCount] = nextLine;
   }
 }
 

@@ -22,7 +22,10 @@ export interface FieldBatch {
   readonly fieldFlags: Uint8Array;
   /** Each row's raw text in `bytes`: [rowStart[i], rowStart[i + 1]), line terminator included. */
   readonly rowStart: Int32Array;
-  /** 1-based source line on which each row starts (a quoted field may span lines). */
+  /**
+   * 1-based source line on which each row starts (a quoted field may span lines); `rowLine[rowCount]`
+   * is the line after the last row, so every row's line count is `rowLine[i + 1] - rowLine[i]`.
+   */
   readonly rowLine: Float64Array;
   /** Byte offset in the whole (decompressed) source of `bytes[rowStart[0]]`. */
   readonly sourceOffset: number;

@@ -26,6 +26,8 @@ export interface RowReaderOptions extends CsvOptions {
   fileName?: string;
   /** Source bytes per batch (about); default 2 MiB. */
   targetBytes?: number;
+  /** The most bytes one row may take; default 64 MiB (see row-limit.ts). */
+  maxRowBytes?: number;
 }
 
 const FORMATS: readonly SourceFormat[] = ['csv', 'tsv', 'ndjson', 'json'];
@@ -66,7 +68,7 @@ function isByteSource(source: LoadSource): source is Uint8Array | string | Blob 
 
 function openBytesReader(source: ByteInput, options: RowReaderOptions): Promise<RowReader> {
   const format = resolveFormat(options);
-  const { targetBytes } = options;
+  const { targetBytes, maxRowBytes } = options;
   if (format === 'ndjson' || format === 'json') {
     const opened = openBytes(source);
     const parse = format === 'json' ? parseJson : parseNdjson;
@@ -88,7 +90,7 @@ function openBytesReader(source: ByteInput, options: RowReaderOptions): Promise<
       },
       ...pick(options),
     },
-    { targetBytes },
+    { targetBytes, maxRowBytes },
   );
   return startReader(batches, 'fields', opened, () => opened.close(), names);
 }

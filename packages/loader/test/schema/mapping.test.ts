@@ -81,9 +81,11 @@ describe('explicit columns', () => {
     expect(m.ignored).toEqual(['nope']);
   });
 
-  it('rejects a source wider than the list', () => {
-    expect(configError({ explicit: ['Name'], firstRowWidth: 3 })).toContain(
-      'the source has 3 fields but the columns list names only 1',
+  it('fixes the row width at the list, and refuses a list that does not match the header', () => {
+    // Without a header, each row must have one field per name: a wider row is a bad row, not a drop.
+    expect(map({ explicit: ['Name'], firstRowWidth: 3 }).width).toBe(1);
+    expect(configError({ explicit: ['Name'], header: ['a', 'b', 'c'], firstRowWidth: 3 })).toContain(
+      "the columns list names 1 columns but the source's header has 3 fields",
     );
   });
 
@@ -158,14 +160,16 @@ describe('by position', () => {
     expect(m.keys).toBeUndefined();
   });
 
-  it('allows a narrower source when the columns it leaves out may be defaulted or NULL', () => {
-    expect(names(map({ firstRowWidth: 2 }).columns)).toEqual(['id', 'Name']);
-    // Only id: Name (NOT NULL, no default) would be left empty.
-    expect(configError({ firstRowWidth: 1 })).toContain('"Name" is NOT NULL without a default');
+  it('takes the width from the table, as COPY does, not from a narrower first row', () => {
+    // A short first row must not decide the width: every later row's fields would slide.
+    const m = map({ firstRowWidth: 2 });
+    expect(names(m.columns)).toEqual(['id', 'Name', 'note', 'created']);
+    expect(m.width).toBe(4);
   });
 
   it('rejects a wider source, or drops the extra fields with ignoreUnknown', () => {
-    expect(configError({ firstRowWidth: 6 })).toContain('the source has 6 fields but "public"."t" has 4');
+    // Wider rows are bad rows when they come (COPY's "extra data after last expected column").
+    expect(map({ firstRowWidth: 6 }).width).toBe(4);
     const m = map({ firstRowWidth: 6, ignoreUnknown: true });
     expect(names(m.columns)).toEqual(['id', 'Name', 'note', 'created']);
     expect(m.ignored).toEqual(['field 5', 'field 6']);
@@ -180,6 +184,6 @@ describe('by position', () => {
       ...table,
       columns: [column('Name', 1), column('id', 2, { notNull: true, identity: 'd' })],
     };
-    expect(names(mapColumns({ table: t, header: null, firstRowWidth: 1 }).columns)).toEqual(['Name']);
+    expect(names(mapColumns({ table: t, header: ['Name'], firstRowWidth: 1 }).columns)).toEqual(['Name']);
   });
 });
