@@ -115,10 +115,15 @@ describe('offline engine (PGlite)', () => {
     expect(loaded[loaded.length - 1]).toEqual({
       id: '9007199254740993',
       label: null,
-      doc: { i: 0, tags: ['a', 'b'] },
+      doc: '{"i": 0, "tags": ["a", "b"]}',
       score: 0,
     });
-    expect(loaded[0]).toEqual({ id: '2', label: 'label 1', doc: { i: 1, tags: ['a', 'b'] }, score: 0.25 });
+    expect(loaded[0]).toEqual({
+      id: '2',
+      label: 'label 1',
+      doc: '{"i": 1, "tags": ["a", "b"]}',
+      score: 0.25,
+    });
   });
 
   it('a value that does not convert: an error event naming line, column and value, nothing committed', async () => {
@@ -274,7 +279,7 @@ describe('offline SQL console', () => {
       ok: true,
       command: 'SELECT',
       rowCount: 1,
-      rows: [{ a: '1', b: '\\x0102', d: '2024-01-02T00:00:00.000Z', n: '1.50' }],
+      rows: [{ a: '1', b: new Uint8Array([1, 2]), d: '2024-01-02', n: '1.50' }],
       fields: [
         { name: 'a', typeOid: 20 },
         { name: 'b', typeOid: 17 },
@@ -285,6 +290,33 @@ describe('offline SQL console', () => {
     expect(failed(results[1])).toMatchObject({ sqlstate: '42P01', position: 15 });
     expect(failed(results[1]).message).toBe('ERROR: relation "nope" does not exist (SQLSTATE 42P01)');
     expect(results[2]).toMatchObject({ ok: true, rows: [{ n: 42 }] });
+  });
+
+  it('shows what the server said: NaN and infinities, json numbers, dates, int8 arrays', async () => {
+    const [result] = await engine.sql(
+      [
+        {
+          sql:
+            "select 'NaN'::float8 as nan, '-infinity'::float4 as inf, null::float8 as nothing, " +
+            '\'{"a": 9007199254740993, "b": 1e999}\'::jsonb as doc, ' +
+            "'2024-01-15 10:20:30.123456'::timestamp as ts, '294276-12-31'::date as far, " +
+            "'{9007199254740993,1}'::int8[] as ids, array['{\"x\": 1.10}']::jsonb[] as docs",
+        },
+      ],
+      'independent',
+    );
+    expect(result).toMatchObject({ ok: true });
+    const row = (result as Extract<StatementResult, { ok: true }>).rows[0]!;
+    expect(row).toEqual({
+      nan: Number.NaN,
+      inf: Number.NEGATIVE_INFINITY,
+      nothing: null,
+      doc: `{"a": 9007199254740993, "b": 1${'0'.repeat(999)}}`,
+      ts: '2024-01-15 10:20:30.123456',
+      far: '294276-12-31',
+      ids: ['9007199254740993', '1'],
+      docs: ['{"x": 1.10}'],
+    });
   });
 
   it("'atomic': the failure rolls back earlier statements and skips later ones", async () => {

@@ -32,6 +32,12 @@ export interface WorkerConfig {
   stallTimeoutMs?: number;
   /** Milliseconds a request may run (loads included) before it is aborted and rolled back. */
   requestTimeoutMs: number;
+  /** Largest JSON request body (/v1/sql), in bytes: it is read whole before it is parsed. */
+  sqlMaxBodyBytes: number;
+  /** Most rows one /v1/sql request returns, all its statements together. */
+  sqlMaxRows: number;
+  /** Most bytes of row data (as the server sent them) one /v1/sql request returns. */
+  sqlMaxBytes: number;
 }
 
 export interface WorkerRuntime {

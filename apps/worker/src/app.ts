@@ -8,10 +8,10 @@
  * outside /v1 and /healthz), then bearer auth and body limits.
  */
 import { Hono } from 'hono';
-import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { WorkerConfig, WorkerRuntime } from './app-contract.ts';
+import { bearerAuth } from './routes/auth.ts';
 import { databaseRoutes } from './routes/database.ts';
 import { type AppEnv, deadline, type RouteDeps } from './routes/deadline.ts';
 import { errorResponse, jsonError } from './routes/errors.ts';
@@ -67,25 +67,21 @@ export function createApp(config: WorkerConfig, runtime: WorkerRuntime): Hono<Ap
   const assets = runtime.staticAssets;
   if (assets) app.on(['GET', 'HEAD'], '*', (c, next) => (isApiPath(c.req.path) ? next() : assets(c, next)));
 
-  const unauthorized = (message: string) => ({ message: { error: { message } } });
-  app.use(
-    '/v1/*',
-    bearerAuth({
-      token: config.token,
-      noAuthenticationHeader: unauthorized('missing Authorization: Bearer <token> header'),
-      invalidAuthenticationHeader: unauthorized('malformed Authorization header; expected Bearer <token>'),
-      invalidToken: unauthorized('invalid token'),
-    }),
-  );
+  app.use('/v1/*', bearerAuth(config.token));
   // hono/body-limit buffers bodies sent without Content-Length to count them, fine for JSON but not
-  // for uploads: loads get their own streaming limit (routes/load.ts).
+  // for uploads: loads get their own streaming limit (routes/load.ts). A JSON body is read whole, so
+  // it has its own, smaller cap too; the message names whichever binds.
+  const jsonCap =
+    config.sqlMaxBodyBytes < config.maxBodyBytes
+      ? { bytes: config.sqlMaxBodyBytes, setting: 'HAUL_SQL_MAX_BODY_BYTES' }
+      : { bytes: config.maxBodyBytes, setting: 'HAUL_MAX_BODY_BYTES' };
   const limit = bodyLimit({
-    maxSize: config.maxBodyBytes,
+    maxSize: jsonCap.bytes,
     onError: (c) =>
       jsonError(
         c,
         413,
-        `the request body is larger than the ${config.maxBodyBytes}-byte limit (HAUL_MAX_BODY_BYTES)`,
+        `the request body is larger than the ${jsonCap.bytes}-byte limit (${jsonCap.setting})`,
       ),
   });
   app.use('/v1/*', async (c, next) => (LOAD_PATH.test(c.req.path) ? next() : limit(c, next)));

@@ -7,6 +7,13 @@ import type { WorkerConfig } from './app-contract.ts';
 export const DEFAULT_MAX_SHARDS = 8;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15 * 60 * 1000;
+/**
+ * /v1/sql holds a request's body, its rows and their JSON in memory at once, so these are small enough
+ * for a Workers isolate (128 MB); big reads belong to /export, big writes to /load.
+ */
+export const DEFAULT_SQL_MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_SQL_MAX_ROWS = 100_000;
+export const DEFAULT_SQL_MAX_BYTES = 16 * 1024 * 1024;
 
 /** What hono's bearer-auth accepts as a token (RFC 6750 b64token); anything else could never match. */
 const TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/;
@@ -32,6 +39,10 @@ export function configFromEnv(env: Record<string, string | undefined>): WorkerCo
     maxShards: positiveInt(env, 'HAUL_MAX_SHARDS', DEFAULT_MAX_SHARDS),
     maxBodyBytes: positiveInt(env, 'HAUL_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
     requestTimeoutMs: positiveInt(env, 'HAUL_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS),
+    sqlMaxBodyBytes: positiveInt(env, 'HAUL_SQL_MAX_BODY_BYTES', DEFAULT_SQL_MAX_BODY_BYTES),
+    // The server is asked for one row past it, in Execute's int32 row count.
+    sqlMaxRows: positiveInt(env, 'HAUL_SQL_MAX_ROWS', DEFAULT_SQL_MAX_ROWS, 2 ** 31 - 2),
+    sqlMaxBytes: positiveInt(env, 'HAUL_SQL_MAX_BYTES', DEFAULT_SQL_MAX_BYTES),
   };
   const maxInputBytes = optionalPositiveInt(env, 'HAUL_MAX_INPUT_BYTES');
   if (maxInputBytes !== undefined) config.maxInputBytes = maxInputBytes;
@@ -73,12 +84,18 @@ function optionalPositiveInt(env: Record<string, string | undefined>, name: stri
   return env[name]?.trim() ? positiveInt(env, name, 0) : undefined;
 }
 
-function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number): number {
+function positiveInt(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  most = Number.MAX_SAFE_INTEGER,
+): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new WorkerConfigError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   }
+  if (value > most) throw new WorkerConfigError(`${name} must be at most ${most}, got ${raw}`);
   return value;
 }

@@ -136,6 +136,25 @@ export class BatchError extends HaulError {
   }
 }
 
+/**
+ * A statement's result went past the caller's `limits` (`maxRows` / `maxBytes`): its rows were let go
+ * as soon as the limit was crossed, and it settles with this instead of a result. The server ran the
+ * statement without error — a SELECT stops producing rows there, a write runs to completion — so its
+ * effects stand or fall with its Sync segment, exactly as if it had returned its rows.
+ */
+export class ResultLimitError extends HaulError {
+  override name = 'ResultLimitError';
+  constructor(
+    message: string,
+    /** Which limit was crossed. */
+    readonly limit: 'rows' | 'bytes',
+    /** That limit's value (rows, or DataRow bytes as received). */
+    readonly max: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A parameter could not be encoded; names its 1-based index. Nothing was sent. */
 export class EncodeError extends HaulError {
   override name = 'EncodeError';

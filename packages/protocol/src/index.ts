@@ -11,6 +11,7 @@ export type {
   FieldInfo,
   QueryOptions,
   QueryResult,
+  ResultLimits,
   Statement,
   SyncPolicy,
 } from './connection/api.ts';
@@ -36,6 +37,7 @@ export {
   PostgresError,
   type PostgresErrorFields,
   ProtocolError,
+  ResultLimitError,
   TimeoutError,
 } from './errors.ts';
 export type {

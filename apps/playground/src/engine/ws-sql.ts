@@ -6,6 +6,7 @@
  */
 import type { Connection } from '@haul/protocol';
 import { connect } from '@haul/protocol/websocket';
+import { CONSOLE_TYPES } from './console-types.ts';
 import { EngineError, type SqlStatement, type StatementResult, type SyncMode } from './contract.ts';
 import { statementError, statementRows } from './statement-results.ts';
 import type { WorkerHttp } from './worker-http.ts';
@@ -95,7 +96,7 @@ export class WsSqlSession {
           ...(info.password !== undefined ? { password: info.password } : {}),
           sslmode: 'disable',
           applicationName: 'haul-playground',
-          types: { int8: 'string' },
+          types: CONSOLE_TYPES,
         },
         { url, ...(viaSubprotocol ? { protocols: `haul.token.${this.http.token}` } : {}) },
       );

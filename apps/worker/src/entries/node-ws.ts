@@ -1,8 +1,14 @@
 /**
  * The Node flavour of GET /v1/ws: `ws` on the http server's `upgrade` event and `node:net` for TCP,
- * with real backpressure both ways (`ws.pause()` / `tcp.pause()`). Admission is the shared
- * routes/ws-auth.ts, done before the upgrade and before any TCP connect; the TCP connection is dialled
- * before the handshake completes, so an unreachable server fails it with 502.
+ * with real backpressure both ways (`ws.pause()` / `tcp.pause()`). Admission (routes/ws-auth.ts) and
+ * the handshake's own checks (routes/ws-handshake.ts) come before any TCP connect; the TCP connection
+ * is dialled before the handshake completes, so an unreachable server fails it with 502.
+ *
+ * Every socket has an owner and an error listener until it is closed: while dialling and until `ws`
+ * hands over the WebSocket, the client's socket owns the TCP one (its close destroys it, a TCP error
+ * ends the client's); from then on the bridge owns both. A handshake `ws` refuses after all thus
+ * still takes the TCP connection down with it, and a reset from the target is never an unhandled
+ * 'error' that would crash the process.
  *
  * Usage (entries/node.ts): `const server = serve({ fetch: app.fetch, port }); attachWsProxy(server, config);`
  */
@@ -13,12 +19,24 @@ import type { MiddlewareHandler } from 'hono';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { WorkerConfig } from '../app-contract.ts';
 import { admitWsRequest, offeredProtocols, TOKEN_SUBPROTOCOL_PREFIX } from '../routes/ws-auth.ts';
+import { handshakeRefusal } from '../routes/ws-handshake.ts';
+
+/** A request header as one string (Node joins repeated ones into an array for a few names). */
+function headerValue(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
 
 export interface NodeWsProxyOptions {
   /** Path served; default /v1/ws. Upgrades to other paths get 404. */
   path?: string;
   /** WebSocket send buffer, in bytes, above which TCP reads pause. */
   highWaterMark?: number;
+  /**
+   * After the client closes, ms the target gets to close its side of TCP (the client's last bytes,
+   * a Terminate or CancelRequest, are flushed first) before the connection is destroyed. Default 10 s.
+   */
+  endGraceMs?: number;
 }
 
 type UpgradeListener = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -37,21 +55,27 @@ export interface NodeWsProxy {
 }
 
 const HIGH_WATER_MARK = 256 * 1024;
+const END_GRACE_MS = 10_000;
 /** A server with no `upgrade` listener drops upgrades; anything other than a WebSocket's is refused. */
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
+  426: 'Upgrade Required',
   502: 'Bad Gateway',
 };
 
-function refuse(socket: Duplex, status: number, message: string): void {
+function refuse(socket: Duplex, status: number, message: string, headers: Record<string, string> = {}): void {
   if (socket.destroyed) return;
   const body = JSON.stringify({ error: { message } });
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? ''}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      `${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
@@ -59,7 +83,13 @@ function reasonOf(error: Error): string {
   return error.message.replace(/\s+/g, ' ').slice(0, 120);
 }
 
-function bridge(ws: WebSocket, tcp: net.Socket, highWaterMark: number, onDone: () => void): void {
+function bridge(
+  ws: WebSocket,
+  tcp: net.Socket,
+  options: { highWaterMark: number; endGraceMs: number },
+  onDone: () => void,
+): void {
+  const { highWaterMark } = options;
   let inFlight = 0;
   tcp.on('data', (chunk: Buffer) => {
     inFlight += chunk.length;
@@ -86,14 +116,21 @@ function bridge(ws: WebSocket, tcp: net.Socket, highWaterMark: number, onDone: (
   tcp.on('error', (error) => {
     tcpError = error;
   });
+  let grace: ReturnType<typeof setTimeout> | undefined;
   tcp.on('close', () => {
+    clearTimeout(grace);
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
       ws.close(tcpError ? 1011 : 1000, tcpError ? reasonOf(tcpError) : undefined);
     }
     onDone();
   });
-  // Whatever the client sent before closing (a CancelRequest, a Terminate) is flushed by end().
-  ws.on('close', () => tcp.end());
+  // Whatever the client sent before closing (a CancelRequest, a Terminate) is flushed by end(); a
+  // target that never closes its side is not left holding the connection open.
+  ws.on('close', () => {
+    tcp.end();
+    grace = setTimeout(() => tcp.destroy(), options.endGraceMs);
+    grace.unref?.();
+  });
   ws.on('error', () => tcp.destroy());
 }
 
@@ -107,7 +144,10 @@ export function attachWsProxy(
   options: NodeWsProxyOptions = {},
 ): NodeWsProxy {
   const path = options.path ?? '/v1/ws';
-  const highWaterMark = options.highWaterMark ?? HIGH_WATER_MARK;
+  const bridgeOptions = {
+    highWaterMark: options.highWaterMark ?? HIGH_WATER_MARK,
+    endGraceMs: options.endGraceMs ?? END_GRACE_MS,
+  };
   let open = 0;
   const bridges = new Set<{ ws: WebSocket; tcp: net.Socket }>();
   const wss = new WebSocketServer({
@@ -118,26 +158,41 @@ export function attachWsProxy(
   });
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    // For the socket's whole life: ws adds its own once it takes over, but a reset before that must
+    // not be an unhandled 'error'.
     socket.on('error', () => {});
     const url = new URL(req.url ?? '/', 'http://proxy');
     if (url.pathname !== path) return refuse(socket, 404, 'not found');
     const protocolHeader = req.headers['sec-websocket-protocol'];
     const admission = admitWsRequest(url, offeredProtocols(protocolHeader).join(', '), config);
     if (!admission.ok) return refuse(socket, admission.status, admission.message);
+    const refusal = handshakeRefusal(req.method ?? '', (name) => headerValue(req, name));
+    if (refusal) return refuse(socket, refusal.status, refusal.message, refusal.headers);
+    // Gone already: its 'close' may have fired, and nothing would then own a TCP connection.
+    if (socket.destroyed) return;
+
     const tcp = net.connect({ host: admission.host, port: admission.port });
-    // The client may give up while we are dialling.
-    const onGiveUp = () => tcp.destroy();
-    socket.once('close', onGiveUp);
-    tcp.once('error', (error) => refuse(socket, 502, `could not connect: ${reasonOf(error)}`));
+    // Until the bridge takes over, the client's socket owns the TCP one: the client giving up (or
+    // ws refusing the handshake after all, which ends the socket) destroys it...
+    const onClientGone = () => tcp.destroy();
+    socket.once('close', onClientGone);
+    // ...and a TCP failure ends the client's request: a 502 while dialling, a dropped connection after.
+    let connected = false;
+    const onTcpError = (error: Error) => {
+      if (connected) socket.destroy();
+      else refuse(socket, 502, `could not connect: ${reasonOf(error)}`);
+    };
+    tcp.on('error', onTcpError);
     tcp.once('connect', () => {
-      socket.off('close', onGiveUp);
-      tcp.removeAllListeners('error');
+      connected = true;
       tcp.setNoDelay(true);
       wss.handleUpgrade(req, socket, head, (ws) => {
+        socket.off('close', onClientGone);
+        tcp.off('error', onTcpError);
         open++;
         const entry = { ws, tcp };
         bridges.add(entry);
-        bridge(ws, tcp, highWaterMark, () => {
+        bridge(ws, tcp, bridgeOptions, () => {
           open--;
           bridges.delete(entry);
         });

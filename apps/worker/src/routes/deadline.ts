@@ -4,7 +4,7 @@
  * handler, so a route that streams calls `holdUntil(done)` to keep the timer running until the stream
  * ends; otherwise the timer stops when the handler returns.
  */
-import type { Connection } from '@haul/protocol';
+import type { Connection, ConnectOptions } from '@haul/protocol';
 import type { MiddlewareHandler } from 'hono';
 import type { WorkerConfig, WorkerRuntime } from '../app-contract.ts';
 import { errorResponse, HttpError } from './errors.ts';
@@ -71,10 +71,15 @@ export function deadline(timeoutMs: number): MiddlewareHandler<AppEnv> {
 
 /**
  * Runs `work` (a short query) on a fresh connection, closing it afterwards; through Hyperdrive when the
- * deployment has it (`queryDatabaseUrl`).
+ * deployment has it (`queryDatabaseUrl`). `options` add to the URL's settings (e.g. `types`).
  */
-export async function withConnection<T>(deps: RouteDeps, work: (conn: Connection) => Promise<T>): Promise<T> {
-  const conn = await deps.runtime.connect(deps.config.queryDatabaseUrl ?? deps.config.databaseUrl);
+export async function withConnection<T>(
+  deps: RouteDeps,
+  work: (conn: Connection) => Promise<T>,
+  options: Omit<ConnectOptions, 'url'> = {},
+): Promise<T> {
+  const url = deps.config.queryDatabaseUrl ?? deps.config.databaseUrl;
+  const conn = await deps.runtime.connect({ ...options, url });
   try {
     return await work(conn);
   } finally {

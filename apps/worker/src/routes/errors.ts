@@ -20,6 +20,7 @@ import {
   ConnectionError,
   EncodeError,
   PostgresError,
+  ResultLimitError,
   TimeoutError,
 } from '@haul/protocol';
 import type { Context } from 'hono';
@@ -46,6 +47,11 @@ export interface ErrorBody {
   loadId?: string;
   /** For a createTable load: the table it created, and whether it was dropped again. */
   createdTable?: ProvisionalTableOutcome;
+  /** /v1/sql: the 0-based index of the statement this is about (in the request's top-level error). */
+  statement?: number;
+  /** /v1/sql: the result limit crossed (HAUL_SQL_MAX_ROWS or HAUL_SQL_MAX_BYTES), and its value. */
+  limit?: 'rows' | 'bytes';
+  max?: number;
 }
 
 /** A failure with a chosen HTTP status and a message for the client. */
@@ -81,6 +87,7 @@ export function errorStatus(error: unknown): ContentfulStatusCode {
     return 400;
   if (error instanceof SourceError) return 400; // a truncated or corrupt upload
   if (error instanceof ConfigError) return 400;
+  if (error instanceof ResultLimitError) return 413;
   if (error instanceof BatchError) return errorStatus(error.cause);
   if (error instanceof PostgresError) {
     if (error.code === '57014') return 504; // cancelled: our deadline or the client went away
@@ -114,6 +121,8 @@ export function errorBody(error: unknown): ErrorBody {
   if (error instanceof BatchError) {
     return { ...errorBody(error.cause), message: error.message, outcome: error.outcome };
   }
+  if (error instanceof ResultLimitError)
+    return { message: error.message, limit: error.limit, max: error.max };
   if (error instanceof PostgresError) {
     // Not `line`: PostgresError.line is the server's C source line, not anything in the request.
     const body: ErrorBody = { message: error.message, sqlstate: error.code };

@@ -1,20 +1,25 @@
 /**
- * JSON in and out of the routes. Query results hold values JSON.stringify refuses or mangles
- * (int8 as bigint, bytea as Uint8Array), and a bad request body deserves a 400 that says where.
+ * JSON in and out of the routes. Values JSON.stringify refuses or mangles (int8 as bigint, bytea as
+ * Uint8Array) get a replacer, and a bad request body deserves a 400 that says where. /v1/sql's results
+ * have their own, lossless writer (sql-json.ts).
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HttpError } from './errors.ts';
+import { JsonSyntaxError, parseJsonExact } from './exact-json.ts';
 
 /** bigint → decimal string (exact; a JS number would round past 2^53), bytea → PostgreSQL's `\x…` hex. */
 export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Uint8Array) {
-    let hex = '\\x';
-    for (const byte of value) hex += byte.toString(16).padStart(2, '0');
-    return hex;
-  }
+  if (value instanceof Uint8Array) return hexBytea(value);
   return value;
+}
+
+/** bytea as PostgreSQL writes it: `\x` and two hex digits per byte. */
+export function hexBytea(bytes: Uint8Array): string {
+  let hex = '\\x';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex;
 }
 
 export function stringifyJson(value: unknown): string {
@@ -26,14 +31,27 @@ export function jsonResponse(c: Context, value: unknown, status: ContentfulStatu
   return c.body(stringifyJson(value), status, { 'content-type': 'application/json; charset=utf-8' });
 }
 
-/** The request body parsed as JSON, or a 400 naming the parser's complaint (it gives the position). */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The request body parsed by exact-json.ts (numbers as JsonNumber, kept as written), or a 400 naming
+ * the problem and its position. Bytes that are not UTF-8 are refused rather than replaced by U+FFFD.
+ */
 export async function readJsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+  let text: string;
+  try {
+    text = utf8.decode(await c.req.arrayBuffer());
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw new HttpError(400, 'the request body is not valid UTF-8');
+  }
   if (text.trim() === '') throw new HttpError(400, 'the request body is empty; expected a JSON object');
   try {
-    return JSON.parse(text);
+    return parseJsonExact(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new HttpError(400, `the request body is not valid JSON: ${reason}`);
+    if (error instanceof JsonSyntaxError) {
+      throw new HttpError(400, `the request body is not valid JSON: ${error.message}`);
+    }
+    throw error;
   }
 }

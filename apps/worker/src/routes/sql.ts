@@ -2,82 +2,65 @@
  * POST /v1/sql: `{ statements: [{ sql, params? }], sync?: 'independent' | 'atomic' }` → one pipeline
  * (`conn.batch`), and one result per statement in order, failures included: a failed statement
  * does not fail the request, since the other statements' fates are the point of a batch.
+ *
+ * Memory is bounded by HAUL_SQL_MAX_ROWS / HAUL_SQL_MAX_BYTES for the whole request: the protocol
+ * drops the rows of the statement that crosses either (the server stops a SELECT at the row cap) and
+ * that statement's result says so; the request then answers 413, with every statement's result.
  */
-import type { BatchOutcome, FieldInfo, Statement } from '@haul/protocol';
+import { type BatchOutcome, type FieldInfo, ResultLimitError } from '@haul/protocol';
 import type { Hono } from 'hono';
 import { type AppEnv, type RouteDeps, withConnection } from './deadline.ts';
-import { type ErrorBody, errorBody, HttpError } from './errors.ts';
-import { jsonResponse, readJsonBody } from './json.ts';
-
-/** A bound on one request's pipeline: the protocol caps statements in flight at 10,000 anyway. */
-export const MAX_STATEMENTS = 10_000;
-
-export interface SqlRequest {
-  statements: Statement[];
-  sync: 'independent' | 'atomic';
-}
-
-export type StatementResult =
-  | {
-      ok: true;
-      command: string;
-      rowCount: number | null;
-      rows: Record<string, unknown>[];
-      fields: { name: string; typeOid: number }[];
-    }
-  | { ok: false; error: ErrorBody };
+import { errorBody } from './errors.ts';
+import { readJsonBody } from './json.ts';
+import { encodeRows, SQL_TYPES } from './sql-json.ts';
+import { parseSqlRequest } from './sql-request.ts';
 
 export function sqlRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+  const limits = { maxRows: deps.config.sqlMaxRows, maxBytes: deps.config.sqlMaxBytes };
   app.post('/v1/sql', async (c) => {
     const request = parseSqlRequest(await readJsonBody(c));
     const { signal } = c.get('deadline');
-    const outcomes = await withConnection(deps, (conn) =>
-      conn.batch(request.statements, { sync: request.sync, signal }),
+    const outcomes = await withConnection(
+      deps,
+      (conn) => conn.batch(request.statements, { sync: request.sync, signal, limits }),
+      { types: SQL_TYPES },
     );
-    return jsonResponse(c, { results: outcomes.map(toResult) });
+    const results = outcomes.map((outcome, i) => encodeResult(outcome, i));
+    const over = outcomes.findIndex((o) => o.status === 'rejected' && o.reason instanceof ResultLimitError);
+    const body = `{${over >= 0 ? `"error":${results[over]!.error},` : ''}"results":[${results.map((r) => r.json).join(',')}]}`;
+    return c.body(body, over >= 0 ? 413 : 200, { 'content-type': 'application/json; charset=utf-8' });
   });
 }
 
-function toResult(outcome: BatchOutcome): StatementResult {
-  if (outcome.status === 'rejected') return { ok: false, error: errorBody(outcome.reason) };
+/** One statement's result as JSON text (and, for a limit crossed, its error with the index added). */
+function encodeResult(outcome: BatchOutcome, index: number): { json: string; error?: string } {
+  if (outcome.status === 'rejected') {
+    const error = errorBody(outcome.reason);
+    if (outcome.reason instanceof ResultLimitError) {
+      const limited = { ...error, message: limitMessage(outcome.reason, index), statement: index };
+      return { json: JSON.stringify({ ok: false, error: limited }), error: JSON.stringify(limited) };
+    }
+    return { json: JSON.stringify({ ok: false, error }) };
+  }
   const { command, rowCount, rows, fields } = outcome.value;
-  return { ok: true, command, rowCount, rows, fields: fields.map(fieldSummary) };
+  const head = `{"ok":true,"command":${JSON.stringify(command)},"rowCount":${JSON.stringify(rowCount)}`;
+  return {
+    json: `${head},"rows":${encodeRows(rows, fields)},"fields":${JSON.stringify(fields.map(fieldSummary))}}`,
+  };
+}
+
+function limitMessage(error: ResultLimitError, index: number): string {
+  const cap =
+    error.limit === 'rows'
+      ? `${error.max} rows (HAUL_SQL_MAX_ROWS)`
+      : `${error.max} bytes of row data (HAUL_SQL_MAX_BYTES)`;
+  return (
+    `statements[${index}]: the results went past ${cap}, the most one /v1/sql request returns; ` +
+    "this statement's rows were not kept. It did run: a write in it stands unless its batch failed. " +
+    'Add a LIMIT, or read large results with GET /v1/tables/:table/export'
+  );
 }
 
 function fieldSummary(field: FieldInfo): { name: string; typeOid: number } {
   return { name: field.name, typeOid: field.typeOid };
-}
-
-/** Checks the body's shape; every refusal names the offending path, e.g. `statements[2].params`. */
-export function parseSqlRequest(body: unknown): SqlRequest {
-  if (!isObject(body)) throw bad('the body must be a JSON object { "statements": [...], "sync"?: ... }');
-  const { statements, sync = 'independent' } = body;
-  if (sync !== 'independent' && sync !== 'atomic') {
-    throw bad(`"sync" must be "independent" or "atomic", got ${JSON.stringify(sync)}`);
-  }
-  if (!Array.isArray(statements) || statements.length === 0) {
-    throw bad('"statements" must be a non-empty array of { "sql": string, "params"?: array }');
-  }
-  if (statements.length > MAX_STATEMENTS) {
-    throw bad(`"statements" has ${statements.length} entries; at most ${MAX_STATEMENTS} per request`);
-  }
-  const parsed = statements.map((s: unknown, i): Statement => {
-    if (!isObject(s)) throw bad(`statements[${i}] must be an object { "sql": string, "params"?: array }`);
-    if (typeof s['sql'] !== 'string' || s['sql'].trim() === '') {
-      throw bad(`statements[${i}].sql must be a non-empty string`);
-    }
-    const params = s['params'];
-    if (params === undefined) return { sql: s['sql'] };
-    if (!Array.isArray(params)) throw bad(`statements[${i}].params must be an array`);
-    return { sql: s['sql'], params };
-  });
-  return { statements: parsed, sync };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function bad(message: string): HttpError {
-  return new HttpError(400, message);
 }

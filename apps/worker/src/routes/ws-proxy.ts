@@ -1,7 +1,7 @@
 /**
  * GET /v1/ws?address=host:port — the WebSocket→TCP proxy as a Hono handler, for runtimes whose
- * upgrade produces a Response (Workers, Deno). Admission (token, address, allow-list) happens before
- * the upgrade and before any TCP connect; the TCP connection is dialled before answering 101, so an
+ * upgrade produces a Response (Workers, Deno). Admission (token, address, allow-list) and the
+ * handshake's checks (ws-handshake.ts) happen before the upgrade and before any TCP connect; the TCP connection is dialled before answering 101, so an
  * unreachable server fails the handshake with 502 instead of opening and closing at once.
  *
  * Node cannot upgrade from a fetch handler; entries/node-ws.ts attaches the same admission to the
@@ -11,6 +11,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { WorkerConfig } from '../app-contract.ts';
 import { bridgeWebSocket, closeReason, type OpenTcp, type ServerWebSocket } from '../ws/bridge.ts';
 import { admitWsRequest } from './ws-auth.ts';
+import { handshakeRefusal } from './ws-handshake.ts';
 
 /** A runtime's upgrade: the accepted server-side socket and the 101 response to return. */
 export type UpgradeWebSocket = (
@@ -32,9 +33,9 @@ export function createWsProxy(
   return async (c) => {
     const admission = admitWsRequest(new URL(c.req.url), c.req.header('sec-websocket-protocol'), config);
     if (!admission.ok) return c.json({ error: { message: admission.message } }, admission.status);
-    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-      return c.json({ error: { message: 'expected a WebSocket upgrade' } }, 426);
-    }
+    // Before the dial: a handshake the runtime's upgrade would refuse must not cost a TCP connection.
+    const refusal = handshakeRefusal(c.req.method, (name) => c.req.header(name));
+    if (refusal) return c.json({ error: { message: refusal.message } }, refusal.status, refusal.headers);
     let tcp: Awaited<ReturnType<OpenTcp>>;
     try {
       tcp = await options.openTcp(admission.host, admission.port);

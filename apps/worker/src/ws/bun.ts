@@ -10,13 +10,15 @@
  * a TCP write that must wait for `drain` pauses the WebSocket (Bun stops reading it) until the bytes
  * are out, so the bridge's pending-bytes cap is only a backstop.
  *
- * Admission is the shared routes/ws-auth.ts, before the upgrade and before any TCP connect; TCP is
- * dialled before the upgrade, so an unreachable server answers 502.
+ * Admission is the shared routes/ws-auth.ts and the handshake's checks routes/ws-handshake.ts, before
+ * the upgrade and before any TCP connect; TCP is dialled before the upgrade, so an unreachable server
+ * answers 502.
  */
 import type { ByteSocket } from '@haul/protocol';
 import { bunSocket } from '@haul/protocol/bun';
 import type { WorkerConfig } from '../app-contract.ts';
 import { admitWsRequest } from '../routes/ws-auth.ts';
+import { handshakeRefusal } from '../routes/ws-handshake.ts';
 import { bridgeWebSocket, closeReason, type ServerWebSocket, type TcpStreams } from './bridge.ts';
 
 /** The part of Bun's ServerWebSocket used here (declared locally: no bun-types in the workspace). */
@@ -166,8 +168,8 @@ function tcpStreams(socket: ByteSocket, link: BunWsLink): TcpStreams {
   return { readable, writable, close: () => socket.destroy() };
 }
 
-function jsonResponse(status: number, message: string): Response {
-  return Response.json({ error: { message } }, { status });
+function jsonResponse(status: number, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ error: { message } }, { status, headers });
 }
 
 /**
@@ -185,9 +187,9 @@ export function bunWsProxy(
       const protocolHeader = request.headers.get('sec-websocket-protocol');
       const admission = admitWsRequest(new URL(request.url), protocolHeader, config);
       if (!admission.ok) return jsonResponse(admission.status, admission.message);
-      if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
-        return jsonResponse(426, 'expected a WebSocket upgrade');
-      }
+      // Before the dial: a handshake Bun's upgrade would refuse must not cost a TCP connection.
+      const refusal = handshakeRefusal(request.method, (name) => request.headers.get(name));
+      if (refusal) return jsonResponse(refusal.status, refusal.message, refusal.headers);
       let socket: ByteSocket;
       try {
         socket = await bunSocket({ host: admission.host, port: admission.port, tlsUpgradable: false });

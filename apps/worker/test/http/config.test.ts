@@ -14,6 +14,9 @@ describe('configFromEnv', () => {
       maxShards: 8,
       maxBodyBytes: 1024 ** 3,
       requestTimeoutMs: 15 * 60 * 1000,
+      sqlMaxBodyBytes: 16 * 1024 ** 2,
+      sqlMaxRows: 100_000,
+      sqlMaxBytes: 16 * 1024 ** 2,
     });
     expect(configFromEnv({ ...base, DATABASE_URL: 'postgres://u@h/app' }).allowedHosts).toEqual(['h:5432']);
   });
@@ -26,8 +29,14 @@ describe('configFromEnv', () => {
       HAUL_MAX_SHARDS: '5',
       HAUL_MAX_BODY_BYTES: '1000',
       HAUL_REQUEST_TIMEOUT_MS: '2000',
+      HAUL_SQL_MAX_BODY_BYTES: '3000',
+      HAUL_SQL_MAX_ROWS: '10',
+      HAUL_SQL_MAX_BYTES: '4000',
     });
     expect(config).toMatchObject({
+      sqlMaxBodyBytes: 3000,
+      sqlMaxRows: 10,
+      sqlMaxBytes: 4000,
       allowedHosts: ['a:1', 'b:2'],
       corsOrigin: 'https://play.example',
       maxShards: 5,
@@ -42,6 +51,8 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv({ ...base, HAUL_TOKEN: 'has space' })).toThrow(/HAUL_TOKEN/);
     expect(() => configFromEnv({ ...base, HAUL_MAX_SHARDS: 'many' })).toThrow(/HAUL_MAX_SHARDS/);
     expect(() => configFromEnv({ ...base, DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
+    expect(() => configFromEnv({ ...base, HAUL_SQL_MAX_ROWS: '0' })).toThrow(/HAUL_SQL_MAX_ROWS/);
+    expect(() => configFromEnv({ ...base, HAUL_SQL_MAX_ROWS: String(2 ** 31) })).toThrow(/at most/);
   });
 });
 

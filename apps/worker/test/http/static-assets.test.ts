@@ -13,6 +13,9 @@ const config: WorkerConfig = {
   maxShards: 2,
   maxBodyBytes: 1024,
   requestTimeoutMs: 5_000,
+  sqlMaxBodyBytes: 1024,
+  sqlMaxRows: 10,
+  sqlMaxBytes: 1024,
 };
 
 const app = createApp(config, {

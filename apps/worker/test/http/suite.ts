@@ -118,6 +118,42 @@ export function httpSuite(
       const load = await fetch(url(`/v1/tables/${t('x')}/load`), { method: 'POST', body: 'id\n1\n' });
       expect(load.status).toBe(401);
     });
+
+    it('401 with WWW-Authenticate: Bearer for every other spelling of credentials', async () => {
+      const refused: [string, RegExp][] = [
+        ['Basic dXNlcjpwYXNz', /Basic scheme/],
+        [`Basic ${tokenOf()}`, /Basic scheme/],
+        [`Token ${tokenOf()}`, /Token scheme/],
+        [tokenOf(), /scheme|expected Bearer/],
+        ['Bearer', /no token/],
+        ['Bearer    ', /no token/],
+        [`Bearer ${tokenOf()} extra`, /malformed token/],
+        [`Bearer\t${tokenOf()}`, /malformed|scheme/],
+        [`Bearer ${tokenOf()}x`, /invalid token/],
+        [`bearer ${tokenOf().toUpperCase()}x`, /invalid token/],
+        ['Bearer not-the-token', /invalid token/],
+      ];
+      for (const [header, message] of refused) {
+        const res = await fetch(url('/v1/tables'), { headers: { authorization: header } });
+        expect(res.status, header).toBe(401);
+        expect(res.headers.get('www-authenticate'), header).toMatch(/^Bearer\b/);
+        expect(((await res.json()) as { error: { message: string } }).error.message, header).toMatch(message);
+      }
+      const sql = await fetch(url('/v1/sql'), {
+        method: 'POST',
+        headers: { authorization: 'Basic dXNlcjpwYXNz', 'content-type': 'application/json' },
+        body: '{"statements":[{"sql":"select 1"}]}',
+      });
+      expect(sql.status).toBe(401);
+    });
+
+    it('accepts the scheme in any case and extra spaces before the token', async () => {
+      for (const header of [`bearer ${tokenOf()}`, `BEARER ${tokenOf()}`, `Bearer    ${tokenOf()}`]) {
+        const res = await fetch(url('/v1/tables'), { headers: { authorization: header } });
+        expect(res.status, header).toBe(200);
+        await res.body?.cancel();
+      }
+    });
   });
 
   describe('tables', () => {

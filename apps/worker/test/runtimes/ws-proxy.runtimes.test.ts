@@ -2,18 +2,22 @@
  * GET /v1/ws on the Deno and Bun entries (ws/deno.ts, ws/bun.ts), each spawned in its runtime
  * (spawn-entry.ts) against the real Postgres: our WebSocket adapter (queries, a pipelined batch, large
  * results and parameters both ways, a cancel), `@neondatabase/serverless`, and the refusals (401, 403
- * without dialling, 502, text messages).
+ * without dialling, 502, text messages, and every malformed handshake refused before any dial), and a
+ * reset from the target (a local TCP server) closing the WebSocket with 1011.
  */
 import { connect } from '@haul/protocol/websocket';
 import { Client, neonConfig } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import {
+  BAD_HANDSHAKES,
   closeOf,
   countingServer,
   DATABASE_URL,
   databaseAddress,
+  heldServer,
   openWebSocket,
+  rawUpgradeStatus,
   upgradeStatus,
 } from '../ws/support.ts';
 import { freePort, START_TIMEOUT_MS, type StartedEntry, startEntry, stopEntry } from './spawn-entry.ts';
@@ -29,14 +33,17 @@ describe.each(['deno', 'bun'] as const)('%s /v1/ws', (runtime) => {
   let forbidden: Awaited<ReturnType<typeof countingServer>>;
   /** On the allow-list, but nothing listens there. */
   let closedPort: number;
+  /** On the allow-list: counts the proxy's connections and can reset them. */
+  let held: Awaited<ReturnType<typeof heldServer>>;
 
   beforeAll(async () => {
     forbidden = await countingServer();
     closedPort = await freePort();
+    held = await heldServer({ halfOpen: false });
     entry = await startEntry(runtime, {
       DATABASE_URL,
       HAUL_TOKEN: TOKEN,
-      HAUL_ALLOWED_HOSTS: `${db.address},127.0.0.1:${closedPort}`,
+      HAUL_ALLOWED_HOSTS: `${db.address},127.0.0.1:${closedPort},127.0.0.1:${held.port}`,
     });
     base = `${entry.url.replace('http:', 'ws:')}/v1/ws`;
   }, START_TIMEOUT_MS + 10_000);
@@ -44,6 +51,7 @@ describe.each(['deno', 'bun'] as const)('%s /v1/ws', (runtime) => {
   afterAll(async () => {
     await stopEntry(entry);
     await forbidden?.close();
+    await held?.close();
   });
 
   const withToken = () => `${base}?token=${TOKEN}`;
@@ -192,6 +200,34 @@ describe.each(['deno', 'bun'] as const)('%s /v1/ws', (runtime) => {
 
   it('answers 502 when an allowed server cannot be reached', async () => {
     expect(await upgradeStatus(`${base}?address=127.0.0.1:${closedPort}&token=${TOKEN}`)).toBe(502);
+  });
+
+  it.each(BAD_HANDSHAKES)('refuses $name with a 4xx before dialling', async ({ headers, method }) => {
+    const before = held.count;
+    const status = await rawUpgradeStatus(
+      `${base}?token=${TOKEN}&address=127.0.0.1:${held.port}`,
+      headers,
+      method,
+    );
+    expect(status).toBeGreaterThanOrEqual(400);
+    expect(status).toBeLessThan(500);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(held.count - before).toBe(0);
+    expect(held.open).toBe(0);
+  });
+
+  it('closes the WebSocket with 1011 when the target resets, and serves on', async () => {
+    const ws = await openWebSocket(`${withToken()}&address=127.0.0.1:${held.port}`);
+    await expect.poll(() => held.open).toBe(1);
+    const closed = closeOf(ws);
+    held.resetAll();
+    expect((await closed).code).toBe(1011);
+    const conn = await connect(pgUrl, { url: withToken(), WebSocket });
+    try {
+      expect((await conn.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
+    } finally {
+      await conn.close();
+    }
   });
 
   it('closes the WebSocket on a text message', async () => {

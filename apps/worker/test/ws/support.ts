@@ -91,3 +91,106 @@ export function closeOf(ws: WebSocket): Promise<{ code: number; reason: string }
     ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
   });
 }
+
+/**
+ * A TCP target for leak tests: counts connections, keeps each open (with `halfOpen`, even after the
+ * proxy's FIN: it never ends its side), knows how many are still open, and can reset them all (RST,
+ * as a crashed or restarted server would).
+ */
+export async function heldServer(options: { halfOpen: boolean }): Promise<{
+  port: number;
+  readonly count: number;
+  readonly open: number;
+  resetAll(): void;
+  close(): Promise<void>;
+}> {
+  let count = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: options.halfOpen }, (socket) => {
+    count++;
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    port,
+    get count() {
+      return count;
+    },
+    get open() {
+      return sockets.size;
+    },
+    resetAll() {
+      for (const socket of sockets) socket.resetAndDestroy();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A well-formed WebSocket upgrade request's header lines, by name, for tests to spoil one at a time. */
+export function upgradeHeaders(host: string): Record<string, string> {
+  return {
+    Host: host,
+    Upgrade: 'websocket',
+    Connection: 'Upgrade',
+    'Sec-WebSocket-Version': '13',
+    'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+  };
+}
+
+/**
+ * The handshakes a proxy must refuse before dialling, each a well-formed one with one thing spoiled
+ * (undefined: the header left out).
+ */
+export const BAD_HANDSHAKES: {
+  name: string;
+  method?: string;
+  headers: Record<string, string | undefined>;
+}[] = [
+  { name: 'Sec-WebSocket-Version: 12', headers: { 'Sec-WebSocket-Version': '12' } },
+  { name: 'no Sec-WebSocket-Version', headers: { 'Sec-WebSocket-Version': undefined } },
+  { name: 'no Sec-WebSocket-Key', headers: { 'Sec-WebSocket-Key': undefined } },
+  { name: 'a malformed Sec-WebSocket-Key', headers: { 'Sec-WebSocket-Key': 'short' } },
+  { name: 'Upgrade: h2c', headers: { Upgrade: 'h2c', Connection: 'Upgrade, HTTP2-Settings' } },
+  { name: 'a malformed Sec-WebSocket-Protocol', headers: { 'Sec-WebSocket-Protocol': 'a,,b' } },
+  { name: 'POST', method: 'POST', headers: {} },
+];
+
+/**
+ * Sends a raw upgrade request (`upgradeHeaders` with `changes` applied) and resolves with the HTTP
+ * status of the answer, or 0 if the connection closed without one.
+ */
+export function rawUpgradeStatus(
+  url: string,
+  changes: Record<string, string | undefined>,
+  method = 'GET',
+): Promise<number> {
+  const target = new URL(url);
+  const headers: Record<string, string | undefined> = { ...upgradeHeaders(target.host), ...changes };
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(target.port), target.hostname, () => {
+      const lines = [`${method} ${target.pathname}${target.search} HTTP/1.1`];
+      for (const [name, value] of Object.entries(headers))
+        if (value !== undefined) lines.push(`${name}: ${value}`);
+      if (method !== 'GET') lines.push('Content-Length: 0');
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    });
+    let head = '';
+    socket.on('data', (chunk) => {
+      head += chunk.toString('latin1');
+      const match = head.match(/^HTTP\/1\.1 (\d{3})/);
+      if (match) {
+        socket.destroy();
+        resolve(Number(match[1]));
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(0));
+  });
+}

@@ -31,6 +31,19 @@ export interface QueryOptions {
   rowMode?: 'object' | 'array';
 }
 
+/**
+ * Caps on the rows a query keeps (for a batch: all its statements together), so a huge result cannot
+ * exhaust memory. The statement whose rows would cross a cap settles with ResultLimitError, its rows
+ * let go at once; the others keep theirs. `maxRows` also reaches the server (Execute's row limit of
+ * maxRows + 1), so a SELECT stops there; past `maxBytes` the rows still arriving are skipped unread.
+ */
+export interface ResultLimits {
+  /** Most rows kept. */
+  maxRows?: number;
+  /** Most bytes of row data kept, counted as received (DataRow message bodies). */
+  maxBytes?: number;
+}
+
 export interface Statement {
   sql: string;
   params?: readonly unknown[];
@@ -42,6 +55,8 @@ export interface BatchOptions {
   sync?: SyncPolicy;
   signal?: AbortSignal;
   timeout?: number;
+  /** Caps on the rows the whole batch keeps (one budget shared by its statements). */
+  limits?: ResultLimits;
 }
 
 /** One statement's outcome in a batch: `db.batch` never rejects for a statement's own failure. */
@@ -54,4 +69,6 @@ export interface ExtendedQueryOptions extends QueryOptions {
   sync?: 'independent' | 'auto';
   /** For `auto`: the query does not write, whatever it looks like (e.g. a SELECT of a pure function). */
   readOnly?: boolean;
+  /** Caps on the rows this query keeps. */
+  limits?: ResultLimits;
 }

@@ -28,6 +28,7 @@ import type { ResolvedConfig } from './config.ts';
 import { Outbound } from './outbound.ts';
 import { Pipeline, type Segment, settleWith } from './pipeline.ts';
 import { newCopyUnit, RequestEncoder, type Unit } from './request-encoder.ts';
+import { ResultBudget } from './result-budget.ts';
 import type { StartupResult } from './startup.ts';
 import { newStatement } from './statement.ts';
 import { watchUnit } from './watch.ts';
@@ -126,8 +127,25 @@ export class Connection {
     params: readonly unknown[] = [],
     options: ExtendedQueryOptions = {},
   ): Promise<QueryResult<Row>> {
+    let budget: ResultBudget | null;
+    try {
+      budget = ResultBudget.from(options.limits);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.queryWithin<Row>(sql, params, options, budget);
+  }
+
+  /** `query` drawing its rows from `budget` (a batch's statements share one). */
+  private queryWithin<Row>(
+    sql: string,
+    params: readonly unknown[],
+    options: ExtendedQueryOptions,
+    budget: ResultBudget | null,
+  ): Promise<QueryResult<Row>> {
     return new Promise((resolve, reject) => {
       const st = newStatement(sql, options.rowMode, resolve as (v: unknown) => void, reject);
+      st.budget = budget;
       const policy = options.sync ?? 'independent';
       this.enqueue(
         { policy, statements: [st], params: [params], readOnly: options.readOnly ?? false },
@@ -155,9 +173,13 @@ export class Connection {
   ): Promise<BatchOutcome<Row>[]> {
     const policy = options.sync ?? 'independent';
     if (statements.length === 0) return [];
+    const { limits, ...rest } = options;
+    const budget = ResultBudget.from(limits);
     if (policy !== 'atomic') {
       return Promise.allSettled(
-        statements.map((s) => this.query<Row>(s.sql, s.params, { ...options, sync: policy })),
+        statements.map((s) =>
+          this.queryWithin<Row>(s.sql, s.params ?? [], { ...rest, sync: policy }, budget),
+        ),
       ) as Promise<BatchOutcome<Row>[]>;
     }
     const promises: Promise<QueryResult<Row>>[] = [];
@@ -165,7 +187,9 @@ export class Connection {
     for (const s of statements) {
       promises.push(
         new Promise((resolve, reject) => {
-          unit.statements.push(newStatement(s.sql, undefined, resolve as (v: unknown) => void, reject));
+          const st = newStatement(s.sql, undefined, resolve as (v: unknown) => void, reject);
+          st.budget = budget;
+          unit.statements.push(st);
           unit.params.push(s.params ?? []);
         }),
       );

@@ -45,7 +45,8 @@ export function encodeExtended(
       if (choice.entry.plan) st.plan = choice.entry.plan;
       else describe(w, 'P', '');
     }
-    execute(w, '', 0);
+    // A row limit reaches the server too, so a SELECT stops producing rows past it.
+    execute(w, '', st.budget?.executeMaxRows ?? 0);
   } catch (error) {
     w.truncate(mark);
     if (choice?.create) cache.forget(choice.entry);

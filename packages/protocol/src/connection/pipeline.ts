@@ -79,6 +79,8 @@ export class Pipeline {
     if (type === Tag.DataRow) {
       const st = head?.statements[head.cursor];
       if (!st?.plan) throw new ProtocolError('DataRow without a RowDescription');
+      // Checked before decoding: a row over the budget is never materialised.
+      if (st.budget && !st.budget.admit(st, body.length)) return;
       st.rows.push(decodeRow(st.plan, st.rowMode, body));
       return;
     }
@@ -193,7 +195,7 @@ export class Pipeline {
 export function settleSegment(segment: Segment, status: TransactionStatus): void {
   const { statements, error, failedAt } = segment;
   if (!error) {
-    for (const st of statements) settleWith(st, st.kind === 'simple' ? st.results : st.results[0]!);
+    for (const st of statements) settleWith(st, succeeded(st));
     return;
   }
   // Statements up to a completed COMMIT/ROLLBACK inside the segment were settled by it, not by the failure.
@@ -208,7 +210,7 @@ export function settleSegment(segment: Segment, status: TransactionStatus): void
     if (i === failedAt || statements.length === 1) {
       settleWith(st, st.abortReason && error.code === '57014' ? withCause(st.abortReason, error) : error);
     } else if (i <= settledThrough) {
-      settleWith(st, st.results[0]!);
+      settleWith(st, succeeded(st));
     } else if (i < failed) {
       const outcome = status === 'E' ? 'aborted-transaction' : 'rolled-back';
       const what = outcome === 'rolled-back' ? 'rolled back' : 'left in a failed transaction (ROLLBACK it)';
@@ -230,6 +232,12 @@ export function settleSegment(segment: Segment, status: TransactionStatus): void
       );
     }
   }
+}
+
+/** What a statement the server completed settles with: its result, or the limit its rows crossed. */
+function succeeded(st: PendingStatement): QueryResult | QueryResult[] | Error {
+  if (st.limitError) return st.limitError;
+  return st.kind === 'simple' ? st.results : st.results[0]!;
 }
 
 function withCause(reason: Error, cause: PostgresError): Error {

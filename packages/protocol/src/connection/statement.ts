@@ -2,9 +2,10 @@
  * One statement on its way through the pipeline: what was sent for it, what has come back, and how
  * its promise settles. Also the per-column decode plan and the DataRow decoder that uses it.
  */
-import { type PostgresError, ProtocolError } from '../errors.ts';
+import { type PostgresError, ProtocolError, type ResultLimitError } from '../errors.ts';
 import type { FieldDecoder, TypeRegistry } from '../types/registry.ts';
 import type { FieldInfo, QueryResult, SyncPolicy } from './api.ts';
+import type { ResultBudget } from './result-budget.ts';
 
 /** Decoders and keys chosen once per RowDescription and reused for every row. */
 export interface RowPlan {
@@ -55,6 +56,12 @@ export interface PendingStatement {
   bytes: number;
   plan: RowPlan | null;
   rows: unknown[];
+  /** The caller's `limits` (shared by a batch's statements), or null. */
+  budget: ResultBudget | null;
+  /** DataRow bytes behind `rows`, counted against the budget. */
+  keptBytes: number;
+  /** Set once the rows crossed the budget: the statement then settles with it instead of a result. */
+  limitError: ResultLimitError | null;
   /** Results of a simple query, one per statement in its text. */
   results: QueryResult[];
   done: boolean;
@@ -121,6 +128,9 @@ export function newStatement(
     bytes: 0,
     plan: null,
     rows: [],
+    budget: null,
+    keptBytes: 0,
+    limitError: null,
     results: [],
     done: false,
     error: null,

@@ -82,9 +82,21 @@ describe('TypeRegistry options', () => {
     expect(decode(registry, ArrayOid.timestamp, '{"2024-01-15 10:20:30"}')).toEqual(['2024-01-15 10:20:30']);
   });
 
+  it('json as the server text, numbers exact', () => {
+    const registry = new TypeRegistry({ json: 'string' });
+    expect(decode(registry, Oid.jsonb, '{"a": 9007199254740993, "b": 1e999}')).toBe(
+      '{"a": 9007199254740993, "b": 1e999}',
+    );
+    expect(decode(registry, Oid.json, '[1.10]')).toBe('[1.10]');
+    expect(decode(registry, ArrayOid.jsonb, '{"{\\"a\\": 1}",NULL}')).toEqual(['{"a": 1}', null]);
+    // The default parses, and so rounds: the reason for the option.
+    expect(decode(new TypeRegistry(), Oid.jsonb, '9007199254740993')).toBe(9007199254740992);
+  });
+
   it('rejects unknown option values', () => {
     expect(() => new TypeRegistry({ int8: 'float' as never })).toThrow(ConfigError);
     expect(() => new TypeRegistry({ dates: 'moment' as never })).toThrow(ConfigError);
+    expect(() => new TypeRegistry({ json: 'text' as never })).toThrow(ConfigError);
   });
 });
 

@@ -40,9 +40,19 @@ export interface TypeOptions {
    * ±Infinity for infinity), 'string' gives the server's text unchanged, keeping microseconds.
    */
   dates: 'date' | 'string';
+  /**
+   * json, jsonb: 'parsed' (default) gives JSON.parse's value, whose numbers are doubles (9007199254740993
+   * comes back as …992, 1e999 as Infinity); 'string' gives the server's JSON text unchanged, every
+   * number exact.
+   */
+  json: 'parsed' | 'string';
 }
 
-export const DEFAULT_TYPE_OPTIONS: Readonly<TypeOptions> = Object.freeze({ int8: 'bigint', dates: 'date' });
+export const DEFAULT_TYPE_OPTIONS: Readonly<TypeOptions> = Object.freeze({
+  int8: 'bigint',
+  dates: 'date',
+  json: 'parsed',
+});
 
 /** How a custom array type splits: its element type and that type's delimiter (pg_type.typdelim). */
 interface ArrayShape {
@@ -72,6 +82,9 @@ export class TypeRegistry {
     }
     if (merged.dates !== 'date' && merged.dates !== 'string') {
       throw new ConfigError(`types.dates must be 'date' or 'string', not ${String(merged.dates)}`);
+    }
+    if (merged.json !== 'parsed' && merged.json !== 'string') {
+      throw new ConfigError(`types.json must be 'parsed' or 'string', not ${String(merged.json)}`);
     }
     this.options = Object.freeze(merged);
   }
@@ -158,7 +171,7 @@ function builtinDecoder(oid: number, options: Readonly<TypeOptions>): FieldDecod
       return decodeBytea;
     case Oid.json:
     case Oid.jsonb:
-      return decodeJson;
+      return options.json === 'parsed' ? decodeJson : decodeText;
     case Oid.date:
       return options.dates === 'date' ? decodeDate : decodeText;
     case Oid.timestamp:

@@ -11,7 +11,7 @@ import type { PGlite, Results } from '@electric-sql/pglite';
 import type { ErrorInfo, SqlStatement, StatementResult, SyncMode } from '../contract.ts';
 import type { Queryable } from './database.ts';
 import { abortError, errorInfo, toPostgresError } from './errors.ts';
-import { jsonRows, RESULT_PARSERS } from './values.ts';
+import { RESULT_PARSERS } from './values.ts';
 
 /** Command tags that carry a row count (the others give rowCount null, as on the wire). */
 const COUNTED = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY', 'FETCH', 'MOVE']);
@@ -107,7 +107,7 @@ async function run(db: Queryable, statement: SqlStatement): Promise<StatementRes
     ok: true,
     command,
     rowCount: COUNTED.has(command) ? (result.rowCount ?? result.affectedRows ?? result.rows.length) : null,
-    rows: jsonRows(result.rows, result.fields),
+    rows: result.rows,
     fields: result.fields.map((field) => ({ name: field.name, typeOid: field.dataTypeID })),
     ms: Math.round(ms * 10) / 10,
   };
