@@ -7,15 +7,24 @@
  */
 import { type BinaryCodec, binaryCodec, Writer } from '@haul/protocol';
 import type { FieldConverter } from '../convert/converter.ts';
-import { BadRowError, preview } from '../errors.ts';
+import type { BadRowError } from '../errors.ts';
 import type { KeyIndex } from '../schema/key-mapping.ts';
 import type { TargetColumn } from '../schema/target.ts';
 import type { DelimitedDialect } from '../source/dialect.ts';
 import { FIELD_ESCAPED, FIELD_NULL, type FieldBatch } from '../source/field-batch.ts';
 import type { RowBatch, ValueBatch } from '../source/row-reader.ts';
-import type { EncodedChunk, MultiLineRows } from './chunk.ts';
+import {
+  asBadRow,
+  checkNotNull,
+  fieldError,
+  rawRowText,
+  safeJson,
+  widthError,
+  withoutStacks,
+} from './bad-row.ts';
+import type { EncodedChunk } from './chunk.ts';
 import { isJsonColumn, jsonFieldText, loneSurrogateError } from './json-field-text.ts';
-import { quotedLineBreaks, RawRowWriter } from './raw-rows.ts';
+import { MultiLineNotes, RawRowWriter } from './raw-rows.ts';
 import { writeTextField, writeTextString, writeTextValue } from './text-format.ts';
 import { rowValues } from './value-row.ts';
 
@@ -47,22 +56,18 @@ export type Unescape = (batch: FieldBatch, field: number) => Uint8Array;
 /** What happens to a row that cannot be encoded: throw (abort) or note it and go on (reject). */
 export type BadRowHandler = (error: BadRowError, text: string) => void;
 
-const textDecoder = new TextDecoder();
 /** The CopyData header at the start of every chunk's buffer. */
 const CHUNK_HEADER = 5;
 const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
 
 export class ChunkEncoder {
   private w: Writer;
   private rowEnd: number[] = [];
   private rowLine: number[] = [];
   private rowText: string[] = [];
-  /** Raw CSV: this chunk's rows that span lines (see MultiLineRows). */
-  private multiRows: number[] = [];
-  private multiLf: number[] = [];
-  private multiCr: number[] = [];
-  /** Raw CSV's quote and escape, when rows spanning lines must be noted; else null. */
-  private readonly lineQuoting: { quote: number; escape: number } | null;
+  /** Raw CSV: this chunk's rows that span lines, noted for the server's line count; else null. */
+  private readonly multiLine: MultiLineNotes | null;
   private seq = 0;
   /** Source rows seen (header excluded), rejected ones included. */
   private rowsSeen = 0;
@@ -81,7 +86,7 @@ export class ChunkEncoder {
     this.w = this.newChunkWriter();
     const csv = plan.format === 'raw' && plan.rawDialect?.kind === 'csv';
     this.raw = new RawRowWriter(csv);
-    this.lineQuoting = csv ? { quote: plan.rawDialect!.quote, escape: plan.rawDialect!.escape } : null;
+    this.multiLine = csv ? new MultiLineNotes(plan.rawDialect!.quote, plan.rawDialect!.escape) : null;
     this.codecs = plan.columns.map(
       (column) => binaryCodec(column.typeOid) ?? binaryCodec(column.baseTypeName),
     );
@@ -129,7 +134,7 @@ export class ChunkEncoder {
       ) {
         this.rowEnd.push(this.raw.addToRun(this.w, batch.bytes, rowStart[r]!, rowStart[r + 1]!));
         this.rowLine.push(line);
-        if (this.lineQuoting && batch.rowLine[r + 1]! - line > 1) this.noteLines(batch, r);
+        if (this.multiLine && batch.rowLine[r + 1]! - line > 1) this.noteLines(batch, r);
         const cut = this.boundary(row + 1);
         if (cut) yield cut;
         continue;
@@ -137,7 +142,7 @@ export class ChunkEncoder {
       this.raw.flush(this.w);
       const mark = this.w.length;
       try {
-        if (width !== this.plan.width) throw this.widthError(line, width, 'fields');
+        if (width !== this.plan.width) throw widthError(this.plan, line, width, 'fields');
         if (this.plan.format === 'binary') this.binaryFieldRow(batch, rowField[r]!, line);
         else if (this.plan.format === 'raw') this.rawFieldRow(batch, r, line);
         else this.textFieldRow(batch, rowField[r]!, line);
@@ -150,7 +155,7 @@ export class ChunkEncoder {
       }
       this.rowEnd.push(this.w.length);
       this.rowLine.push(line);
-      if (this.lineQuoting && batch.rowLine[r + 1]! - line > 1) this.noteLines(batch, r);
+      if (this.multiLine && batch.rowLine[r + 1]! - line > 1) this.noteLines(batch, r);
       if (this.plan.keepText) this.rowText.push(rawRowText(batch, r));
       const cut = this.boundary(row + 1);
       if (cut) yield cut;
@@ -221,15 +226,7 @@ export class ChunkEncoder {
     const rowEnd = Int32Array.from(this.rowEnd, (end) => end - CHUNK_HEADER);
     const rowLine = Float64Array.from(this.rowLine);
     const texts = this.plan.keepText ? this.rowText : null;
-    const multiLine: MultiLineRows | null =
-      this.multiRows.length > 0
-        ? {
-            rows: Int32Array.from(this.multiRows),
-            lf: Int32Array.from(this.multiLf),
-            cr: Int32Array.from(this.multiCr),
-            lfEndings: this.raw.endsInLf,
-          }
-        : null;
+    const multiLine = this.multiLine?.take(this.raw.endsInLf) ?? null;
     const chunk: EncodedChunk = {
       seq: this.seq++,
       data: message.subarray(CHUNK_HEADER),
@@ -246,11 +243,6 @@ export class ChunkEncoder {
     this.rowEnd = [];
     this.rowLine = [];
     this.rowText = [];
-    if (multiLine) {
-      this.multiRows = [];
-      this.multiLf = [];
-      this.multiCr = [];
-    }
     this.chunkFirstRow = this.rowsSeen;
     this.chunkSourceStart = -1;
     return chunk;
@@ -264,7 +256,7 @@ export class ChunkEncoder {
       const f = first + fieldIndex[c]!;
       const flags = batch.fieldFlags[f]!;
       if (flags & FIELD_NULL) {
-        this.checkNull(columns[c]!, line);
+        checkNotNull(columns[c]!, line);
         w.i32(-1);
         continue;
       }
@@ -288,12 +280,7 @@ export class ChunkEncoder {
 
   /** Raw CSV: notes the row just added, which spans lines, for the server's line count. */
   private noteLines(batch: FieldBatch, r: number): void {
-    const quoting = this.lineQuoting!;
-    const { bytes, rowStart } = batch;
-    const breaks = quotedLineBreaks(bytes, rowStart[r]!, rowStart[r + 1]!, quoting.quote, quoting.escape);
-    this.multiRows.push(this.rowEnd.length - 1);
-    this.multiLf.push(breaks.lf);
-    this.multiCr.push(breaks.cr);
+    this.multiLine!.note(batch.bytes, batch.rowStart[r]!, batch.rowStart[r + 1]!, this.rowEnd.length - 1);
   }
 
   /** No NULL in a NOT NULL column of the row whose fields start at `first`. */
@@ -309,7 +296,7 @@ export class ChunkEncoder {
     const columns = this.plan.columns;
     const first = batch.rowField[r]!;
     for (let c = 0; c < columns.length; c++) {
-      if (columns[c]!.notNull && batch.fieldFlags[first + c]! & FIELD_NULL) this.checkNull(columns[c]!, line);
+      if (columns[c]!.notNull && batch.fieldFlags[first + c]! & FIELD_NULL) checkNotNull(columns[c]!, line);
     }
     this.raw.write(this.w, batch.bytes, batch.rowStart[r]!, batch.rowStart[r + 1]!);
   }
@@ -322,7 +309,7 @@ export class ChunkEncoder {
       const f = first + fieldIndex[c]!;
       const flags = batch.fieldFlags[f]!;
       if (flags & FIELD_NULL) {
-        this.checkNull(columns[c]!, line);
+        checkNotNull(columns[c]!, line);
         w.u8(0x5c).u8(0x4e); // \N
       } else if (flags & FIELD_ESCAPED) {
         const bytes = this.unescapeBytes(batch, f);
@@ -341,7 +328,7 @@ export class ChunkEncoder {
   ): void {
     const { columns, format } = this.plan;
     if (this.plan.keyIndex === null && Array.isArray(row) && row.length !== this.plan.width) {
-      throw this.widthError(line, row.length, 'values');
+      throw widthError(this.plan, line, row.length, 'values');
     }
     const values = rowValues(row, this.plan, line);
     const w = this.w;
@@ -363,7 +350,7 @@ export class ChunkEncoder {
       if (format === 'text') {
         if (c > 0) w.u8(0x09);
         if (value === null || value === undefined) {
-          this.checkNull(column, line);
+          checkNotNull(column, line);
           w.u8(0x5c).u8(0x4e);
         } else if (text !== undefined) {
           writeTextString(w, text);
@@ -373,7 +360,7 @@ export class ChunkEncoder {
         continue;
       }
       if (value === null || value === undefined) {
-        this.checkNull(column, line);
+        checkNotNull(column, line);
         w.i32(-1);
         continue;
       }
@@ -410,90 +397,5 @@ export class ChunkEncoder {
     }
     if (written < value.length) written = textEncoder.encodeInto(value, scratch).written;
     this.plan.converters[column]!.write(this.w, scratch, 0, written);
-  }
-
-  /** A row with more or fewer fields than every row must have, said the way COPY says it (22P04). */
-  private widthError(line: number, found: number, what: 'fields' | 'values'): BadRowError {
-    const { width, columns, fieldIndex } = this.plan;
-    const missing = columns.find((_, c) => fieldIndex[c]! >= found);
-    const why =
-      found > width
-        ? 'extra data after last expected column'
-        : `missing data for column ${JSON.stringify(missing?.name ?? `field ${found + 1}`)}`;
-    return new BadRowError(`line ${line}: expected ${width} ${what}, found ${found}: ${why}`, {
-      line,
-      sqlstate: '22P04',
-      ...(found < width && missing ? { column: missing.name } : {}),
-    });
-  }
-
-  private checkNull(column: TargetColumn, line: number): void {
-    if (column.notNull) {
-      throw new BadRowError(`line ${line}, column ${column.name}: null value violates not-null constraint`, {
-        line,
-        column: column.name,
-        sqlstate: '23502',
-      });
-    }
-  }
-}
-
-/**
- * Runs a generator with stack traces off while it runs (not while its consumer does). In reject mode a
- * bad row's errors are data for the rejects sink, never debugged, and capturing a stack for each was
- * most of the cost of a file of bad rows (2 errors per row, ~10 µs each).
- */
-function* withoutStacks<T>(inner: Generator<T>): Generator<T> {
-  // V8's and JavaScriptCore's knob (not in the DOM typings); elsewhere setting it does nothing.
-  const errors = Error as ErrorConstructor & { stackTraceLimit?: number };
-  try {
-    for (;;) {
-      const limit = errors.stackTraceLimit;
-      errors.stackTraceLimit = 0;
-      let next: IteratorResult<T>;
-      try {
-        next = inner.next();
-      } finally {
-        errors.stackTraceLimit = limit;
-      }
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    inner.return(undefined);
-  }
-}
-
-function fieldError(error: unknown, line: number, column: TargetColumn, value: string): BadRowError {
-  if (error instanceof BadRowError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new BadRowError(
-    `line ${line}, column ${column.name} (${column.formatType}): ${reason}; value ${JSON.stringify(preview(value))}`,
-    { line, column: column.name, value: preview(value) },
-    { cause: error },
-  );
-}
-
-function asBadRow(error: unknown, line: number): BadRowError {
-  if (error instanceof BadRowError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new BadRowError(`line ${line}: ${reason}`, { line }, { cause: error });
-}
-
-/** A row's original text without its line terminator. */
-function rawRowText(batch: FieldBatch, r: number): string {
-  let end = batch.rowStart[r + 1]!;
-  const start = batch.rowStart[r]!;
-  while (end > start && (batch.bytes[end - 1] === 0x0a || batch.bytes[end - 1] === 0x0d)) end--;
-  return textDecoder.decode(batch.bytes.subarray(start, end));
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return (
-      JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value)
-    );
-  } catch {
-    return String(value);
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { Writer } from '@haul/protocol';
 import type { DelimitedDialect } from '../source/dialect.ts';
+import type { MultiLineRows } from './chunk.ts';
 import { quoteLiteral } from './sql-literal.ts';
 
 const LF = 0x0a;
@@ -130,4 +131,39 @@ export function quotedLineBreaks(
     }
   }
   return { lf, cr };
+}
+
+/** Raw CSV: the rows of the chunk being built that span lines, with their quoted line breaks. */
+export class MultiLineNotes {
+  private rows: number[] = [];
+  private lf: number[] = [];
+  private cr: number[] = [];
+
+  constructor(
+    private readonly quote: number,
+    private readonly escapeChar: number,
+  ) {}
+
+  /** Notes chunk row `row`, whose bytes are bytes[start, end). */
+  note(bytes: Uint8Array, start: number, end: number, row: number): void {
+    const breaks = quotedLineBreaks(bytes, start, end, this.quote, this.escapeChar);
+    this.rows.push(row);
+    this.lf.push(breaks.lf);
+    this.cr.push(breaks.cr);
+  }
+
+  /** The notes of the chunk just cut (null when none of its rows spans lines); starts afresh. */
+  take(lfEndings: boolean): MultiLineRows | null {
+    if (this.rows.length === 0) return null;
+    const notes = {
+      rows: Int32Array.from(this.rows),
+      lf: Int32Array.from(this.lf),
+      cr: Int32Array.from(this.cr),
+      lfEndings,
+    };
+    this.rows = [];
+    this.lf = [];
+    this.cr = [];
+    return notes;
+  }
 }

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
-import { BadRowError, LoadFailedError } from '../../src/errors.ts';
 import { load } from '../../src/load/load.ts';
 import { type Admin, adminClient, scalar, uniqueName, via } from '../support/database.ts';
+import { badRowOf } from '../support/load-failure.ts';
 
 const MiB = 1024 * 1024;
 
@@ -36,17 +36,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     await admin.end();
   });
 
-  async function failure(loading: Promise<unknown>): Promise<BadRowError> {
-    const error = await loading.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(LoadFailedError);
-    expect((error as LoadFailedError).rolledBack).toBe(true);
-    const cause = (error as LoadFailedError).cause;
-    expect(cause).toBeInstanceOf(BadRowError);
-    return cause as BadRowError;
-  }
+  const failure = badRowOf;
 
   it.each([
     ['an NDJSON line that never ends', 'ndjson', '{"id":1,"v":"a"}\n{"id":2,"v":"', 'x', 2],

@@ -7,10 +7,11 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
-import { BadRowError, InputLimitError, LoadFailedError, StallError } from '../../src/errors.ts';
+import { BadRowError, InputLimitError, StallError } from '../../src/errors.ts';
 import { load } from '../../src/load/load.ts';
 import { type Admin, adminClient, scalar, slowCsv, uniqueName, via } from '../support/database.ts';
 import { freezingProxy } from '../support/freezing-proxy.ts';
+import { rolledBackCause } from '../support/load-failure.ts';
 
 const MiB = 1024 * 1024;
 
@@ -28,16 +29,6 @@ function endless(head: string, fill: string, max = 1024 * MiB) {
     }
   }
   return { source: source(), counter };
-}
-
-async function loadFailure(loading: Promise<unknown>): Promise<unknown> {
-  const error = await loading.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LoadFailedError);
-  expect((error as LoadFailedError).rolledBack).toBe(true);
-  return (error as LoadFailedError).cause;
 }
 
 describe.each(databaseTargets())('$name', ({ url }) => {
@@ -68,7 +59,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
       const sampler = setInterval(() => {
         rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
       }, 20);
-      const cause = await loadFailure(
+      const cause = await rolledBackCause(
         load({ ...via(url), table: name, source, format: 'csv', maxRowBytes: 16 * MiB, shards: 1 }),
       );
       clearInterval(sampler);
@@ -85,7 +76,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
   it('a row over maxRowBytes fails the same way when the whole source is in memory', async () => {
     const name = await table();
     const source = `id,v\n1,a\n2,${'z'.repeat(3 * MiB)}\n3,c\n`;
-    const cause = await loadFailure(
+    const cause = await rolledBackCause(
       load({ ...via(url), table: name, source, format: 'csv', maxRowBytes: MiB }),
     );
     expect(cause).toMatchObject({ line: 3, sqlstate: '54000' });
@@ -102,7 +93,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     // The upload is well under the limit; what it inflates to is not.
     expect(gz.length).toBeLessThan(500_000);
     expect(csv.length).toBeGreaterThan(2_000_000);
-    const cause = await loadFailure(
+    const cause = await rolledBackCause(
       load({
         ...via(url),
         table: name,
@@ -149,7 +140,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
           }
         },
       });
-      const cause = await loadFailure(loading);
+      const cause = await rolledBackCause(loading);
       expect(cause).toBeInstanceOf(StallError);
       expect(cause).toMatchObject({ timeoutMs: 1000 });
       expect(frozenAt).toBeGreaterThan(0);

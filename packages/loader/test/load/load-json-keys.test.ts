@@ -7,9 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
 import type { LoadOptions, RejectedRow } from '../../src/api.ts';
-import { BadRowError, LoadConfigError, LoadFailedError } from '../../src/errors.ts';
+import { LoadConfigError } from '../../src/errors.ts';
 import { load } from '../../src/load/load.ts';
 import { type Admin, adminClient, uniqueName, via } from '../support/database.ts';
+import { badRowOf } from '../support/load-failure.ts';
 
 describe.each(databaseTargets())('$name', ({ url }) => {
   let admin: Admin;
@@ -29,17 +30,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
   const rowsOf = (name: string, columns = '*') =>
     admin.unsafe(`select ${columns} from ${name} order by id`).then((rows) => rows.map((r) => ({ ...r })));
 
-  async function failure(options: LoadOptions): Promise<BadRowError> {
-    const error = await load(options).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(LoadFailedError);
-    expect((error as LoadFailedError).rolledBack).toBe(true);
-    const cause = (error as LoadFailedError).cause;
-    expect(cause).toBeInstanceOf(BadRowError);
-    return cause as BadRowError;
-  }
+  const failure = (options: LoadOptions) => badRowOf(load(options));
 
   async function rejecting(options: LoadOptions): Promise<{ rows: number; rejects: RejectedRow[] }> {
     const rejects: RejectedRow[] = [];

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
 import type { RejectedRow } from '../../src/api.ts';
-import { BadRowError, LoadFailedError } from '../../src/errors.ts';
 import { load } from '../../src/load/load.ts';
 import { type Admin, adminClient, scalar, uniqueName, via } from '../support/database.ts';
+import { badRowOf } from '../support/load-failure.ts';
 
 const PATHS = ['raw', 'binary', 'text'] as const;
 
@@ -28,17 +28,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     return name;
   }
 
-  async function failure(loading: Promise<unknown>): Promise<BadRowError> {
-    const error = await loading.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(LoadFailedError);
-    expect((error as LoadFailedError).rolledBack).toBe(true);
-    const cause = (error as LoadFailedError).cause;
-    expect(cause).toBeInstanceOf(BadRowError);
-    return cause as BadRowError;
-  }
+  const failure = badRowOf;
 
   const cases = [
     // The first data row is short: its width must not become every row's.

@@ -1,0 +1,21 @@
+/** What a load that must fail left: rolled back (nothing committed), and the first error behind it. */
+import { expect } from 'vitest';
+import { BadRowError, LoadFailedError } from '../../src/errors.ts';
+
+/** The cause of a load that fails and rolls back; fails the test if the load succeeds or commits. */
+export async function rolledBackCause(loading: Promise<unknown>): Promise<unknown> {
+  const error = await loading.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LoadFailedError);
+  expect((error as LoadFailedError).rolledBack).toBe(true);
+  return (error as LoadFailedError).cause;
+}
+
+/** The bad row a load fails on (rolled back, its cause a BadRowError). */
+export async function badRowOf(loading: Promise<unknown>): Promise<BadRowError> {
+  const cause = await rolledBackCause(loading);
+  expect(cause).toBeInstanceOf(BadRowError);
+  return cause as BadRowError;
+}
