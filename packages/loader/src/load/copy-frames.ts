@@ -53,23 +53,74 @@ export function copyErrorLocation(error: PostgresError): { line: number; column?
   return match[2] === undefined ? { line: Number(match[1]) } : { line: Number(match[1]), column: match[2] };
 }
 
+/**
+ * A count that grows by one per row, plus a few extra steps: `extraThrough(i)` is the sum of the extra
+ * steps at rows 0…i. Rows on consecutive lines, and rows the server counts as one line each, need no
+ * entry, so a COPY of millions of rows keeps next to nothing per row.
+ */
+class SparseSteps {
+  constructor(
+    /** Rows (within the segment) with an extra step, ascending. */
+    private readonly at: Int32Array,
+    /** The extra steps at at[0…k], summed. */
+    private readonly cumulative: Float64Array,
+  ) {}
+
+  static of(at: number[], extra: number[]): SparseSteps | null {
+    if (at.length === 0) return null;
+    const cumulative = new Float64Array(extra.length);
+    let sum = 0;
+    extra.forEach((step, k) => {
+      sum += step;
+      cumulative[k] = sum;
+    });
+    return new SparseSteps(Int32Array.from(at), cumulative);
+  }
+
+  extraThrough(row: number): number {
+    let lo = 0;
+    let hi = this.at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.at[mid]! <= row) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? 0 : this.cumulative[lo - 1]!;
+  }
+
+  get total(): number {
+    return this.cumulative[this.cumulative.length - 1]!;
+  }
+
+  get size(): number {
+    return this.at.length;
+  }
+}
+
+/**
+ * What a COPY keeps of each chunk it carried, to name a row's source line later: never the chunk
+ * itself (a COPY may carry a whole file, and its data must go once it is sent), and nothing per row
+ * but the rows that break the one-line-per-row pattern.
+ */
 interface Segment {
   /** COPY row index (0-based) of the segment's first row, and the server lines before it. */
   readonly firstRow: number;
   readonly linesBefore: number;
   readonly count: number;
-  /** The server's line count at the end of each row, from the segment's start; null: one line each. */
-  readonly lineEnds: Float64Array | null;
-  readonly chunk: EncodedChunk;
-  /** Chunk row index of the segment's first row. */
+  /** Row w ends on the server's line w + 1 + extraThrough(w), from the segment's start. */
+  readonly serverSteps: SparseSteps | null;
+  /** Row w starts on source line firstLine + w + extraThrough(w). */
+  readonly firstLine: number;
+  readonly sourceSteps: SparseSteps | null;
+  /** Chunk row index of the segment's first row, and the chunk's row texts (reject mode). */
   readonly offset: number;
+  readonly text?: (i: number) => string;
 }
 
 /**
  * The rows one COPY statement has carried, to map the server's "line N" back to a row and its source
  * line. The server counts lines, not rows: a raw CSV row whose quoted fields hold line breaks counts
- * as several (see MultiLineRows), every other row as one. A COPY can carry millions of rows, so each
- * chunk's rows are one segment, with per-row line counts only when some row spans lines.
+ * as several (see MultiLineRows), every other row as one.
  */
 export class CopyRowMap {
   private readonly segments: Segment[] = [];
@@ -79,21 +130,30 @@ export class CopyRowMap {
   /** Records rows [from, to) of `chunk` as the next rows of this COPY. */
   add(chunk: EncodedChunk, from = 0, to = chunk.rows): void {
     if (to <= from) return;
-    const lineEnds = this.serverLines(chunk, from, to);
+    const serverSteps = this.serverSteps(chunk, from, to);
     this.segments.push({
       firstRow: this.total,
       linesBefore: this.lines,
       count: to - from,
-      lineEnds,
-      chunk,
+      serverSteps,
+      firstLine: chunk.rowLine[from]!,
+      sourceSteps: sourceSteps(chunk.rowLine, from, to),
       offset: from,
+      ...(chunk.rowText ? { text: chunk.rowText } : {}),
     });
     this.total += to - from;
-    this.lines += lineEnds ? lineEnds[to - from - 1]! : to - from;
+    this.lines += to - from + (serverSteps?.total ?? 0);
   }
 
   get rows(): number {
     return this.total;
+  }
+
+  /** Entries held (segments, and the steps inside them): what its memory grows with. */
+  get retained(): number {
+    let n = this.segments.length;
+    for (const s of this.segments) n += (s.serverSteps?.size ?? 0) + (s.sourceSteps?.size ?? 0);
+    return n;
   }
 
   /** The COPY row (0-based) on which the server's line `line` (1-based) falls; -1 if none was sent. */
@@ -101,13 +161,14 @@ export class CopyRowMap {
     if (line < 1 || line > this.lines) return -1;
     const segment = this.segments[this.find(line, (s) => s.linesBefore)]!;
     const within = line - segment.linesBefore;
-    const ends = segment.lineEnds;
-    if (!ends) return segment.firstRow + within - 1;
+    const steps = segment.serverSteps;
+    if (!steps) return segment.firstRow + within - 1;
+    // The first row whose last line is at or past `within`.
     let lo = 0;
     let hi = segment.count - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (ends[mid]! >= within) hi = mid;
+      if (mid + 1 + steps.extraThrough(mid) >= within) hi = mid;
       else lo = mid + 1;
     }
     return segment.firstRow + lo;
@@ -117,10 +178,10 @@ export class CopyRowMap {
   source(row: number): { line: number; text?: string } | null {
     if (row < 0 || row >= this.total) return null;
     const segment = this.segments[this.find(row + 1, (s) => s.firstRow)]!;
-    const i = segment.offset + row - segment.firstRow;
-    const { chunk } = segment;
-    const line = chunk.rowLine[i]!;
-    return chunk.rowText ? { line, text: chunk.rowText(i) } : { line };
+    const within = row - segment.firstRow;
+    const line = segment.firstLine + within + (segment.sourceSteps?.extraThrough(within) ?? 0);
+    const i = segment.offset + within;
+    return segment.text ? { line, text: segment.text(i) } : { line };
   }
 
   /** The last segment whose `key` is below `value` (keys ascend). */
@@ -135,26 +196,38 @@ export class CopyRowMap {
     return lo;
   }
 
-  /** Cumulative server lines of rows [from, to), or null when each is one line. */
-  private serverLines(chunk: EncodedChunk, from: number, to: number): Float64Array | null {
+  /** The server's extra lines of rows [from, to): the line breaks it counts inside their quotes. */
+  private serverSteps(chunk: EncodedChunk, from: number, to: number): SparseSteps | null {
     const multi = chunk.multiLine;
     if (!multi) return null;
-    let k = lowerBound(multi.rows, from);
-    if (k >= multi.rows.length || multi.rows[k]! >= to) return null;
-    const ends = new Float64Array(to - from);
-    let lines = 0;
-    for (let i = from; i < to; i++) {
-      lines++;
-      if (k < multi.rows.length && multi.rows[k] === i) {
-        // The COPY's first row is read before its line ending is known: then only CRs count.
-        const lfCounts = multi.lfEndings && this.total + i - from > 0;
-        lines += lfCounts ? multi.lf[k]! : multi.cr[k]!;
-        k++;
-      }
-      ends[i - from] = lines;
+    const at: number[] = [];
+    const extra: number[] = [];
+    for (let k = lowerBound(multi.rows, from); k < multi.rows.length && multi.rows[k]! < to; k++) {
+      const row = multi.rows[k]!;
+      // The COPY's first row is read before its line ending is known: then only CRs count.
+      const lfCounts = multi.lfEndings && this.total + row - from > 0;
+      const lines = lfCounts ? multi.lf[k]! : multi.cr[k]!;
+      if (lines === 0) continue;
+      at.push(row - from);
+      extra.push(lines);
     }
-    return ends;
+    return SparseSteps.of(at, extra);
   }
+}
+
+/** Where rows [from, to) of a chunk leave the one-line-per-row pattern (rows spanning lines, gaps). */
+function sourceSteps(rowLine: Float64Array, from: number, to: number): SparseSteps | null {
+  if (rowLine[to - 1]! - rowLine[from]! === to - 1 - from) return null;
+  const at: number[] = [];
+  const extra: number[] = [];
+  for (let i = from + 1; i < to; i++) {
+    const gap = rowLine[i]! - rowLine[i - 1]! - 1;
+    if (gap !== 0) {
+      at.push(i - from);
+      extra.push(gap);
+    }
+  }
+  return SparseSteps.of(at, extra);
 }
 
 function lowerBound(sorted: Int32Array, value: number): number {
