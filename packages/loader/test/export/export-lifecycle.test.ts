@@ -78,8 +78,12 @@ describe.each(databaseTargets())('export lifecycle on $name', ({ url }) => {
       // Connection 1 plans and exports the snapshot; the write commits before any partition connects
       // (the partitions' connects run at once, so each waits for the one churn).
       let churned: Promise<void> | null = null;
+      const churnOnce = (): Promise<void> => {
+        churned ??= churn();
+        return churned;
+      };
       const counting = countingConnector(url, async (n) => {
-        if (n >= 2) await (churned ??= churn());
+        if (n >= 2) await churnOnce();
       });
       const bytes = await readAll(
         exportRows({
@@ -97,7 +101,7 @@ describe.each(databaseTargets())('export lifecycle on $name', ({ url }) => {
       await restore();
       churned = null;
       const loose = countingConnector(url, async (n) => {
-        if (n >= 2) await (churned ??= churn());
+        if (n >= 2) await churnOnce();
       });
       const looseIds = ids(
         await readAll(
