@@ -102,7 +102,8 @@ export interface LoadOptions extends CsvOptions {
   /**
    * Milliseconds the load may wait on the server with nothing moving (no chunk taken, no COPY or commit
    * finished) before it fails with StallError and rolls back; 0 waits forever. Time spent waiting for
-   * the source is not counted. Default 60,000.
+   * the source is not counted. Default 60,000. A shard waiting on a lock makes no progress either:
+   * keep this above `lockTimeout`.
    */
   stallTimeout?: number;
   signal?: AbortSignal;
