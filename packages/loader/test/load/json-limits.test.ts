@@ -7,25 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
 import { load } from '../../src/load/load.ts';
 import { type Admin, adminClient, scalar, uniqueName, via } from '../support/database.ts';
+import { endless } from '../support/endless-source.ts';
 import { badRowOf } from '../support/load-failure.ts';
 
 const MiB = 1024 * 1024;
-
-/** `head` and then `fill` forever (up to 1 GiB), counting what was read. */
-function endless(head: string, fill: string) {
-  const counter = { bytes: 0 };
-  const piece = new TextEncoder().encode(fill.repeat(Math.ceil(MiB / fill.length)));
-  async function* source(): AsyncGenerator<Uint8Array> {
-    const first = new TextEncoder().encode(head);
-    counter.bytes += first.length;
-    yield first;
-    while (counter.bytes < 1024 * MiB) {
-      counter.bytes += piece.length;
-      yield piece;
-    }
-  }
-  return { source: source(), counter };
-}
 
 describe.each(databaseTargets())('$name', ({ url }) => {
   let admin: Admin;

@@ -10,26 +10,11 @@ import { databaseTargets } from '../../../../tools/test-targets.ts';
 import { BadRowError, InputLimitError, StallError } from '../../src/errors.ts';
 import { load } from '../../src/load/load.ts';
 import { type Admin, adminClient, scalar, slowCsv, uniqueName, via } from '../support/database.ts';
+import { endless } from '../support/endless-source.ts';
 import { freezingProxy } from '../support/freezing-proxy.ts';
 import { rolledBackCause } from '../support/load-failure.ts';
 
 const MiB = 1024 * 1024;
-
-/** `head` and then `fill` forever (up to `max` bytes), counting what was read. */
-function endless(head: string, fill: string, max = 1024 * MiB) {
-  const counter = { bytes: 0 };
-  const piece = new TextEncoder().encode(fill.repeat(Math.ceil(MiB / fill.length)));
-  async function* source(): AsyncGenerator<Uint8Array> {
-    const first = new TextEncoder().encode(head);
-    counter.bytes += first.length;
-    yield first;
-    while (counter.bytes < max) {
-      counter.bytes += piece.length;
-      yield piece;
-    }
-  }
-  return { source: source(), counter };
-}
 
 describe.each(databaseTargets())('$name', ({ url }) => {
   let admin: Admin;
