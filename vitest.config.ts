@@ -3,7 +3,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      'packages/*/src/**/*.test.ts',
       'packages/*/test/**/*.test.ts',
       'test/**/*.test.ts',
       'apps/*/test/**/*.test.ts',

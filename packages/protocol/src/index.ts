@@ -55,5 +55,6 @@ export {
   builtinBinaryCodecs,
   UnsupportedTypeError,
 } from './types/binary/registry.ts';
+export type { FromText } from './types/from-text.ts';
 export { type TypeOptions, TypeRegistry } from './types/registry.ts';
 export { Writer } from './wire/writer.ts';

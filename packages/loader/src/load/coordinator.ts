@@ -7,7 +7,7 @@
 import type { Connection } from '@haul/protocol';
 import type { Connector } from '../api.ts';
 import type { EncodedChunk } from './chunk.ts';
-import { Shard, type ShardProtocol } from './shard.ts';
+import { Shard, type ShardTransactions } from './shard.ts';
 
 export class Coordinator {
   readonly shards: Shard[] = [];
@@ -22,7 +22,7 @@ export class Coordinator {
     private readonly connector: Connector,
     private readonly first: Connection,
     private readonly maxShards: number,
-    private readonly protocol: ShardProtocol,
+    private readonly transactions: ShardTransactions,
   ) {}
 
   get failed(): Error | null {
@@ -114,7 +114,7 @@ export class Coordinator {
     this.shards.push(shard);
     if (this.failure) shard.stop(this.failure);
     this.runs.push(
-      shard.run(this.protocol).then(
+      shard.run(this.transactions).then(
         () => {
           shard.endedAt = Date.now();
         },

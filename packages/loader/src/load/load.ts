@@ -27,7 +27,7 @@ import { Coordinator } from './coordinator.ts';
 import { abandonTable, ProvisionalTable } from './create-table.ts';
 import { planLoad } from './plan.ts';
 import { ProgressTicker } from './progress.ts';
-import { LoadShardProtocol } from './shard-protocol.ts';
+import { LoadShardTransactions } from './shard-transactions.ts';
 import { StallWatch } from './stall-watch.ts';
 import { commitBarrier, commitTwoPhase, formatGid } from './two-phase.ts';
 
@@ -117,7 +117,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
         pendingRejects.push(rejectedRow(error, text));
       },
     );
-    const protocol = new LoadShardProtocol({
+    const transactions = new LoadShardTransactions({
       mode,
       onError,
       sql: plan.copySql,
@@ -130,7 +130,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       lockTimeout: settings.lockTimeout,
       reject: (chunk, row, error) => onReject(rejectedRow(error, chunk.rowText?.(row) ?? '')),
     });
-    coordinator = new Coordinator(connector, first, maxShards, protocol);
+    coordinator = new Coordinator(connector, first, maxShards, transactions);
     if (options.signal?.aborted) userAbort();
     const active = coordinator;
     const activeReader = reader;
@@ -178,7 +178,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
                 loadId,
                 shard,
                 shards: participants.length,
-                decidingXid: protocol.decidingXid,
+                decidingXid: transactions.decidingXid,
                 table,
               }),
             commitOptions,
@@ -194,7 +194,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     ticker.stop(true);
     const rows =
       mode === 'batches'
-        ? protocol.committedRows + (control?.committedRows ?? 0)
+        ? transactions.committedRows + (control?.committedRows ?? 0)
         : active.shards.reduce((sum, shard) => sum + shard.rows, 0);
     const ms = Date.now() - started;
     return {

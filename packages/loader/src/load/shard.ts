@@ -23,8 +23,8 @@ export type ShardItem =
   | { kind: 'end-batch'; batch: number }
   | { kind: 'end' };
 
-/** What the shard does around its COPYs: transactions, savepoints, control rows (see transactions.ts). */
-export interface ShardProtocol {
+/** What the shard does around its COPYs: transactions, savepoints, control rows (see shard-transactions.ts). */
+export interface ShardTransactions {
   /** Before the first COPY of a batch (atomic mode: of the load). */
   beginBatch(shard: Shard, batch: number): Promise<void>;
   /** Sends the chunks of one COPY (all of a batch, or one chunk in reject mode). */
@@ -85,8 +85,8 @@ export class Shard {
     };
   }
 
-  /** Pulls items until 'end', running batches through `protocol`. Rejects with the first failure. */
-  async run(protocol: ShardProtocol): Promise<void> {
+  /** Pulls items until 'end', running batches through `transactions`. Rejects with the first failure. */
+  async run(transactions: ShardTransactions): Promise<void> {
     await this.conn;
     this.state = 'copying';
     for (;;) {
@@ -97,11 +97,11 @@ export class Shard {
       }
       const batch = item.batch;
       this.batch = batch;
-      await protocol.beginBatch(this, batch);
+      await transactions.beginBatch(this, batch);
       this.steps++;
-      await protocol.copyChunks(this, () => this.nextChunkOf(batch));
+      await transactions.copyChunks(this, () => this.nextChunkOf(batch));
       this.steps++;
-      await protocol.endBatch(this, batch);
+      await transactions.endBatch(this, batch);
       this.steps++;
       this.batch = -1;
     }

@@ -22,8 +22,8 @@ import type {
   QueryResult,
   Statement,
 } from './api.ts';
-import { sendCancelRequest } from './cancel.ts';
-import { Cancellation } from './cancellation.ts';
+import { Cancellation } from './cancel-policy.ts';
+import { sendCancelRequest } from './cancel-request.ts';
 import type { ResolvedConfig } from './config.ts';
 import { Outbound } from './outbound.ts';
 import { Pipeline, type Segment, settleWith } from './pipeline.ts';

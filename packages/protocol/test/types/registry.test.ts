@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.ts';
-import { ArrayOid, Oid } from './oids.ts';
-import { type FieldDecoder, TypeRegistry } from './registry.ts';
-import { decodeText } from './text.ts';
+import { ConfigError } from '../../src/errors.ts';
+import { ArrayOid, Oid } from '../../src/types/oids.ts';
+import { type FieldDecoder, TypeRegistry } from '../../src/types/registry.ts';
+import { decodeText } from '../../src/types/text.ts';
 
 const encoder = new TextEncoder();
 

@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decode, encode } from '../../../test/support/binary-codec.ts';
-import { decodeDate, decodeTimestamp, decodeTimestamptz } from '../datetime.ts';
-import type { BinaryCodec } from './codec.ts';
-import { ValueError } from './codec.ts';
+import type { BinaryCodec } from '../../../src/types/binary/codec.ts';
+import { ValueError } from '../../../src/types/binary/codec.ts';
 import {
   dateCodec,
   dateStringCodec,
@@ -13,7 +11,9 @@ import {
   timestampStringCodec,
   timestamptzCodec,
   timestamptzStringCodec,
-} from './datetime.ts';
+} from '../../../src/types/binary/datetime.ts';
+import { decodeDate, decodeTimestamp, decodeTimestamptz } from '../../../src/types/datetime.ts';
+import { decode, encode } from '../../support/binary-codec.ts';
 
 function int64(value: bigint): Uint8Array {
   const bytes = new Uint8Array(8);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { saslprepPassword } from './saslprep.ts';
+import { saslprepPassword } from '../../src/auth/saslprep.ts';
 
 describe('saslprepPassword', () => {
   it.each([

@@ -7,7 +7,7 @@ import {
   decodeInt8AsNumber,
   decodeInt8AsString,
   decodeNumeric,
-} from './numbers.ts';
+} from '../../src/types/numbers.ts';
 
 const encoder = new TextEncoder();
 

@@ -6,7 +6,7 @@ import {
   decodeTimestamp,
   decodeTimestamptz,
   encodeTimestamptz,
-} from './datetime.ts';
+} from '../../src/types/datetime.ts';
 
 const encoder = new TextEncoder();
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeAscii, decodeText } from './text.ts';
+import { decodeAscii, decodeText } from '../../src/types/text.ts';
 
 const encoder = new TextEncoder();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayWrite } from './write-classifier.ts';
+import { mayWrite } from '../../src/connection/write-classifier.ts';
 
 describe('mayWrite (auto Sync policy)', () => {
   it.each([

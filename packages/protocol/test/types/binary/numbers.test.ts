@@ -1,8 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decode, encode } from '../../../test/support/binary-codec.ts';
-import { ValueError } from './codec.ts';
-import { float4Codec, float8Codec, int2Codec, int4Codec, int8Codec } from './numbers.ts';
+import { ValueError } from '../../../src/types/binary/codec.ts';
+import {
+  float4Codec,
+  float8Codec,
+  int2Codec,
+  int4Codec,
+  int8Codec,
+} from '../../../src/types/binary/numbers.ts';
+import { decode, encode } from '../../support/binary-codec.ts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 

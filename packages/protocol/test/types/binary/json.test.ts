@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encode, roundTrip } from '../../../test/support/binary-codec.ts';
-import { jsonbCodec, jsonCodec } from './json.ts';
+import { jsonbCodec, jsonCodec } from '../../../src/types/binary/json.ts';
+import { encode, roundTrip } from '../../support/binary-codec.ts';
 
 describe('json and jsonb', () => {
   it('jsonb is a version byte and the text; json the text alone', () => {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { HaulError } from '../errors.ts';
-import { timestamptzStringCodec } from '../types/binary/datetime.ts';
-import { BinaryCodecRegistry, UnsupportedTypeError } from '../types/binary/registry.ts';
 import {
   BinaryCopyEncoder,
   COPY_FRAME_TARGET,
   CopyEncodeError,
   encodeRowsToCopyData,
   preview,
-} from './binary-encoder.ts';
+} from '../../src/copy/binary-encoder.ts';
+import { HaulError } from '../../src/errors.ts';
+import { timestamptzStringCodec } from '../../src/types/binary/datetime.ts';
+import { BinaryCodecRegistry, UnsupportedTypeError } from '../../src/types/binary/registry.ts';
 
 /** Splits CopyData messages, checking each one's type and length; returns their payloads. */
 function splitFrames(chunks: Uint8Array[]): Uint8Array[] {

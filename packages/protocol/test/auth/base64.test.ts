@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../errors.ts';
-import { base64Decode, base64Encode } from './base64.ts';
+import { base64Decode, base64Encode } from '../../src/auth/base64.ts';
+import { AuthError } from '../../src/errors.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Writer } from '../../wire/writer.ts';
-import { intervalCodec } from './interval.ts';
+import { intervalCodec } from '../../../src/types/binary/interval.ts';
+import { Writer } from '../../../src/wire/writer.ts';
 
 function roundTrip(value: unknown): unknown {
   const w = new Writer(4);

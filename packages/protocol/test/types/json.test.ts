@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBool, encodeBool } from './bool.ts';
-import { decodeJson } from './json.ts';
+import { decodeBool, encodeBool } from '../../src/types/bool.ts';
+import { decodeJson } from '../../src/types/json.ts';
 
 const encoder = new TextEncoder();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.ts';
-import { resolveConfig } from './config.ts';
+import { resolveConfig } from '../../src/connection/config.ts';
+import { ConfigError } from '../../src/errors.ts';
 
 describe('resolveConfig', () => {
   it('reads every part of a postgres:// URL', () => {

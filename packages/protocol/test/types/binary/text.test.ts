@@ -1,11 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encode, roundTrip } from '../../../test/support/binary-codec.ts';
-import { boolCodec } from './bool.ts';
-import { byteaCodec } from './bytea.ts';
-import { ValueError } from './codec.ts';
-import { bpcharCodec, citextCodec, nameCodec, textCodec, textLikeCodec, varcharCodec } from './text.ts';
-import { uuidCodec } from './uuid.ts';
+import { boolCodec } from '../../../src/types/binary/bool.ts';
+import { byteaCodec } from '../../../src/types/binary/bytea.ts';
+import { ValueError } from '../../../src/types/binary/codec.ts';
+import {
+  bpcharCodec,
+  citextCodec,
+  nameCodec,
+  textCodec,
+  textLikeCodec,
+  varcharCodec,
+} from '../../../src/types/binary/text.ts';
+import { uuidCodec } from '../../../src/types/binary/uuid.ts';
+import { encode, roundTrip } from '../../support/binary-codec.ts';
 
 describe('text-like types', () => {
   it('write UTF-8 and read it back, unicode and emoji included', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EncodeError } from '../errors.ts';
-import { paramTypeOid, serializeParam } from './params.ts';
+import { EncodeError } from '../../src/errors.ts';
+import { paramTypeOid, serializeParam } from '../../src/types/params.ts';
 
 describe('serializeParam', () => {
   it.each<[string, unknown, string | null]>([

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../errors.ts';
-import { arrayDecoder, decodeArray, encodeArray, quoteArrayElement } from './arrays.ts';
-import { decodeInt } from './numbers.ts';
-import { decodeText } from './text.ts';
+import { ProtocolError } from '../../src/errors.ts';
+import { arrayDecoder, decodeArray, encodeArray, quoteArrayElement } from '../../src/types/arrays.ts';
+import { decodeInt } from '../../src/types/numbers.ts';
+import { decodeText } from '../../src/types/text.ts';
 
 const encoder = new TextEncoder();
 

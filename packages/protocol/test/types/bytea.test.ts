@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../errors.ts';
-import { decodeBytea, encodeBytea } from './bytea.ts';
+import { ProtocolError } from '../../src/errors.ts';
+import { decodeBytea, encodeBytea } from '../../src/types/bytea.ts';
 
 const encoder = new TextEncoder();
 

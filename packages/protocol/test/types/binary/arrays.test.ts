@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encode, roundTrip } from '../../../test/support/binary-codec.ts';
-import { ArrayOid, Oid } from '../oids.ts';
-import { arrayCodec } from './arrays.ts';
-import { int4Codec, int8Codec } from './numbers.ts';
-import { citextCodec, textCodec } from './text.ts';
+import { arrayCodec } from '../../../src/types/binary/arrays.ts';
+import { int4Codec, int8Codec } from '../../../src/types/binary/numbers.ts';
+import { citextCodec, textCodec } from '../../../src/types/binary/text.ts';
+import { ArrayOid, Oid } from '../../../src/types/oids.ts';
+import { encode, roundTrip } from '../../support/binary-codec.ts';
 
 const int4Array = arrayCodec(int4Codec, ArrayOid.int4);
 const textArray = arrayCodec(textCodec, ArrayOid.text);

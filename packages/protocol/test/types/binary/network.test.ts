@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encode, roundTrip } from '../../../test/support/binary-codec.ts';
-import { cidrCodec, inetCodec } from './network.ts';
+import { cidrCodec, inetCodec } from '../../../src/types/binary/network.ts';
+import { encode, roundTrip } from '../../support/binary-codec.ts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Writer } from '../wire/writer.ts';
-import * as fe from './frontend.ts';
+import * as fe from '../../src/messages/frontend.ts';
+import { Writer } from '../../src/wire/writer.ts';
 
 /** Doc-following builder: type byte, then Int32 length counting itself, then the body bytes. */
 function expected(type: string | null, body: number[]): number[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../errors.ts';
-import { MAX_SCRAM_ITERATIONS, ScramSha256 } from './scram.ts';
+import { MAX_SCRAM_ITERATIONS, ScramSha256 } from '../../src/auth/scram.ts';
+import { AuthError } from '../../src/errors.ts';
 
 // RFC 7677 §3 example exchange (user "user", password "pencil"). The proof signs the client-first
 // message, which names the user, so these use the optional `username` argument; with PostgreSQL we

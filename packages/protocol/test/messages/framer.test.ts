@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../errors.ts';
-import { type BackendMessage, decodeBackend, Tag } from './backend.ts';
-import { Framer } from './framer.ts';
+import { ProtocolError } from '../../src/errors.ts';
+import { type BackendMessage, decodeBackend, Tag } from '../../src/messages/backend.ts';
+import { Framer } from '../../src/messages/framer.ts';
 
 /** Builds a backend message the way the docs describe it: type, Int32 length (self-inclusive), body. */
 function msg(type: string, ...parts: (number[] | string | Uint8Array)[]): Uint8Array {

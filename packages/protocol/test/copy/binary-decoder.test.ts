@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../errors.ts';
-import { UnsupportedTypeError } from '../types/binary/registry.ts';
-import { BinaryCopyDecoder } from './binary-decoder.ts';
-import { type CopyColumn, encodeRowsToCopyData } from './binary-encoder.ts';
+import { BinaryCopyDecoder } from '../../src/copy/binary-decoder.ts';
+import { type CopyColumn, encodeRowsToCopyData } from '../../src/copy/binary-encoder.ts';
+import { ProtocolError } from '../../src/errors.ts';
+import { UnsupportedTypeError } from '../../src/types/binary/registry.ts';
 
 /** The COPY payload bytes of CopyData messages (what a COPY TO stream delivers). */
 function payload(chunks: Uint8Array[]): Uint8Array {

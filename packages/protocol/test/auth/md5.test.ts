@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { md5Hex, md5PasswordMessage } from './md5.ts';
+import { md5Hex, md5PasswordMessage } from '../../src/auth/md5.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 

@@ -8,9 +8,9 @@ import type { BadRowError } from '../errors.ts';
 import type { BatchControl, BatchRecord } from './batch-control.ts';
 import type { EncodedChunk } from './chunk.ts';
 import { copyChunkWithRejects } from './reject-copy.ts';
-import { copyChunks, type Shard, type ShardProtocol } from './shard.ts';
+import { copyChunks, type Shard, type ShardTransactions } from './shard.ts';
 
-export interface ShardProtocolOptions {
+export interface ShardTransactionsOptions {
   mode: 'atomic' | 'batches';
   onError: 'abort' | 'reject';
   sql: string;
@@ -24,7 +24,7 @@ export interface ShardProtocolOptions {
   reject(chunk: EncodedChunk, row: number, error: BadRowError): Promise<void>;
 }
 
-export class LoadShardProtocol implements ShardProtocol {
+export class LoadShardTransactions implements ShardTransactions {
   /** Shard 0's transaction id (two-phase only). */
   decidingXid = '';
   /** Rows committed by this run's batches (batches mode). */
@@ -32,7 +32,7 @@ export class LoadShardProtocol implements ShardProtocol {
   private readonly began = new Set<number>();
   private readonly batches = new Map<number, BatchRecord>();
 
-  constructor(private readonly options: ShardProtocolOptions) {}
+  constructor(private readonly options: ShardTransactionsOptions) {}
 
   async beginBatch(shard: Shard, batch: number): Promise<void> {
     const conn = await shard.conn;

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Writer } from '../../wire/writer.ts';
-import { ArrayOid, Oid } from '../oids.ts';
-import { BinaryCodecRegistry, binaryCodec, builtinBinaryCodecs, UnsupportedTypeError } from './registry.ts';
+import {
+  BinaryCodecRegistry,
+  binaryCodec,
+  builtinBinaryCodecs,
+  UnsupportedTypeError,
+} from '../../../src/types/binary/registry.ts';
+import { ArrayOid, Oid } from '../../../src/types/oids.ts';
+import { Writer } from '../../../src/wire/writer.ts';
 
 describe('binaryCodec', () => {
   it.each([

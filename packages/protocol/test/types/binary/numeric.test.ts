@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Writer } from '../../wire/writer.ts';
-import { ValueError } from './codec.ts';
-import { decodeNumericText, numericCodec } from './numeric.ts';
+import { ValueError } from '../../../src/types/binary/codec.ts';
+import { decodeNumericText, numericCodec } from '../../../src/types/binary/numeric.ts';
+import { Writer } from '../../../src/wire/writer.ts';
 
 function encode(value: unknown): Uint8Array {
   const w = new Writer(4);
