@@ -15,8 +15,8 @@
  *  - `locateCopyError`: a server error during such a COPY traced back to the chunk row and source line.
  */
 import type { Connection, PostgresError } from '@haul/protocol';
+import type { FromText as FieldConverter } from '@haul/protocol/types';
 import type { LoadOptions, OnError } from './api.ts';
-import type { FieldConverter } from './convert/converter.ts';
 import { BadRowError } from './errors.ts';
 import type { EncodedChunk } from './load/chunk.ts';
 import { ChunkEncoder } from './load/chunk-encoder.ts';

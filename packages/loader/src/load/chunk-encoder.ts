@@ -6,7 +6,7 @@
  * and value, before anything of it is sent.
  */
 import { type BinaryCodec, binaryCodec, Writer } from '@haul/protocol';
-import type { FieldConverter } from '../convert/converter.ts';
+import type { FromText as FieldConverter } from '@haul/protocol/types';
 import type { BadRowError } from '../errors.ts';
 import type { KeyIndex } from '../schema/key-mapping.ts';
 import type { TargetColumn } from '../schema/target.ts';

@@ -4,11 +4,11 @@
  * with the column that forced it named in the report.
  */
 import type { Connection } from '@haul/protocol';
+import type { FromText as FieldConverter } from '@haul/protocol/types';
 import type { LoadOptions } from '../api.ts';
-import type { FieldConverter } from '../convert/converter.ts';
-import { converterFor } from '../convert/registry.ts';
 import { LoadConfigError } from '../errors.ts';
 import { readSessionSettings, readTable } from '../schema/catalog.ts';
+import { converterFor } from '../schema/column-converter.ts';
 import { quoteIdent } from '../schema/identifiers.ts';
 import { createTableSql, type InferredColumn } from '../schema/infer.ts';
 import { mapKeys } from '../schema/key-mapping.ts';

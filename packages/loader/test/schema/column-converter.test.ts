@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { hexOf } from '../../../protocol/test/types/input/support/convert.ts';
+import { converterFor } from '../../src/schema/column-converter.ts';
+import { column } from './columns.ts';
+
+const SESSION = { timeZone: 'Europe/Berlin', serverVersion: 170_000 };
+
+describe('converterFor', () => {
+  it.each([
+    'bool',
+    'int2',
+    'int4',
+    'int8',
+    'oid',
+    'float4',
+    'float8',
+    'numeric',
+    'text',
+    'varchar',
+    'bpchar',
+    'name',
+    'citext',
+    'char',
+    'json',
+    'jsonb',
+    'bytea',
+    'uuid',
+    'date',
+    'time',
+    'timetz',
+    'timestamp',
+    'timestamptz',
+  ])('has a converter for %s', (type) => {
+    expect(converterFor(column(type), SESSION)?.type).toBe(type);
+  });
+
+  it.each([
+    'xml',
+    'interval',
+    'money',
+    'inet',
+    'cidr',
+    'point',
+    'int4range',
+    'bit',
+    'tsvector',
+    '_xml',
+    '_interval',
+  ])('has none for %s (text COPY)', (type) => {
+    expect(converterFor(column(type), SESSION)).toBeNull();
+  });
+
+  it('converts an enum as its label text, a domain as its base type', () => {
+    const mood = converterFor(column('mood', { typtype: 'e' }), SESSION)!;
+    expect(hexOf(mood, 'happy')).toBe('6861707079');
+    const positive = converterFor(column('positive', { typtype: 'd', baseTypeName: 'int4' }), SESSION)!;
+    expect(positive.type).toBe('int4');
+    expect(converterFor(column('mood_domain', { typtype: 'd', baseTypeName: 'mood' }), SESSION)).toBeNull();
+  });
+
+  it('converts arrays of built-in element types only', () => {
+    expect(converterFor(column('_int4'), SESSION)?.type).toBe('_int4');
+    expect(converterFor(column('_timestamptz'), SESSION)?.type).toBe('_timestamptz');
+    expect(converterFor(column('_mood', { elementTypeName: 'mood' }), SESSION)).toBeNull();
+    expect(converterFor(column('_citext'), SESSION)).toBeNull();
+  });
+
+  it('has no timestamptz converter for a session zone it cannot follow', () => {
+    expect(converterFor(column('timestamptz'), { timeZone: 'localtime' })).toBeNull();
+    expect(converterFor(column('timetz'), { timeZone: 'XXX3YYY,M3.2.0,M11.1.0' })).toBeNull();
+    expect(converterFor(column('timestamp'), { timeZone: 'localtime' })).not.toBeNull();
+  });
+});
