@@ -47,14 +47,14 @@ export type {
   SocketHandlers,
   TlsOptions,
 } from './socket.ts';
-export type { BinaryCodec } from './types/binary/codec.ts';
-export { ValueError } from './types/binary/codec.ts';
-export {
-  BinaryCodecRegistry,
-  binaryCodec,
-  builtinBinaryCodecs,
-  UnsupportedTypeError,
-} from './types/binary/registry.ts';
 export type { FromText } from './types/from-text.ts';
-export { type TypeOptions, TypeRegistry } from './types/registry.ts';
+export {
+  builtinTypes,
+  type FieldDecoder,
+  type TypeDefinition,
+  type TypeEntry,
+  type TypeOptions,
+  TypeRegistry,
+} from './types/registry.ts';
+export { type BinaryCodec, UnsupportedTypeError, ValueError } from './types/shared/codec.ts';
 export { Writer } from './wire/writer.ts';

@@ -13,14 +13,13 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BinaryCopyDecoder } from '../src/copy/binary-decoder.ts';
 import { BinaryCopyEncoder, type CopyColumn } from '../src/copy/binary-encoder.ts';
-import type { BinaryCodec } from '../src/types/binary/codec.ts';
 import {
   dateStringCodec,
   timestampStringCodec,
   timestamptzStringCodec,
 } from '../src/types/binary/datetime.ts';
-import { BinaryCodecRegistry } from '../src/types/binary/registry.ts';
 import { TypeRegistry } from '../src/types/registry.ts';
+import type { BinaryCodec } from '../src/types/shared/codec.ts';
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PREFIX = `copy_codecs_${process.pid}_`;
@@ -29,7 +28,7 @@ const PREFIX = `copy_codecs_${process.pid}_`;
 let sql: postgres.Sql;
 /** A session in UTC, for comparing timestamptz text with our own printing. */
 let utc: postgres.Sql;
-let registry: BinaryCodecRegistry;
+let registry: TypeRegistry;
 let serverVersion = 0;
 let hasCitext = false;
 const textDecoders = new TypeRegistry();
@@ -48,10 +47,10 @@ beforeAll(async () => {
   await sql.unsafe(
     `drop type if exists ${PREFIX}mood cascade; create type ${PREFIX}mood as enum ('sad', 'ok', 'happy')`,
   );
-  registry = new BinaryCodecRegistry();
+  registry = new TypeRegistry();
   for (const name of [`${PREFIX}mood`, ...(hasCitext ? ['citext'] : [])]) {
     const [row] = await sql`select oid, typarray from pg_type where typname = ${name}`;
-    registry.registerTextType(name, Number(row!.oid), Number(row!.typarray));
+    registry.registerTextType(name, Number(row!.oid), { arrayOid: Number(row!.typarray) });
     // Haul's text path decodes unknown scalars as text, but needs to be told an array's element type.
     textDecoders.registerArray(Number(row!.typarray), Number(row!.oid));
   }

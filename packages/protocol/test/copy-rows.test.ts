@@ -8,7 +8,7 @@ import { databaseTargets } from '../../../tools/test-targets.ts';
 import { connect } from '../src/adapters/node.ts';
 import type { Connection } from '../src/connection/connection.ts';
 import { CopyEncodeError } from '../src/copy/binary-encoder.ts';
-import { UnsupportedTypeError } from '../src/types/binary/registry.ts';
+import { UnsupportedTypeError } from '../src/types/shared/codec.ts';
 
 const columns = [
   { name: 'id', type: 'int8' },

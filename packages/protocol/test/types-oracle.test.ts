@@ -9,11 +9,11 @@ import fc from 'fast-check';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../src/adapters/node.ts';
-import { decodeArray } from '../src/types/arrays.ts';
+import { decodeArray } from '../src/types/arrays/text.ts';
 import { ArrayOid, Oid } from '../src/types/oids.ts';
 import { serializeParam } from '../src/types/params.ts';
 import { TypeRegistry } from '../src/types/registry.ts';
-import { decodeText } from '../src/types/text.ts';
+import { decodeText } from '../src/types/text/text.ts';
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

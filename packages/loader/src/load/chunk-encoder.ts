@@ -5,7 +5,7 @@
  * that cannot be encoded is rolled back out of the chunk and reported with its source line, column
  * and value, before anything of it is sent.
  */
-import { type BinaryCodec, binaryCodec, Writer } from '@haul/protocol';
+import { type BinaryCodec, builtinTypes, Writer } from '@haul/protocol';
 import type { FromText as FieldConverter } from '@haul/protocol/types';
 import type { BadRowError } from '../errors.ts';
 import type { KeyIndex } from '../schema/key-mapping.ts';
@@ -88,7 +88,8 @@ export class ChunkEncoder {
     this.raw = new RawRowWriter(csv);
     this.multiLine = csv ? new MultiLineNotes(plan.rawDialect!.quote, plan.rawDialect!.escape) : null;
     this.codecs = plan.columns.map(
-      (column) => binaryCodec(column.typeOid) ?? binaryCodec(column.baseTypeName),
+      // A domain's OID is not built in: its base type's typname (quoted: exact, no SQL alias) is.
+      (column) => builtinTypes.codec(column.typeOid) ?? builtinTypes.codec(`"${column.baseTypeName}"`),
     );
   }
 

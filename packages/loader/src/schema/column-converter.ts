@@ -7,14 +7,15 @@
  * server); an enum as its label's text. Arrays whose element is not a built-in type (enums, extension
  * types) have none.
  */
-import { type ConversionSession, type FromText, inputConverter, textConverter } from '@haul/protocol/types';
+import { builtinTypes, type ConversionSession, type FromText, textConverter } from '@haul/protocol/types';
 import type { TargetColumn } from './target.ts';
 
 export function converterFor(column: TargetColumn, session: ConversionSession): FromText | null {
   if (column.typtype === 'e') return textConverter(column.typeName);
-  if (column.typtype === 'd') return inputConverter(column.baseTypeName, session);
+  // Typnames in double quotes are exact: "char" is the one-byte type, not SQL's char (bpchar).
+  if (column.typtype === 'd') return builtinTypes.fromText(`"${column.baseTypeName}"`, session);
   if (column.typeName.startsWith('_') && column.elementTypeName !== null) {
-    return inputConverter(`_${column.elementTypeName}`, session);
+    return builtinTypes.fromText(`"_${column.elementTypeName}"`, session);
   }
-  return inputConverter(column.typeName, session);
+  return builtinTypes.fromText(`"${column.typeName}"`, session);
 }

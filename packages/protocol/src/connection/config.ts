@@ -3,7 +3,7 @@
  * resolved config, with every default in one place. Bad input is a ConfigError before any I/O.
  */
 import { ConfigError } from '../errors.ts';
-import type { TypeOptions } from '../types/registry.ts';
+import type { TypeOptions, TypeRegistry } from '../types/registry.ts';
 
 export type SslMode = 'disable' | 'prefer' | 'require' | 'verify-full';
 const SSL_MODES: readonly string[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
@@ -44,8 +44,12 @@ export interface ConnectOptions {
   statementCacheSize?: number;
   /** Auto-sync tuning (see README). */
   autoSync?: Partial<AutoSyncOptions>;
-  /** JS mapping of int8 and date/time results. */
-  types?: Partial<TypeOptions>;
+  /**
+   * How text-format results decode: options for the built-in types (int8, dates, json), or a
+   * TypeRegistry of your own with custom types registered (enums, ranges, extension types). Types
+   * registered on it after connecting apply to statements described from then on.
+   */
+  types?: Partial<TypeOptions> | TypeRegistry;
   onNotice?: (notice: import('../errors.ts').PostgresErrorFields) => void;
   onNotification?: (n: { processId: number; channel: string; payload: string }) => void;
 }
@@ -78,7 +82,7 @@ export interface ResolvedConfig {
   maxMessageSize: number;
   statementCacheSize: number;
   autoSync: AutoSyncOptions;
-  types: Partial<TypeOptions>;
+  types: Partial<TypeOptions> | TypeRegistry;
   onNotice: ConnectOptions['onNotice'];
   onNotification: ConnectOptions['onNotification'];
 }

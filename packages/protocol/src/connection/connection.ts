@@ -64,7 +64,8 @@ export class Connection {
     this.secretKey = started.secretKey;
     this.parameters = started.parameters;
     this.framer = framer;
-    this.pipeline = new Pipeline(new TypeRegistry(config.types), {
+    const types = config.types instanceof TypeRegistry ? config.types : new TypeRegistry(config.types);
+    this.pipeline = new Pipeline(types, {
       onCurrent: (st) => this.cancellation.onCurrent(st),
       onSettled: (segment) => this.onSettled(segment),
       onAsync: (message) => {

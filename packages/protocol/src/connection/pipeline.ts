@@ -111,6 +111,12 @@ export class Pipeline {
         if (st.creates) st.creates.parsed = true;
         return;
       case 'BindComplete':
+        // A cached statement's plan was made by an older registry if a type was registered since.
+        if (st.plan !== null && st.plan.fields.length > 0 && st.plan.version !== this.registry.version) {
+          st.plan = planRows(st.plan.fields, this.registry);
+          if (st.uses) st.uses.plan = st.plan;
+        }
+        return;
       case 'CloseComplete':
         return;
       case 'RowDescription':

@@ -12,6 +12,8 @@ export interface RowPlan {
   fields: FieldInfo[];
   names: string[];
   decoders: FieldDecoder[];
+  /** The registry's version the decoders were chosen at: a cached plan is redone once it moves on. */
+  version: number;
 }
 
 export function planRows(fields: FieldInfo[], registry: TypeRegistry): RowPlan {
@@ -19,10 +21,12 @@ export function planRows(fields: FieldInfo[], registry: TypeRegistry): RowPlan {
     fields,
     names: fields.map((f) => f.name),
     decoders: fields.map((f) => registry.decoder(f.typeOid)),
+    version: registry.version,
   };
 }
 
-export const NO_COLUMNS: RowPlan = { fields: [], names: [], decoders: [] };
+/** No columns: no decoder to go stale, so any version will do. */
+export const NO_COLUMNS: RowPlan = { fields: [], names: [], decoders: [], version: -1 };
 
 /** A named server-side prepared statement, reused by later executions of the same SQL. */
 export interface CachedStatement {

@@ -9,13 +9,10 @@
  */
 
 import { ProtocolError } from '../errors.ts';
-import { readInt16, readInt32 } from '../types/binary/bytes.ts';
-import type { BinaryCodec } from '../types/binary/codec.ts';
-import {
-  type BinaryCodecRegistry,
-  builtinBinaryCodecs,
-  UnsupportedTypeError,
-} from '../types/binary/registry.ts';
+import { builtinTypes, type TypeRegistry } from '../types/registry.ts';
+import { readInt16, readInt32 } from '../types/shared/bytes.ts';
+import type { BinaryCodec } from '../types/shared/codec.ts';
+import { UnsupportedTypeError } from '../types/shared/codec.ts';
 import type { CopyColumn } from './binary-encoder.ts';
 
 const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
@@ -33,7 +30,7 @@ function isCodec(value: CopyColumn | BinaryCodec): value is BinaryCodec {
 
 export interface BinaryCopyDecoderOptions {
   /** Where type names and OIDs are looked up; the built-ins unless given. */
-  registry?: BinaryCodecRegistry;
+  registry?: TypeRegistry;
 }
 
 export class BinaryCopyDecoder {
@@ -55,7 +52,7 @@ export class BinaryCopyDecoder {
     columns: readonly (CopyColumn | BinaryCodec | string | number)[],
     options: BinaryCopyDecoderOptions = {},
   ) {
-    const registry = options.registry ?? builtinBinaryCodecs;
+    const registry = options.registry ?? builtinTypes;
     const named = columns.map((column, i): CopyColumn => {
       if (typeof column !== 'object') return { name: `column ${i + 1}`, type: column };
       return isCodec(column) ? { name: `column ${i + 1}`, type: column } : column;
@@ -63,7 +60,7 @@ export class BinaryCopyDecoder {
     this.names = named.map((column) => column.name);
     this.codecs = named.map(({ name, type }) => {
       if (typeof type === 'object') return type;
-      const codec = registry.get(type);
+      const codec = registry.codec(type);
       if (codec === undefined) {
         throw new UnsupportedTypeError(
           type,

@@ -12,12 +12,9 @@
  */
 
 import { HaulError } from '../errors.ts';
-import type { BinaryCodec } from '../types/binary/codec.ts';
-import {
-  type BinaryCodecRegistry,
-  builtinBinaryCodecs,
-  UnsupportedTypeError,
-} from '../types/binary/registry.ts';
+import { builtinTypes, type TypeRegistry } from '../types/registry.ts';
+import type { BinaryCodec } from '../types/shared/codec.ts';
+import { UnsupportedTypeError } from '../types/shared/codec.ts';
 import { Writer } from '../wire/writer.ts';
 
 /** A target column: its name (for errors) and type, by name, OID, or as a codec to use as is. */
@@ -29,7 +26,7 @@ export interface CopyColumn {
 
 export interface BinaryCopyEncoderOptions {
   /** Where type names and OIDs are looked up; the built-ins unless given (register enums on your own). */
-  registry?: BinaryCodecRegistry;
+  registry?: TypeRegistry;
 }
 
 /**
@@ -86,7 +83,7 @@ export class BinaryCopyEncoder {
    * one has no binary codec (such a table needs text COPY, or a codec registered for the type).
    */
   constructor(columns: readonly CopyColumn[], options: BinaryCopyEncoderOptions = {}) {
-    const registry = options.registry ?? builtinBinaryCodecs;
+    const registry = options.registry ?? builtinTypes;
     this.names = columns.map((column) => column.name);
     this.codecs = columns.map((column) => resolveColumn(registry, column));
     this.openFrame();
@@ -198,14 +195,14 @@ export class BinaryCopyEncoder {
   }
 }
 
-function resolveColumn(registry: BinaryCodecRegistry, column: CopyColumn): BinaryCodec {
+function resolveColumn(registry: TypeRegistry, column: CopyColumn): BinaryCodec {
   const { type } = column;
   if (typeof type === 'object') return type;
-  const codec = registry.get(type);
+  const codec = registry.codec(type);
   if (codec !== undefined) return codec;
   let reason: string;
   try {
-    registry.resolve(type);
+    registry.resolveCodec(type);
     reason = 'no binary codec';
   } catch (error) {
     reason = (error as Error).message;

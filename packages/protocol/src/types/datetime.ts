@@ -21,7 +21,7 @@
  * DateStyle is returned unchanged as a string rather than guessed at.
  */
 
-import { decodeText } from './text.ts';
+import { decodeText } from './text/text.ts';
 
 const ZERO = 0x30;
 const NINE = 0x39;

@@ -1,14 +1,37 @@
 /**
- * @haul/protocol/types — PostgreSQL's type formats: text decoders, binary codecs, and the FromText
- * converters that turn a field's text into its binary form (what a loader sends in binary COPY).
+ * @haul/protocol/types — PostgreSQL's type formats in one registry: per type its text decoder (query
+ * results), binary codec (COPY, binary values) and FromText converter (a field's text → its binary
+ * form, what a loader sends in binary COPY), by OID or name; plus the OID constants.
  */
+export { arrayCodec } from './arrays/binary.ts';
+export { arrayConverter } from './arrays/from-text.ts';
+export { arrayDecoder, decodeArray, encodeArray, quoteArrayElement } from './arrays/text.ts';
+export { dateCodec, timeCodec, timestampCodec, timestamptzCodec } from './binary/datetime.ts';
+export { type Interval, intervalCodec } from './binary/interval.ts';
+export { cidrCodec, inetCodec } from './binary/network.ts';
+export { numericCodec } from './binary/numeric.ts';
+export { boolCodec } from './bool/binary.ts';
+export { byteaCodec } from './bytea/binary.ts';
+export { float4Codec, float8Codec } from './floats/binary.ts';
 export type { FromText } from './from-text.ts';
+export { zoneRules } from './input/time-zone.ts';
+export { int2Codec, int4Codec, int8Codec } from './integers/binary.ts';
+export { jsonbCodec, jsonCodec } from './json/binary.ts';
+export { ArrayOid, Oid, type TypeName } from './oids.ts';
 export {
-  arrayConverter,
-  BUILTIN_OIDS,
-  type ConversionSession,
-  inputConverter,
-  scalarConverter,
-  textConverter,
-  zoneRules,
-} from './input/registry.ts';
+  builtinTypes,
+  DEFAULT_TYPE_OPTIONS,
+  type FieldDecoder,
+  type TypeDefinition,
+  type TypeEntry,
+  type TypeOptions,
+  TypeRegistry,
+  textDecoder,
+} from './registry.ts';
+export { type BinaryCodec, UnsupportedTypeError, ValueError } from './shared/codec.ts';
+export type { ConversionSession } from './shared/session.ts';
+export { bpcharCodec, nameCodec, textCodec, textLikeCodec, varcharCodec } from './text/binary.ts';
+export { textConverter } from './text/from-text.ts';
+export { decodeText } from './text/text.ts';
+export { parseTypeName } from './type-names.ts';
+export { uuidCodec } from './uuid/binary.ts';

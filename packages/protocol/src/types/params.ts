@@ -20,9 +20,9 @@
  */
 
 import { EncodeError } from '../errors.ts';
-import { encodeArray, quoteArrayElement } from './arrays.ts';
-import { encodeBool } from './bool.ts';
-import { encodeBytea } from './bytea.ts';
+import { encodeArray, quoteArrayElement } from './arrays/text.ts';
+import { encodeBool } from './bool/text.ts';
+import { encodeBytea } from './bytea/text.ts';
 import { encodeTimestamptz } from './datetime.ts';
 import { Oid } from './oids.ts';
 

@@ -1,32 +1,36 @@
 /**
- * OID → decoder for text-format result columns. The connection asks once per column per
- * RowDescription and reuses the answer for every row; custom decoders (extension types, overrides of
- * built-ins) are registered here.
+ * The one type registry: OID or type name → everything Haul knows about the type, its text decoder
+ * (query results), its binary codec (COPY in and out, binary values) and its FromText converter (a
+ * loader's CSV text → binary COPY). Callers resolve once per column and reuse the answer for every
+ * row. Custom types (enums, ranges, extension types, overrides of built-ins) are added with
+ * `register`; names are read as type-names.ts describes.
  */
 
 import { ConfigError } from '../errors.ts';
-import { arrayDecoder } from './arrays.ts';
-import { decodeBool } from './bool.ts';
-import { decodeBytea } from './bytea.ts';
-import { decodeDate, decodeTimestamp, decodeTimestamptz } from './datetime.ts';
-import { decodeJson } from './json.ts';
-import {
-  decodeFloat,
-  decodeInt,
-  decodeInt8AsBigInt,
-  decodeInt8AsNumber,
-  decodeInt8AsString,
-  decodeNumeric,
-} from './numbers.ts';
-import { BOX_ARRAY_DELIMITER, builtinArrayElement, Oid } from './oids.ts';
-import { decodeText } from './text.ts';
+import { arrayCodec } from './arrays/binary.ts';
+import { arrayConverter } from './arrays/from-text.ts';
+import { arrayDecoder } from './arrays/text.ts';
+import { builtinDefinitions } from './builtin-types.ts';
+import type { FromText } from './from-text.ts';
+import type { BinaryCodec } from './shared/codec.ts';
+import { UnsupportedTypeError } from './shared/codec.ts';
+import type { ConversionSession } from './shared/session.ts';
+import { textLikeCodec } from './text/binary.ts';
+import { textConverter } from './text/from-text.ts';
+import { decodeText } from './text/text.ts';
+import { parseTypeName } from './type-names.ts';
 
 /**
  * Turns one field's text-format bytes, bytes[start, end), into a JS value. The bytes belong to the
  * DataRow and are reused once the row is done: a decoder must copy what it keeps (return a string,
  * number or fresh array, never a view of `bytes`). Never called for SQL NULL.
  */
-export type FieldDecoder = (bytes: Uint8Array, start: number, end: number) => unknown;
+export type FieldDecoder<T = unknown> = (bytes: Uint8Array, start: number, end: number) => T;
+
+/** A FieldDecoder from a function of the field's text, e.g. an enum label → a union member. */
+export function textDecoder<T>(parse: (text: string) => T): FieldDecoder<T> {
+  return (bytes, start, end) => parse(decodeText(bytes, start, end));
+}
 
 /** How values with more than one sensible JS form are decoded. */
 export interface TypeOptions {
@@ -54,39 +58,69 @@ export const DEFAULT_TYPE_OPTIONS: Readonly<TypeOptions> = Object.freeze({
   json: 'parsed',
 });
 
-/** How a custom array type splits: its element type and that type's delimiter (pg_type.typdelim). */
-interface ArrayShape {
-  element: number;
-  delimiter: string;
+/** A type as `register` takes it. Every part but the name and OID is optional. */
+export interface TypeDefinition<T = unknown> {
+  /** `typname`, e.g. 'mood'; the type is also found by it (and 'mood[]', '_mood' for its array). */
+  readonly name: string;
+  /** pg_type.oid; 0 when it is not known (the type is then found by name only, and has no array). */
+  readonly oid: number;
+  /** pg_type.typarray: values of that type decode and encode as arrays of this one. */
+  readonly arrayOid?: number;
+  /** pg_type.typdelim, the element separator in the array's text form; ',' unless given. */
+  readonly delimiter?: string;
+  /** More names to find the type by. */
+  readonly aliases?: readonly string[];
+  /** Text-format result values; without one, the value is its text. */
+  readonly textDecode?: FieldDecoder<T>;
+  /** The binary send/receive format; without one, COPY of the type needs text format. */
+  readonly binary?: BinaryCodec;
+  /** The field's text → its binary format, for the session; null or absent: none. */
+  readonly fromText?: (session: ConversionSession) => FromText | null;
 }
 
-/** Options for registering a custom type's decoder. */
-export interface RegisterOptions {
-  /** The type's array OID (pg_type.typarray); its values decode as arrays of this decoder's results. */
-  arrayOid?: number;
-  /** The element delimiter in that array's literal (pg_type.typdelim); ',' unless given. */
-  delimiter?: string;
+/** What the registry knows of one type, array types included. */
+export interface TypeEntry {
+  /** `typname`; '_' + the element's for an array type. */
+  readonly name: string;
+  /** 0 for a type known by name only. */
+  readonly oid: number;
+  readonly arrayOid: number | undefined;
+  readonly delimiter: string;
+  /** For an array type, its element type. */
+  readonly element: TypeEntry | undefined;
+  readonly textDecode: FieldDecoder;
+  readonly binary: BinaryCodec | undefined;
+  /** The FromText converter for a session, or null if the type has none. */
+  fromText(session: ConversionSession): FromText | null;
 }
+
+/** An array type: its element type (an OID, or the definition of a type known by name only). */
+interface ArrayShape {
+  readonly element: number | TypeDefinition;
+  readonly delimiter: string;
+}
+
+const DIGITS = /^\s*\d+\s*$/;
+const noConverter = (): null => null;
 
 export class TypeRegistry {
   readonly options: Readonly<TypeOptions>;
-  private readonly custom = new Map<number, FieldDecoder>();
-  private readonly customArrays = new Map<number, ArrayShape>();
-  private readonly resolved = new Map<number, FieldDecoder>();
+  private readonly byName = new Map<string, TypeDefinition>();
+  private readonly byOid = new Map<number, TypeDefinition>();
+  private readonly arrays = new Map<number, ArrayShape>();
+  /** Entries built so far; array entries capture their element's, so any change clears them all. */
+  private readonly entries = new Map<number | TypeDefinition, TypeEntry>();
   private changes = 0;
+  private readonly frozen: boolean;
 
-  constructor(options: Partial<TypeOptions> = {}) {
-    const merged = { ...DEFAULT_TYPE_OPTIONS, ...options };
-    if (merged.int8 !== 'bigint' && merged.int8 !== 'string' && merged.int8 !== 'number') {
-      throw new ConfigError(`types.int8 must be 'bigint', 'string' or 'number', not ${String(merged.int8)}`);
-    }
-    if (merged.dates !== 'date' && merged.dates !== 'string') {
-      throw new ConfigError(`types.dates must be 'date' or 'string', not ${String(merged.dates)}`);
-    }
-    if (merged.json !== 'parsed' && merged.json !== 'string') {
-      throw new ConfigError(`types.json must be 'parsed' or 'string', not ${String(merged.json)}`);
-    }
-    this.options = Object.freeze(merged);
+  /**
+   * The built-in types with text decoders chosen by `options`, open to registration. `frozen` is for
+   * the shared `builtinTypes`.
+   */
+  constructor(options: Partial<TypeOptions> = {}, frozen = false) {
+    this.options = validOptions(options);
+    for (const definition of builtinDefinitions(this.options)) this.add(definition);
+    this.frozen = frozen;
   }
 
   /**
@@ -97,88 +131,204 @@ export class TypeRegistry {
     return this.changes;
   }
 
-  /** The decoder for a column of type `oid`; unknown OIDs (enums, domains over text, citext…) decode as text. */
+  /** The type named `type` (any form type-names.ts reads, or an OID, also as digits), if known. */
+  entry(type: string | number): TypeEntry | undefined {
+    if (typeof type === 'number') return this.entryByOid(type);
+    if (DIGITS.test(type)) return this.entryByOid(Number(type));
+    const { base, array } = parseTypeName(type);
+    const definition = this.byName.get(base);
+    if (definition === undefined) return undefined;
+    if (!array) return this.entryOf(definition);
+    return definition.arrayOid === undefined ? undefined : this.entryByOid(definition.arrayOid);
+  }
+
+  /** The text decoder for a result column of type `oid`; unknown types (enums, domains…) decode as text. */
   decoder(oid: number): FieldDecoder {
-    let decoder = this.resolved.get(oid);
-    if (decoder === undefined) {
-      decoder = this.resolve(oid);
-      this.resolved.set(oid, decoder);
+    return this.entryByOid(oid)?.textDecode ?? decodeText;
+  }
+
+  /** The binary codec for a type, if it has one. */
+  codec(type: string | number): BinaryCodec | undefined {
+    return this.entry(type)?.binary;
+  }
+
+  /** Like `codec`, but throws UnsupportedTypeError naming the type when there is none. */
+  resolveCodec(type: string | number): BinaryCodec {
+    const codec = this.codec(type);
+    if (codec !== undefined) return codec;
+    const { base, array } = typeof type === 'string' ? parseTypeName(type) : { base: '', array: false };
+    const element = array ? this.byName.get(base) : undefined;
+    if (element !== undefined && element.oid === 0) {
+      throw new UnsupportedTypeError(
+        type,
+        `no binary codec for type "${type}": arrays of ${base} need its OIDs; register it with ` +
+          `registerTextType('${base}', oid, { arrayOid }) from pg_type`,
+      );
     }
-    return decoder;
+    throw new UnsupportedTypeError(type);
+  }
+
+  /** The FromText converter for a type in `session`, or null: such a column needs text COPY. */
+  fromText(type: string | number, session: ConversionSession): FromText | null {
+    return this.entry(type)?.fromText(session) ?? null;
   }
 
   /**
-   * Uses `decoder` for type `oid` (replacing a built-in one if any), and for the elements of its array
-   * type if `options.arrayOid` is given. OIDs of extension types differ between databases: look them up
-   * in pg_type (`select oid, typarray, typdelim from pg_type where typname = …`).
+   * Adds a type, or changes one already known by that OID (or by that name, for OID 0): the parts
+   * given replace the known type's, the rest are kept, so overriding numeric's text decoder keeps its
+   * binary codec and its array type. OIDs of enums and extension types differ between databases: look
+   * them up in pg_type (`select oid, typarray, typdelim from pg_type where typname = …`).
    */
-  register(oid: number, decoder: FieldDecoder, options: RegisterOptions = {}): void {
-    this.custom.set(oid, decoder);
-    if (options.arrayOid !== undefined) this.registerArray(options.arrayOid, oid, options.delimiter);
+  register<T>(definition: TypeDefinition<T>): void {
+    this.assertOpen();
+    const known =
+      (definition.oid !== 0 ? this.byOid.get(definition.oid) : undefined) ?? this.byName.get(definition.name);
+    const merged: TypeDefinition = {
+      ...known,
+      ...withoutUndefined(definition),
+      name: definition.name,
+      oid: definition.oid,
+    };
+    if (merged.delimiter !== undefined && merged.delimiter.length !== 1) {
+      throw new ConfigError(`array delimiter must be one character, not '${merged.delimiter}'`);
+    }
+    if (merged.arrayOid !== undefined && merged.arrayOid === merged.oid) {
+      throw new ConfigError(`type ${merged.oid} cannot be an array of itself`);
+    }
+    this.add(merged);
     this.changed();
+  }
+
+  /**
+   * Registers a type whose binary format is its text, an enum, citext or a domain over text: binary
+   * COPY and the loader send its text as is (the server checks it), and results decode with
+   * `options.textDecode` (text unless given).
+   */
+  registerTextType<T = string>(
+    name: string,
+    oid: number,
+    options: Omit<TypeDefinition<T>, 'name' | 'oid' | 'binary' | 'fromText'> = {},
+  ): void {
+    this.register<T>({
+      ...options,
+      name,
+      oid,
+      binary: textLikeCodec(name, oid),
+      fromText: () => textConverter(name),
+    });
   }
 
   /** Decodes type `arrayOid` as arrays of `elementOid` values, split on `delimiter` (pg_type.typdelim). */
   registerArray(arrayOid: number, elementOid: number, delimiter = ','): void {
+    this.assertOpen();
     if (delimiter.length !== 1)
       throw new ConfigError(`array delimiter must be one character, not '${delimiter}'`);
     if (arrayOid === elementOid) throw new ConfigError(`type ${arrayOid} cannot be an array of itself`);
-    this.customArrays.set(arrayOid, { element: elementOid, delimiter });
+    this.arrays.set(arrayOid, { element: elementOid, delimiter });
     this.changed();
   }
 
+  private assertOpen(): void {
+    if (this.frozen) {
+      throw new TypeError('the built-in type registry is shared; register on a new TypeRegistry()');
+    }
+  }
+
+  private add(definition: TypeDefinition): void {
+    // The name is a typname, taken as is ("char" is not SQL's char); aliases are read as names.
+    this.byName.set(definition.name, definition);
+    for (const alias of definition.aliases ?? []) this.byName.set(parseTypeName(alias).base, definition);
+    if (definition.oid !== 0) this.byOid.set(definition.oid, definition);
+    if (definition.arrayOid !== undefined) {
+      const element = definition.oid !== 0 ? definition.oid : definition;
+      this.arrays.set(definition.arrayOid, { element, delimiter: definition.delimiter ?? ',' });
+    }
+  }
+
   private changed(): void {
-    // Array decoders capture their element decoder, so any change can stale any of them: start over.
-    this.resolved.clear();
+    this.entries.clear();
     this.changes++;
   }
 
-  private resolve(oid: number): FieldDecoder {
-    const custom = this.custom.get(oid);
-    if (custom !== undefined) return custom;
-    const builtin = builtinDecoder(oid, this.options);
-    if (builtin !== undefined) return builtin;
-    const shape = this.customArrays.get(oid) ?? builtinArrayShape(oid);
-    if (shape !== undefined) return arrayDecoder(this.decoder(shape.element), shape.delimiter);
-    return decodeText;
+  private entryByOid(oid: number): TypeEntry | undefined {
+    const cached = this.entries.get(oid);
+    if (cached !== undefined) return cached;
+    const definition = this.byOid.get(oid);
+    if (definition !== undefined) return this.entryOf(definition);
+    const shape = this.arrays.get(oid);
+    if (shape === undefined) return undefined;
+    const entry = arrayEntry(this.elementOf(shape), oid, shape.delimiter);
+    this.entries.set(oid, entry);
+    return entry;
+  }
+
+  private elementOf(shape: ArrayShape): TypeEntry {
+    if (typeof shape.element !== 'number') return this.entryOf(shape.element);
+    return this.entryByOid(shape.element) ?? scalarEntry({ name: String(shape.element), oid: shape.element });
+  }
+
+  private entryOf(definition: TypeDefinition): TypeEntry {
+    const key = definition.oid !== 0 ? definition.oid : definition;
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      entry = scalarEntry(definition);
+      this.entries.set(key, entry);
+    }
+    return entry;
   }
 }
 
-function builtinArrayShape(oid: number): ArrayShape | undefined {
-  const element = builtinArrayElement(oid);
-  if (element === undefined) return undefined;
-  return { element, delimiter: element === Oid.box ? BOX_ARRAY_DELIMITER : ',' };
+function scalarEntry(definition: TypeDefinition): TypeEntry {
+  return {
+    name: definition.name,
+    oid: definition.oid,
+    arrayOid: definition.arrayOid,
+    delimiter: definition.delimiter ?? ',',
+    element: undefined,
+    textDecode: definition.textDecode ?? decodeText,
+    binary: definition.binary,
+    fromText: definition.fromText ?? noConverter,
+  };
 }
 
-/** Decoders for built-in scalar types that are not plain text; undefined means text or an array. */
-function builtinDecoder(oid: number, options: Readonly<TypeOptions>): FieldDecoder | undefined {
-  switch (oid) {
-    case Oid.int2:
-    case Oid.int4:
-    case Oid.oid:
-      return decodeInt;
-    case Oid.int8:
-      if (options.int8 === 'string') return decodeInt8AsString;
-      return options.int8 === 'number' ? decodeInt8AsNumber : decodeInt8AsBigInt;
-    case Oid.float4:
-    case Oid.float8:
-      return decodeFloat;
-    case Oid.numeric:
-      return decodeNumeric;
-    case Oid.bool:
-      return decodeBool;
-    case Oid.bytea:
-      return decodeBytea;
-    case Oid.json:
-    case Oid.jsonb:
-      return options.json === 'parsed' ? decodeJson : decodeText;
-    case Oid.date:
-      return options.dates === 'date' ? decodeDate : decodeText;
-    case Oid.timestamp:
-      return options.dates === 'date' ? decodeTimestamp : decodeText;
-    case Oid.timestamptz:
-      return options.dates === 'date' ? decodeTimestamptz : decodeText;
-    default:
-      return undefined;
-  }
+/** Arrays of `element`: the binary format and the converter need the element's OID (array_recv checks it). */
+function arrayEntry(element: TypeEntry, oid: number, delimiter: string): TypeEntry {
+  const { binary } = element;
+  const withOid = element.oid !== 0;
+  const arrayBinary =
+    binary !== undefined && withOid && binary.oid !== 0 ? arrayCodec(binary, oid) : undefined;
+  return {
+    name: `_${element.name}`,
+    oid,
+    arrayOid: undefined,
+    delimiter: ',',
+    element,
+    textDecode: arrayDecoder(element.textDecode, delimiter),
+    binary: arrayBinary,
+    fromText(session) {
+      const converter = withOid ? element.fromText(session) : null;
+      return converter === null ? null : arrayConverter(converter, element.oid);
+    },
+  };
 }
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function validOptions(options: Partial<TypeOptions>): Readonly<TypeOptions> {
+  const merged = { ...DEFAULT_TYPE_OPTIONS, ...options };
+  if (merged.int8 !== 'bigint' && merged.int8 !== 'string' && merged.int8 !== 'number') {
+    throw new ConfigError(`types.int8 must be 'bigint', 'string' or 'number', not ${String(merged.int8)}`);
+  }
+  if (merged.dates !== 'date' && merged.dates !== 'string') {
+    throw new ConfigError(`types.dates must be 'date' or 'string', not ${String(merged.dates)}`);
+  }
+  if (merged.json !== 'parsed' && merged.json !== 'string') {
+    throw new ConfigError(`types.json must be 'parsed' or 'string', not ${String(merged.json)}`);
+  }
+  return Object.freeze(merged);
+}
+
+/** The built-in types with the default options. Shared and read-only: register on a `new TypeRegistry()`. */
+export const builtinTypes = new TypeRegistry({}, true);

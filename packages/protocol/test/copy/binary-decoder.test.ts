@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BinaryCopyDecoder } from '../../src/copy/binary-decoder.ts';
 import { type CopyColumn, encodeRowsToCopyData } from '../../src/copy/binary-encoder.ts';
 import { ProtocolError } from '../../src/errors.ts';
-import { UnsupportedTypeError } from '../../src/types/binary/registry.ts';
+import { UnsupportedTypeError } from '../../src/types/shared/codec.ts';
 
 /** The COPY payload bytes of CopyData messages (what a COPY TO stream delivers). */
 function payload(chunks: Uint8Array[]): Uint8Array {

@@ -8,7 +8,8 @@ import {
 } from '../../src/copy/binary-encoder.ts';
 import { HaulError } from '../../src/errors.ts';
 import { timestamptzStringCodec } from '../../src/types/binary/datetime.ts';
-import { BinaryCodecRegistry, UnsupportedTypeError } from '../../src/types/binary/registry.ts';
+import { TypeRegistry } from '../../src/types/registry.ts';
+import { UnsupportedTypeError } from '../../src/types/shared/codec.ts';
 
 /** Splits CopyData messages, checking each one's type and length; returns their payloads. */
 function splitFrames(chunks: Uint8Array[]): Uint8Array[] {
@@ -180,8 +181,8 @@ describe('BinaryCopyEncoder', () => {
   });
 
   it('takes codecs directly and registries with custom types', () => {
-    const registry = new BinaryCodecRegistry();
-    registry.registerTextType('mood', 90_001, 90_002);
+    const registry = new TypeRegistry();
+    registry.registerTextType('mood', 90_001, { arrayOid: 90_002 });
     const chunks = encodeRowsToCopyData(
       [
         { name: 'm', type: 'mood[]' },

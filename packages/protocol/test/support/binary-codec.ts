@@ -1,5 +1,5 @@
 /** Test helpers shared by the binary codec unit tests. */
-import type { BinaryCodec } from '../../src/types/binary/codec.ts';
+import type { BinaryCodec } from '../../src/types/shared/codec.ts';
 import { Writer } from '../../src/wire/writer.ts';
 
 /** The codec's bytes for one value (no length word). */

@@ -1,13 +1,5 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeFloat,
-  decodeInt,
-  decodeInt8AsBigInt,
-  decodeInt8AsNumber,
-  decodeInt8AsString,
-  decodeNumeric,
-} from '../../src/types/numbers.ts';
+import { decodeNumeric } from '../../src/types/numbers.ts';
 
 const encoder = new TextEncoder();
 
@@ -17,85 +9,6 @@ function field(text: string): [Uint8Array, number, number] {
   bytes.set(body, 2);
   return [bytes, 2, 2 + body.length];
 }
-
-describe('decodeInt', () => {
-  it.each([
-    ['0', 0],
-    ['-32768', -32768],
-    ['32767', 32767],
-    ['-2147483648', -2147483648],
-    ['2147483647', 2147483647],
-    ['4294967295', 4294967295],
-  ])('%s → %d', (text, value) => {
-    expect(decodeInt(...field(text))).toBe(value);
-  });
-
-  it('never yields -0', () => {
-    expect(Object.is(decodeInt(...field('-0')), 0)).toBe(true);
-  });
-
-  it('reads any int4 and oid', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: -2147483648, max: 4294967295 }), (value) => {
-        expect(decodeInt(...field(String(value)))).toBe(value);
-      }),
-    );
-  });
-});
-
-describe('int8', () => {
-  const min = -(2n ** 63n);
-  const max = 2n ** 63n - 1n;
-
-  it.each([0n, 1n, -1n, 999_999_999_999_999n, 1_000_000_000_000_000n, min, max])('%s as bigint', (value) => {
-    expect(decodeInt8AsBigInt(...field(String(value)))).toBe(value);
-  });
-
-  it('reads any int8 exactly as bigint and string', () => {
-    fc.assert(
-      fc.property(fc.bigInt({ min, max }), (value) => {
-        expect(decodeInt8AsBigInt(...field(String(value)))).toBe(value);
-        expect(decodeInt8AsString(...field(String(value)))).toBe(String(value));
-      }),
-    );
-  });
-
-  it('reads int8 as the nearest number', () => {
-    fc.assert(
-      fc.property(fc.bigInt({ min, max }), (value) => {
-        expect(decodeInt8AsNumber(...field(String(value)))).toBe(Number(value));
-      }),
-    );
-    expect(decodeInt8AsNumber(...field('9223372036854775807'))).toBe(2 ** 63);
-  });
-});
-
-describe('decodeFloat', () => {
-  it.each([
-    ['NaN', Number.NaN],
-    ['Infinity', Number.POSITIVE_INFINITY],
-    ['-Infinity', Number.NEGATIVE_INFINITY],
-    ['-0', -0],
-    ['0', 0],
-    ['1.5e-07', 1.5e-7],
-    ['1e+308', 1e308],
-    ['1.7976931348623157e+308', Number.MAX_VALUE],
-    ['5e-324', Number.MIN_VALUE],
-    ['0.1', 0.1],
-  ])('%s', (text, value) => {
-    expect(Object.is(decodeFloat(...field(text)), value)).toBe(true);
-  });
-
-  it('reads back any double written in shortest form', () => {
-    fc.assert(
-      fc.property(fc.double(), (value) => {
-        // The server writes -0 with its sign, which String() drops.
-        const text = Object.is(value, -0) ? '-0' : String(value);
-        expect(Object.is(decodeFloat(...field(text)), value)).toBe(true);
-      }),
-    );
-  });
-});
 
 describe('decodeNumeric', () => {
   it.each(['0', '-1.50', 'NaN', 'Infinity', '-Infinity', `${'9'.repeat(100)}.${'1'.repeat(50)}`])(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
 import { ArrayOid, Oid } from '../../src/types/oids.ts';
 import { type FieldDecoder, TypeRegistry } from '../../src/types/registry.ts';
-import { decodeText } from '../../src/types/text.ts';
+import { decodeText } from '../../src/types/text/text.ts';
 
 const encoder = new TextEncoder();
 
@@ -106,7 +106,7 @@ describe('TypeRegistry.register', () => {
   it('adds a type and its array', () => {
     const registry = new TypeRegistry();
     const before = registry.version;
-    registry.register(50_000, upper, { arrayOid: 50_001 });
+    registry.register({ name: 'shout', oid: 50_000, arrayOid: 50_001, textDecode: upper });
     expect(registry.version).toBeGreaterThan(before);
     expect(decode(registry, 50_000, 'abc')).toBe('ABC');
     expect(decode(registry, 50_001, '{abc,NULL,"d e"}')).toEqual(['ABC', null, 'D E']);
@@ -115,7 +115,11 @@ describe('TypeRegistry.register', () => {
   it('overrides a built-in type, and arrays of it follow', () => {
     const registry = new TypeRegistry();
     const oldArrayDecoder = registry.decoder(ArrayOid.numeric);
-    registry.register(Oid.numeric, (bytes, start, end) => Number(decodeText(bytes, start, end)));
+    registry.register({
+      name: 'numeric',
+      oid: Oid.numeric,
+      textDecode: (bytes, start, end) => Number(decodeText(bytes, start, end)),
+    });
     expect(decode(registry, Oid.numeric, '1.5')).toBe(1.5);
     expect(registry.decoder(ArrayOid.numeric)).not.toBe(oldArrayDecoder);
     expect(decode(registry, ArrayOid.numeric, '{1.5,NULL}')).toEqual([1.5, null]);

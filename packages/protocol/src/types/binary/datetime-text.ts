@@ -11,7 +11,7 @@
  */
 
 import { daysFromCivil } from '../datetime.ts';
-import { ValueError } from './codec.ts';
+import { ValueError } from '../shared/codec.ts';
 
 const ZERO = 0x30;
 

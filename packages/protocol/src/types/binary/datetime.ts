@@ -32,8 +32,8 @@ import {
   readUint32,
   writeInt64Number,
   writeInt64Product,
-} from './bytes.ts';
-import { type BinaryCodec, expectLength, ValueError, wrongKind } from './codec.ts';
+} from '../shared/bytes.ts';
+import { type BinaryCodec, expectLength, ValueError, wrongKind } from '../shared/codec.ts';
 import { civil, civilFromDays, formatDateTime, formatTime, parseDateTime, parsed } from './datetime-text.ts';
 
 /** 1970-01-01 → 2000-01-01, PostgreSQL's epoch. */

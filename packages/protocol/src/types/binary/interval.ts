@@ -15,8 +15,8 @@
 import { ProtocolError } from '../../errors.ts';
 import type { Writer } from '../../wire/writer.ts';
 import { Oid } from '../oids.ts';
-import { readBigInt64, readInt32 } from './bytes.ts';
-import { type BinaryCodec, ValueError, wrongKind } from './codec.ts';
+import { readBigInt64, readInt32 } from '../shared/bytes.ts';
+import { type BinaryCodec, ValueError, wrongKind } from '../shared/codec.ts';
 
 export interface Interval {
   months: number;

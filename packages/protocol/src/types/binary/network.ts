@@ -17,7 +17,7 @@
 import { ProtocolError } from '../../errors.ts';
 import type { Writer } from '../../wire/writer.ts';
 import { Oid } from '../oids.ts';
-import { type BinaryCodec, ValueError, wrongKind } from './codec.ts';
+import { type BinaryCodec, ValueError, wrongKind } from '../shared/codec.ts';
 
 const FAMILY_IPV4 = 2;
 const FAMILY_IPV6 = 3;

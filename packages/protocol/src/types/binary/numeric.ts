@@ -17,8 +17,8 @@
 import { ProtocolError } from '../../errors.ts';
 import type { Writer } from '../../wire/writer.ts';
 import { Oid } from '../oids.ts';
-import { readInt16, readUint16 } from './bytes.ts';
-import { type BinaryCodec, ValueError, wrongKind } from './codec.ts';
+import { readInt16, readUint16 } from '../shared/bytes.ts';
+import { type BinaryCodec, ValueError, wrongKind } from '../shared/codec.ts';
 
 const SIGN_POSITIVE = 0x0000;
 const SIGN_NEGATIVE = 0x4000;

@@ -5,13 +5,13 @@
  */
 import type { Writer } from '../../wire/writer.ts';
 import type { FromText as FieldConverter } from '../from-text.ts';
+import { withValue } from '../shared/input-errors.ts';
+import { putInt32 } from '../shared/int64.ts';
+import type { ConversionSession } from '../shared/session.ts';
 import { daysFromCivil, END_DATE, isValidJulian, MIN_DATE, POSTGRES_EPOCH_DAYS } from './calendar.ts';
 import { parsed, SPECIAL_EPOCH, SPECIAL_INFINITY, SPECIAL_NEGATIVE_INFINITY } from './datetime-fields.ts';
 import { parseDateTime } from './datetime-text.ts';
 import { readsPlusInfinity } from './explicit-zone.ts';
-import { withValue } from './input-errors.ts';
-import { putInt32 } from './int64.ts';
-import type { ConversionSession } from './session.ts';
 
 export function dateConverter(session: ConversionSession): FieldConverter {
   const plusInfinity = readsPlusInfinity(session);

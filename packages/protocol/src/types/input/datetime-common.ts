@@ -3,7 +3,7 @@
  * else (whitespace, one-digit fields, eras, zone words other than Z, other forms) is left to the
  * general reader in datetime-text.ts, which reads these shapes the same way, only slower.
  */
-import { MINUS, PLUS } from './ascii.ts';
+import { MINUS, PLUS } from '../shared/ascii.ts';
 import { fractionMicros, parsed } from './datetime-fields.ts';
 
 /** Two ASCII digits at bytes[at] as a number, or -1. */

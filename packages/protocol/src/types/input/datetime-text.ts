@@ -12,7 +12,8 @@
  * names, other orders, 'now', zone names) is refused with a pointer to text COPY, unless it certainly
  * is invalid: then the server's own message.
  */
-import { isDigit, isSpace, MINUS, matchesFolded, PLUS, skipSpace, trimEnd } from './ascii.ts';
+import { isDigit, isSpace, MINUS, matchesFolded, PLUS, skipSpace, trimEnd } from '../shared/ascii.ts';
+import { invalidSyntax, notConverted, withValue } from '../shared/input-errors.ts';
 import { daysInMonth } from './calendar.ts';
 import { parseCommon } from './datetime-common.ts';
 import {
@@ -23,7 +24,6 @@ import {
   SPECIAL_INFINITY,
   SPECIAL_NEGATIVE_INFINITY,
 } from './datetime-fields.ts';
-import { invalidSyntax, notConverted, withValue } from './input-errors.ts';
 
 /** Parse failures that are not certainly invalid: the server might read the text. */
 const UNREADABLE = -1;

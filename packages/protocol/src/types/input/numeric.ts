@@ -14,11 +14,11 @@
  * octal and binary numerics always are).
  */
 import type { Writer } from '../../wire/writer.ts';
-import { ValueError } from '../binary/codec.ts';
 import type { FromText as FieldConverter } from '../from-text.ts';
-import { isSpace, MINUS, matchesFolded, PLUS } from './ascii.ts';
-import { invalidSyntax, notConverted } from './input-errors.ts';
-import { type ConversionSession, PG16 } from './session.ts';
+import { isSpace, MINUS, matchesFolded, PLUS } from '../shared/ascii.ts';
+import { ValueError } from '../shared/codec.ts';
+import { invalidSyntax, notConverted } from '../shared/input-errors.ts';
+import { type ConversionSession, PG16 } from '../shared/session.ts';
 
 const SIGN_POSITIVE = 0x0000;
 const SIGN_NEGATIVE = 0x4000;

@@ -7,13 +7,13 @@
  */
 import type { Writer } from '../../wire/writer.ts';
 import type { FromText as FieldConverter } from '../from-text.ts';
+import { invalidSyntax, notConverted } from '../shared/input-errors.ts';
+import { putInt32, putSafeInt64 } from '../shared/int64.ts';
+import type { ConversionSession } from '../shared/session.ts';
 import { daysFromCivil } from './calendar.ts';
 import { parsed } from './datetime-fields.ts';
 import { parseDateTime } from './datetime-text.ts';
 import { writtenOffset } from './explicit-zone.ts';
-import { invalidSyntax, notConverted } from './input-errors.ts';
-import { putInt32, putSafeInt64 } from './int64.ts';
-import type { ConversionSession } from './session.ts';
 import type { ZoneRules } from './time-zone.ts';
 
 /** `zone` null: time. Otherwise timetz, with the session's zone for text without an offset. */

@@ -10,6 +10,9 @@
  */
 import type { Writer } from '../../wire/writer.ts';
 import type { FromText as FieldConverter } from '../from-text.ts';
+import { withValue } from '../shared/input-errors.ts';
+import { putMicros, putWords } from '../shared/int64.ts';
+import type { ConversionSession } from '../shared/session.ts';
 import {
   daysFromCivil,
   END_TIMESTAMP_SECONDS,
@@ -20,9 +23,6 @@ import {
 import { parsed, SPECIAL_EPOCH, SPECIAL_INFINITY, SPECIAL_NEGATIVE_INFINITY } from './datetime-fields.ts';
 import { parseDateTime } from './datetime-text.ts';
 import { readsPlusInfinity, writtenOffset } from './explicit-zone.ts';
-import { withValue } from './input-errors.ts';
-import { putMicros, putWords } from './int64.ts';
-import type { ConversionSession } from './session.ts';
 import type { ZoneRules } from './time-zone.ts';
 
 /**

@@ -1,7 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BinaryCodec } from '../../../src/types/binary/codec.ts';
-import { ValueError } from '../../../src/types/binary/codec.ts';
 import {
   dateCodec,
   dateStringCodec,
@@ -13,6 +11,8 @@ import {
   timestamptzStringCodec,
 } from '../../../src/types/binary/datetime.ts';
 import { decodeDate, decodeTimestamp, decodeTimestamptz } from '../../../src/types/datetime.ts';
+import type { BinaryCodec } from '../../../src/types/shared/codec.ts';
+import { ValueError } from '../../../src/types/shared/codec.ts';
 import { decode, encode } from '../../support/binary-codec.ts';
 
 function int64(value: bigint): Uint8Array {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ValueError } from '../../../src/types/binary/codec.ts';
 import { decodeNumericText, numericCodec } from '../../../src/types/binary/numeric.ts';
+import { ValueError } from '../../../src/types/shared/codec.ts';
 import { Writer } from '../../../src/wire/writer.ts';
 
 function encode(value: unknown): Uint8Array {

@@ -6,7 +6,7 @@
  */
 import { Writer } from '@haul/protocol';
 import type { FromText as FieldConverter } from '../../../src/types/from-text.ts';
-import { scalarConverter } from '../../../src/types/input/registry.ts';
+import { converterFor } from './support/convert.ts';
 
 const FIELDS = 200_000;
 const ROUNDS = 15;
@@ -46,7 +46,7 @@ function measure(name: string, converter: FieldConverter, make: (i: number) => s
 }
 
 const session = { timeZone: 'Europe/Berlin', serverVersion: 170_000 };
-const get = (type: string) => scalarConverter(type, session)!;
+const get = (type: string) => converterFor(type, session)!;
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const stamp = (i: number) =>
   `20${pad(10 + (i % 15))}-${pad(1 + (i % 12))}-${pad(1 + (i % 28))} ${pad(i % 24)}:${pad(i % 60)}:${pad((i * 7) % 60)}`;

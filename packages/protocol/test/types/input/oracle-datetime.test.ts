@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../../tools/test-targets.ts';
-import { scalarConverter } from '../../../src/types/input/registry.ts';
+import { converterFor } from './support/convert.ts';
 import {
   DATETIME_TEXTS,
   datetimeTexts,
@@ -36,7 +36,7 @@ describe.each(databaseTargets())('date/time converters against $name', ({ url })
   const generated = [...DATETIME_TEXTS, ...datetimeTexts(1500, 21, true)];
 
   it.each(['date', 'timestamp'])('%s matches the server byte for byte', async (type) => {
-    const converter = scalarConverter(type, { timeZone: 'UTC', serverVersion: oracle.version })!;
+    const converter = converterFor(type, { timeZone: 'UTC', serverVersion: oracle.version })!;
     const result = await compare(oracle, type, converter, generated);
     expect(result.wrong).toEqual([]);
     expect(result.messages).toEqual([]);
@@ -44,7 +44,7 @@ describe.each(databaseTargets())('date/time converters against $name', ({ url })
   });
 
   it.each(['time', 'timetz'])('%s matches the server byte for byte (session zone UTC)', async (type) => {
-    const converter = scalarConverter(type, { timeZone: 'UTC', serverVersion: oracle.version })!;
+    const converter = converterFor(type, { timeZone: 'UTC', serverVersion: oracle.version })!;
     const result = await compare(oracle, type, converter, [...TIME_TEXTS, ...timeTexts(800, 22)]);
     expect(result.wrong).toEqual([]);
     expect(result.messages).toEqual([]);
@@ -54,7 +54,7 @@ describe.each(databaseTargets())('date/time converters against $name', ({ url })
   it('timetz without an offset in a zone with DST: from the date given, else left to the server', async () => {
     await oracle.setTimeZone('America/New_York');
     try {
-      const converter = scalarConverter('timetz', { timeZone: 'America/New_York' })!;
+      const converter = converterFor('timetz', { timeZone: 'America/New_York' })!;
       const texts = ['2020-01-15 10:00', '2020-07-15 10:00', '2020-03-08 02:30', '10:00+02'];
       const result = await compare(oracle, 'timetz', converter, [...texts, '10:00']);
       expect(result.wrong).toEqual([]);
@@ -74,7 +74,7 @@ describe.each(databaseTargets())('date/time converters against $name', ({ url })
     it(`matches the server byte for byte (${generated.length} texts and ${sweep.length} around transitions)`, async () => {
       await oracle.setTimeZone(zone);
       try {
-        const converter = scalarConverter('timestamptz', { timeZone: zone, serverVersion: oracle.version })!;
+        const converter = converterFor('timestamptz', { timeZone: zone, serverVersion: oracle.version })!;
         expect(converter).not.toBeNull();
         const result = await compare(oracle, 'timestamptz', converter, [
           ...generated,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../../tools/test-targets.ts';
-import { scalarConverter } from '../../../src/types/input/registry.ts';
+import { converterFor } from './support/convert.ts';
 import { BOOL_TEXTS, FLOAT_TEXTS, INTEGER_TEXTS, NUMERIC_TEXTS, OID_TEXTS } from './support/number-corpus.ts';
 import { floatTexts, integerTexts, numericTexts } from './support/number-generators.ts';
 import { compare, ServerOracle } from './support/server-oracle.ts';
@@ -49,7 +49,7 @@ describe.each(databaseTargets())('number converters against $name', ({ url }) =>
 
   describe.each(cases)('$type', ({ type, values, mayLeave }) => {
     it(`matches the server byte for byte (${values.length} texts, server version known)`, async () => {
-      const converter = scalarConverter(type, { timeZone: 'UTC', serverVersion: oracle.version })!;
+      const converter = converterFor(type, { timeZone: 'UTC', serverVersion: oracle.version })!;
       const result = await compare(oracle, type, converter, values);
       expect(result.wrong).toEqual([]);
       expect(result.messages).toEqual([]);
@@ -57,7 +57,7 @@ describe.each(databaseTargets())('number converters against $name', ({ url }) =>
     });
 
     it('never differs when the server version is unknown (it may leave more to the server)', async () => {
-      const converter = scalarConverter(type, { timeZone: 'UTC' })!;
+      const converter = converterFor(type, { timeZone: 'UTC' })!;
       const result = await compare(oracle, type, converter, values);
       // Messages may be another version's (both refuse the text).
       expect(result.wrong).toEqual([]);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../../tools/test-targets.ts';
-import { inputConverter, scalarConverter } from '../../../src/types/input/registry.ts';
+import { converterFor } from './support/convert.ts';
 import { compare, ServerOracle } from './support/server-oracle.ts';
 import {
   ARRAY_CASES,
@@ -41,7 +41,7 @@ describe.each(databaseTargets())('text-like converters against $name', ({ url })
   it.each(scalars)(
     '$type matches the server byte for byte',
     async ({ type, values, sqlType, passThrough }) => {
-      const converter = scalarConverter(type, { timeZone: 'UTC', serverVersion: oracle.version })!;
+      const converter = converterFor(type, { timeZone: 'UTC', serverVersion: oracle.version })!;
       const result = await compare(oracle, sqlType ?? type, converter, values, passThrough);
       expect(result.wrong).toEqual([]);
       expect(result.messages).toEqual([]);
@@ -50,13 +50,13 @@ describe.each(databaseTargets())('text-like converters against $name', ({ url })
   );
 
   it('"char" never differs when the server version is unknown', async () => {
-    const converter = scalarConverter('char', { timeZone: 'UTC' })!;
+    const converter = converterFor('char', { timeZone: 'UTC' })!;
     expect((await compare(oracle, '"char"', converter, CHAR_TEXTS)).wrong).toEqual([]);
   });
 
   it.each(ARRAY_CASES)('$type matches the server byte for byte', async ({ type, values }) => {
     const element = type.slice(0, -2);
-    const converter = inputConverter(`_${element}`, {
+    const converter = converterFor(`_${element}`, {
       timeZone: 'UTC',
       serverVersion: oracle.version,
     })!;

@@ -1,6 +1,16 @@
 /** Running a converter on a JS string, as a test sees it: the bytes it writes (hex) or its message. */
 import { ValueError, Writer } from '@haul/protocol';
 import type { FromText as FieldConverter } from '../../../../src/types/from-text.ts';
+import { builtinTypes } from '../../../../src/types/registry.ts';
+import type { ConversionSession } from '../../../../src/types/shared/session.ts';
+
+/**
+ * The one registry's converter for a built-in type by its exact typname ('char' is "char", '_int4' an
+ * array), as a loader finds it from the catalog.
+ */
+export function converterFor(typname: string, session: ConversionSession): FieldConverter | null {
+  return builtinTypes.fromText(`"${typname}"`, session);
+}
 
 export type Outcome = { ok: true; hex: string } | { ok: false; message: string };
 
