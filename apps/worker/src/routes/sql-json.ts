@@ -20,13 +20,14 @@
  *   arrays                                  JSON arrays of the above
  */
 import type { FieldInfo } from '@haul/protocol';
+import { ArrayOid, Oid } from '@haul/protocol/types';
 import { hexBytea } from './json.ts';
 
 /** The decoding the /v1/sql connection asks for: text wherever a JS value would lose something. */
 export const SQL_TYPES = { json: 'string', dates: 'string' } as const;
 
-/** pg_type OIDs of json, jsonb, json[] and jsonb[]. */
-const RAW_JSON_TYPES = new Set<number>([114, 3802, 199, 3807]);
+/** json, jsonb, json[] and jsonb[]. */
+const RAW_JSON_TYPES = new Set<number>([Oid.json, Oid.jsonb, ArrayOid.json, ArrayOid.jsonb]);
 
 /** The rows as a JSON array of objects keyed by column name, every value encoded as above. */
 export function encodeRows(rows: readonly Record<string, unknown>[], fields: readonly FieldInfo[]): string {

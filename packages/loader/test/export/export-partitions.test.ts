@@ -5,6 +5,7 @@
  */
 import { BinaryCopyDecoder, type Connection } from '@haul/protocol';
 import { connect } from '@haul/protocol/node';
+import { Oid } from '@haul/protocol/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
 import type { ExportOptions } from '../../src/api.ts';
@@ -184,7 +185,7 @@ describe.each(databaseTargets())('partitioned export on $name', ({ url }) => {
         partitionOn: 'T',
         partitions: 4,
       },
-      [23, 1184],
+      [Oid.int4, Oid.timestamptz],
     );
     expectEveryRowOnce(ids);
     expect(connections).toBe(4);

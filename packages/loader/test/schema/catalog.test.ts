@@ -5,6 +5,7 @@
  */
 import type { Connection } from '@haul/protocol';
 import { connect } from '@haul/protocol/node';
+import { ArrayOid, Oid } from '@haul/protocol/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
 import { LoadConfigError } from '../../src/errors.ts';
@@ -82,7 +83,7 @@ describe.each(databaseTargets())('catalog on $name', ({ url }) => {
   it('describes each kind of column', async () => {
     const c = byName((await readTable(db, tableName)).columns);
     expect(c.get('id')).toMatchObject({
-      typeOid: 20,
+      typeOid: Oid.int8,
       typeName: 'int8',
       formatType: 'bigint',
       typtype: 'b',
@@ -115,7 +116,7 @@ describe.each(databaseTargets())('catalog on $name', ({ url }) => {
     expect(c.get('small')!.formatType).toContain('"Small Positive"');
     expect(c.get('labels')).toMatchObject({ typtype: 'd', baseTypeName: '_text', elementTypeName: 'text' });
     expect(c.get('scores')).toMatchObject({
-      typeOid: 1022,
+      typeOid: ArrayOid.float8,
       typeName: '_float8',
       formatType: 'double precision[]',
       elementTypeName: 'float8',

@@ -1,4 +1,5 @@
 /** Which source field feeds which column, and every mapping mistake caught before a row is sent. */
+import { Oid } from '@haul/protocol/types';
 import { describe, expect, it } from 'vitest';
 import { LoadConfigError } from '../../src/errors.ts';
 import { type MappingInput, mapColumns } from '../../src/schema/mapping.ts';
@@ -8,7 +9,7 @@ function column(name: string, position: number, extra: Partial<TargetColumn> = {
   return {
     name,
     position,
-    typeOid: 25,
+    typeOid: Oid.text,
     typeName: 'text',
     formatType: 'text',
     typmod: -1,

@@ -6,11 +6,13 @@
  * bytea as Uint8Array, text) already come out the same.
  */
 import type { ParserOptions } from '@electric-sql/pglite';
-import { TypeRegistry } from '@haul/protocol';
+import { ArrayOid, Oid, TypeRegistry } from '@haul/protocol/types';
 import { CONSOLE_TYPES } from '../console-types.ts';
 
 /** int8, json, jsonb, date, timestamp, timestamptz, and the array types of each. */
-const DECODED_BY_PROTOCOL = [20, 114, 3802, 1082, 1114, 1184, 1016, 199, 3807, 1182, 1115, 1185];
+const DECODED_BY_PROTOCOL = (['int8', 'json', 'jsonb', 'date', 'timestamp', 'timestamptz'] as const).flatMap(
+  (name) => [Oid[name], ArrayOid[name]],
+);
 
 const registry = new TypeRegistry(CONSOLE_TYPES);
 const encoder = new TextEncoder();
