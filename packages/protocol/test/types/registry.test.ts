@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
 import { ArrayOid, Oid } from '../../src/types/oids.ts';
-import { type FieldDecoder, TypeRegistry } from '../../src/types/registry.ts';
+import { builtinTypes, type FieldDecoder, TypeRegistry } from '../../src/types/registry.ts';
 import { decodeText } from '../../src/types/text/text.ts';
 
 const encoder = new TextEncoder();
@@ -135,5 +135,75 @@ describe('TypeRegistry.register', () => {
     const registry = new TypeRegistry();
     expect(() => registry.registerArray(1, 2, ';;')).toThrow(ConfigError);
     expect(() => registry.registerArray(3, 3)).toThrow(ConfigError);
+  });
+});
+
+describe('TypeRegistry entries', () => {
+  const session = { timeZone: 'UTC', serverVersion: 150_000 };
+
+  it('hold every format of a type, by OID or any name', () => {
+    for (const type of [Oid.int4, 'int4', 'integer', '"int4"', 'pg_catalog.int4', '23']) {
+      const entry = builtinTypes.entry(type)!;
+      expect(entry).toMatchObject({
+        name: 'int4',
+        oid: Oid.int4,
+        arrayOid: ArrayOid.int4,
+        element: undefined,
+      });
+      expect(entry.binary?.oid).toBe(Oid.int4);
+      expect(entry.fromText(session)?.type).toBe('int4');
+      expect(decode(builtinTypes, entry.oid, '-7')).toBe(-7);
+    }
+  });
+
+  it('derive array types from their element', () => {
+    const entry = builtinTypes.entry('integer[]')!;
+    expect(entry).toBe(builtinTypes.entry(ArrayOid.int4));
+    expect(entry).toMatchObject({ name: '_int4', oid: ArrayOid.int4, element: builtinTypes.entry(Oid.int4) });
+    expect(entry.binary?.name).toBe('_int4');
+    expect(entry.fromText(session)?.type).toBe('_int4');
+    // A type without a converter has none for its array either.
+    expect(builtinTypes.fromText('interval[]', session)).toBeNull();
+    expect(builtinTypes.fromText(ArrayOid.int4, session)?.type).toBe('_int4');
+  });
+
+  it('read a quoted name as an exact typname: "char" is not SQL\'s char', () => {
+    expect(builtinTypes.entry('char')?.name).toBe('bpchar');
+    expect(builtinTypes.entry('character(3)')?.name).toBe('bpchar');
+    expect(builtinTypes.entry('"char"')?.name).toBe('char');
+    expect(builtinTypes.entry('"char"[]')?.name).toBe('_char');
+    expect(builtinTypes.entry('"_char"')?.oid).toBe(ArrayOid.char);
+    expect(builtinTypes.fromText('"char"', session)?.type).toBe('char');
+    expect(builtinTypes.fromText('char', session)?.type).toBe('bpchar');
+  });
+
+  it('keep what a registration leaves out', () => {
+    const registry = new TypeRegistry();
+    registry.register({
+      name: 'numeric',
+      oid: Oid.numeric,
+      textDecode: (b, s, e) => Number(decodeText(b, s, e)),
+    });
+    expect(decode(registry, Oid.numeric, '2.5')).toBe(2.5);
+    expect(registry.codec('numeric')).toBe(builtinTypes.codec('numeric'));
+    expect(registry.entry('numeric[]')?.oid).toBe(ArrayOid.numeric);
+    expect(registry.fromText('numeric', session)?.type).toBe('numeric');
+  });
+
+  it('give enums registered as text types a codec and converter for them and their arrays', () => {
+    const registry = new TypeRegistry();
+    registry.registerTextType('mood', 70_001, { arrayOid: 70_002 });
+    expect(registry.entry('mood')).toMatchObject({ name: 'mood', oid: 70_001, arrayOid: 70_002 });
+    expect(registry.fromText('mood', session)?.type).toBe('mood');
+    expect(registry.fromText('mood[]', session)?.type).toBe('_mood');
+    expect(registry.fromText(70_002, session)?.type).toBe('_mood');
+    expect(registry.codec(70_002)?.name).toBe('_mood');
+    expect(decode(registry, 70_002, '{happy,NULL}')).toEqual(['happy', null]);
+    expect(builtinTypes.entry('mood')).toBeUndefined();
+  });
+
+  it('keep the shared built-ins read-only', () => {
+    expect(() => builtinTypes.register({ name: 'mood', oid: 1 })).toThrow('register on a new TypeRegistry');
+    expect(() => builtinTypes.registerArray(2, 1)).toThrow('register on a new TypeRegistry');
   });
 });

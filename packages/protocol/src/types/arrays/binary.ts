@@ -17,9 +17,7 @@ import { ProtocolError } from '../../errors.ts';
 import type { Writer } from '../../wire/writer.ts';
 import { readInt32 } from '../shared/bytes.ts';
 import { type BinaryCodec, ValueError, wrongKind } from '../shared/codec.ts';
-
-/** PostgreSQL's MAXDIM. */
-export const MAX_DIMENSIONS = 6;
+import { MAX_ARRAY_DIMENSIONS } from './text.ts';
 
 /**
  * The codec for arrays of `element` values, with the array type's OID (pg_type.typarray). The
@@ -79,8 +77,8 @@ export function arrayCodec(element: BinaryCodec, arrayOid: number): BinaryCodec 
       dims.length = 0;
       let total = 1;
       for (let level: unknown = value; Array.isArray(level); level = level[0]) {
-        if (dims.length === MAX_DIMENSIONS) {
-          throw new ValueError(`${type}: more than ${MAX_DIMENSIONS} dimensions (PostgreSQL's MAXDIM)`);
+        if (dims.length === MAX_ARRAY_DIMENSIONS) {
+          throw new ValueError(`${type}: more than ${MAX_ARRAY_DIMENSIONS} dimensions (PostgreSQL's MAXDIM)`);
         }
         dims.push(level.length);
         total *= level.length;
@@ -110,7 +108,7 @@ export function arrayCodec(element: BinaryCodec, arrayOid: number): BinaryCodec 
       const ndim = readInt32(bytes, start);
       const flags = readInt32(bytes, start + 4);
       const elementOid = readInt32(bytes, start + 8) >>> 0;
-      if (ndim < 0 || ndim > MAX_DIMENSIONS) malformed(type, `${ndim} dimensions`);
+      if (ndim < 0 || ndim > MAX_ARRAY_DIMENSIONS) malformed(type, `${ndim} dimensions`);
       if (flags !== 0 && flags !== 1) malformed(type, `flags ${flags}`);
       if (elementOid !== element.oid) malformed(type, `element type ${elementOid}, expected ${element.oid}`);
       if (ndim === 0) return [];
