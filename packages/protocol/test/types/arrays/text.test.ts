@@ -4,16 +4,10 @@ import { ProtocolError } from '../../../src/errors.ts';
 import { arrayDecoder, decodeArray, encodeArray, quoteArrayElement } from '../../../src/types/arrays/text.ts';
 import { decodeInt } from '../../../src/types/integers/text.ts';
 import { decodeText } from '../../../src/types/text/text.ts';
-
-const encoder = new TextEncoder();
+import { paddedField } from '../support/field.ts';
 
 /** The literal inside a larger buffer whose padding looks like array syntax, to catch reads past `end`. */
-function field(text: string): [Uint8Array, number, number] {
-  const body = encoder.encode(text);
-  const bytes = new Uint8Array(body.length + 4).fill(0x7d);
-  bytes.set(body, 2);
-  return [bytes, 2, 2 + body.length];
-}
+const field = (text: string) => paddedField(text, 0x7d);
 
 const texts = (literal: string, delimiter?: string) => decodeArray(...field(literal), decodeText, delimiter);
 

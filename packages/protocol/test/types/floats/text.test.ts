@@ -1,15 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeFloat } from '../../../src/types/floats/text.ts';
+import { paddedField } from '../support/field.ts';
 
-const encoder = new TextEncoder();
-
-function field(text: string): [Uint8Array, number, number] {
-  const body = encoder.encode(text);
-  const bytes = new Uint8Array(body.length + 4).fill(0x39);
-  bytes.set(body, 2);
-  return [bytes, 2, 2 + body.length];
-}
+const field = (text: string) => paddedField(text, 0x39);
 
 describe('decodeFloat', () => {
   it.each([

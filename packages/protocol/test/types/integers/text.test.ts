@@ -6,15 +6,9 @@ import {
   decodeInt8AsNumber,
   decodeInt8AsString,
 } from '../../../src/types/integers/text.ts';
+import { paddedField } from '../support/field.ts';
 
-const encoder = new TextEncoder();
-
-function field(text: string): [Uint8Array, number, number] {
-  const body = encoder.encode(text);
-  const bytes = new Uint8Array(body.length + 4).fill(0x39);
-  bytes.set(body, 2);
-  return [bytes, 2, 2 + body.length];
-}
+const field = (text: string) => paddedField(text, 0x39);
 
 describe('decodeInt', () => {
   it.each([

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBool, encodeBool } from '../../../src/types/bool/text.ts';
 import { decodeJson } from '../../../src/types/json/text.ts';
+import { paddedField } from '../support/field.ts';
 
-const encoder = new TextEncoder();
-
-function field(text: string): [Uint8Array, number, number] {
-  const body = encoder.encode(text);
-  const bytes = new Uint8Array(body.length + 4).fill(0x20);
-  bytes.set(body, 2);
-  return [bytes, 2, 2 + body.length];
-}
+const field = (text: string) => paddedField(text, 0x20);
 
 describe('json', () => {
   it.each([

@@ -1,16 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeAscii, decodeText } from '../../../src/types/text/text.ts';
-
-const encoder = new TextEncoder();
+import { paddedField } from '../support/field.ts';
 
 /** The value's bytes inside a larger buffer, so a decoder reading past its range shows. */
-function field(text: string): [Uint8Array, number, number] {
-  const body = encoder.encode(text);
-  const bytes = new Uint8Array(body.length + 6).fill(0x7a);
-  bytes.set(body, 3);
-  return [bytes, 3, 3 + body.length];
-}
+const field = (text: string) => paddedField(text, 0x7a, 3);
 
 describe('decodeText', () => {
   it.each([
