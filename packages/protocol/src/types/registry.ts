@@ -174,15 +174,18 @@ export class TypeRegistry {
   }
 
   /**
-   * Adds a type, or changes one already known by that OID (or by that name, for OID 0): the parts
-   * given replace the known type's, the rest are kept, so overriding numeric's text decoder keeps its
-   * binary codec and its array type. OIDs of enums and extension types differ between databases: look
-   * them up in pg_type (`select oid, typarray, typdelim from pg_type where typname = …`).
+   * Adds a type, or changes one already known by that OID (or by that name, where one side has OID 0,
+   * as citext before its OIDs are known): the parts given replace the known type's, the rest are kept,
+   * so overriding numeric's text decoder keeps its binary codec and its array type. OIDs of enums and
+   * extension types differ between databases: look them up in pg_type (`select oid, typarray,
+   * typdelim from pg_type where typname = …`).
    */
   register<T>(definition: TypeDefinition<T>): void {
     this.assertOpen();
+    const named = this.byName.get(definition.name);
     const known =
-      (definition.oid !== 0 ? this.byOid.get(definition.oid) : undefined) ?? this.byName.get(definition.name);
+      (definition.oid !== 0 ? this.byOid.get(definition.oid) : undefined) ??
+      (named !== undefined && (named.oid === 0 || definition.oid === 0) ? named : undefined);
     const merged: TypeDefinition = {
       ...known,
       ...withoutUndefined(definition),

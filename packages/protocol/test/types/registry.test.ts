@@ -207,3 +207,20 @@ describe('TypeRegistry entries', () => {
     expect(() => builtinTypes.registerArray(2, 1)).toThrow('register on a new TypeRegistry');
   });
 });
+
+describe('TypeRegistry.register by name', () => {
+  it('gives a type known by name only its OIDs, keeping its converter', () => {
+    const registry = new TypeRegistry();
+    registry.register({ name: 'citext', oid: 70_010, arrayOid: 70_011 });
+    expect(registry.entry(70_010)?.name).toBe('citext');
+    expect(registry.fromText('citext[]', { timeZone: 'UTC' })?.type).toBe('_citext');
+  });
+
+  it('leaves a built-in alone when another OID takes its name', () => {
+    const registry = new TypeRegistry();
+    registry.register({ name: 'int4', oid: 70_020 });
+    expect(registry.entry(Oid.int4)?.arrayOid).toBe(ArrayOid.int4);
+    expect(registry.entry(ArrayOid.int4)?.element?.oid).toBe(Oid.int4);
+    expect(registry.entry(70_020)?.binary).toBeUndefined();
+  });
+});

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { byteaConverter } from '../../../src/types/bytea/from-text.ts';
-import { uuidConverter } from '../../../src/types/uuid/from-text.ts';
 import { hexOf, messageOf, toHex } from '../input/support/convert.ts';
 
 describe('bytea', () => {
@@ -30,32 +29,5 @@ describe('bytea', () => {
         expect(hexOf(byteaConverter, `\\x${toHex(bytes)}`)).toBe(toHex(bytes));
       }),
     );
-  });
-});
-
-describe('uuid', () => {
-  const plain = 'a0eebc999c0b4ef8bb6d6bb9bd380a11';
-
-  it.each([
-    'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
-    'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11',
-    '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}',
-    plain,
-    'a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11',
-  ])('reads %s', (text) => {
-    expect(hexOf(uuidConverter, text)).toBe(plain);
-  });
-
-  it.each([
-    '',
-    ' a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
-    'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1',
-    'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a111',
-    'a0eebc999-c0b-4ef8-bb6d-6bb9bd380a11',
-    '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
-    'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11-',
-    'a0eebc99--9c0b-4ef8-bb6d-6bb9bd380a11',
-  ])('refuses %j', (text) => {
-    expect(messageOf(uuidConverter, text)).toBe(`invalid input syntax for type uuid: "${text}"`);
   });
 });
