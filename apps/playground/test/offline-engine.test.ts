@@ -3,6 +3,7 @@
  * parsers and binary COPY, bad rows in both error modes, abort, the SQL console's sync modes, the
  * table pickers and export.
  */
+import { Oid } from '@haul/protocol/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine, LoadRequest, StatementResult } from '../src/engine/contract.ts';
 import { createOfflineEngine } from '../src/engine/offline/index.ts';
@@ -281,10 +282,10 @@ describe('offline SQL console', () => {
       rowCount: 1,
       rows: [{ a: '1', b: new Uint8Array([1, 2]), d: '2024-01-02', n: '1.50' }],
       fields: [
-        { name: 'a', typeOid: 20 },
-        { name: 'b', typeOid: 17 },
-        { name: 'd', typeOid: 1082 },
-        { name: 'n', typeOid: 1700 },
+        { name: 'a', typeOid: Oid.int8 },
+        { name: 'b', typeOid: Oid.bytea },
+        { name: 'd', typeOid: Oid.date },
+        { name: 'n', typeOid: Oid.numeric },
       ],
     });
     expect(failed(results[1])).toMatchObject({ sqlstate: '42P01', position: 15 });
