@@ -42,6 +42,8 @@ export class Connection {
   private readonly outbound: Outbound;
   private readonly framer: Framer;
   private readonly pipeline: Pipeline;
+  /** Decodes text results and, by default, the binary rows of copyInRows/copyOutRows. */
+  private readonly types: TypeRegistry;
   private readonly requests: RequestEncoder;
   private readonly cancellation: Cancellation;
   private readonly backlog: Unit[] = [];
@@ -64,8 +66,8 @@ export class Connection {
     this.secretKey = started.secretKey;
     this.parameters = started.parameters;
     this.framer = framer;
-    const types = config.types instanceof TypeRegistry ? config.types : new TypeRegistry(config.types);
-    this.pipeline = new Pipeline(types, {
+    this.types = config.types instanceof TypeRegistry ? config.types : new TypeRegistry(config.types);
+    this.pipeline = new Pipeline(this.types, {
       onCurrent: (st) => this.cancellation.onCurrent(st),
       onSettled: (segment) => this.onSettled(segment),
       onAsync: (message) => {
@@ -223,7 +225,7 @@ export class Connection {
     rows: RowSource,
     options?: QueryOptions,
   ): Promise<QueryResult> {
-    return copyInRows(this, sql, columns, rows, options);
+    return copyInRows(this, sql, columns, rows, { registry: this.types, ...options });
   }
 
   /** Binary COPY TO STDOUT decoded to rows, one type per column; see copy/rows.ts. */
@@ -232,7 +234,7 @@ export class Connection {
     columns: readonly (CopyColumn | string | number)[],
     options?: QueryOptions,
   ): AsyncGenerator<unknown[]> {
-    return copyOutRows(this, sql, columns, options);
+    return copyOutRows(this, sql, columns, { registry: this.types, ...options });
   }
 
   /**

@@ -149,6 +149,42 @@ describe('a registry passed to connect', () => {
   });
 });
 
+describe('COPY on a connection with a registry', () => {
+  it('finds registered types by name, both ways', async () => {
+    const db = await connect({ url, types: moodRegistry() });
+    const table = `custom_types_moods_${process.pid}`;
+    try {
+      await db.query(`create temp table ${table} (id int4, mood ${MOOD}, moods ${MOOD}[])`);
+      const rows = [
+        [1, 'happy', ['sad', null]],
+        [2, null, []],
+      ];
+      const columns = [
+        { name: 'id', type: 'int4' },
+        { name: 'mood', type: MOOD },
+        { name: 'moods', type: `${MOOD}[]` },
+      ];
+      await db.copyInRows(`copy ${table} from stdin (format binary)`, columns, rows);
+      const { rows: text } = await db.query(`select mood, moods from ${table} order by id`);
+      expect(text).toEqual([
+        { mood: 'happy', moods: ['sad', null] },
+        { mood: null, moods: [] },
+      ]);
+      const out: unknown[][] = [];
+      for await (const row of db.copyOutRows(`copy ${table} to stdout (format binary)`, [
+        'int4',
+        MOOD,
+        `_${MOOD}`,
+      ])) {
+        out.push(row);
+      }
+      expect(out).toEqual(rows);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe('types of registered decoders', () => {
   it('carry the parsed type', () => {
     expectTypeOf(textDecoder(parseMood)).toEqualTypeOf<FieldDecoder<Mood>>();
