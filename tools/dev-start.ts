@@ -11,8 +11,11 @@
  *    signals the postgres process too), then exits.
  *
  * Every other setting (PORT, HAUL_HOST, HAUL_MAX_SHARDS, …) goes to the entry through the environment.
+ * `--api-only` skips the page: nothing is built and nothing is served at /.
+ *
+ *   pnpm start [--api-only]
  */
-import { ensurePlaygroundBuilt } from '../apps/playground/scripts/ensure-built.ts';
+import { type EnsureResult, ensurePlaygroundBuilt } from '../apps/playground/scripts/ensure-built.ts';
 import { type NodeServer, startNodeServer } from '../apps/worker/src/entries/node.ts';
 import { resolveDatabaseUrl } from './embedded-postgres.ts';
 
@@ -22,7 +25,10 @@ function makeToken(): string {
 }
 
 async function main(): Promise<void> {
-  const page = await ensurePlaygroundBuilt((line) => console.log(line));
+  const apiOnly = process.argv.includes('--api-only');
+  const page: EnsureResult = apiOnly
+    ? { dist: undefined, built: false }
+    : await ensurePlaygroundBuilt((line) => console.log(line));
   if (page.error) {
     console.error(`could not build the playground page: ${page.error}`);
     console.error(page.dist ? 'serving the previous build' : 'serving the API only');
