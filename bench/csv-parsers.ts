@@ -13,11 +13,12 @@
  *   string, which it needs) or the bytes in 64 KiB chunks (csv-parse's stream API); they make a
  *   string per field, of which the benchmark reads the length.
  */
+
+import { unescapeField } from '@haul/loader';
 import { parse as csvParse } from 'csv-parse';
 import Papa from 'papaparse';
 import { parseDelimited } from '../packages/loader/src/source/csv-parser.ts';
 import { FIELD_ESCAPED, FIELD_NULL } from '../packages/loader/src/source/field-batch.ts';
-import { unescapeField } from '../packages/loader/src/source/unescape.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {

@@ -5,8 +5,8 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { connect } from '../../packages/protocol/src/adapters/node.ts';
-import { BinaryCopyEncoder } from '../../packages/protocol/src/copy/binary-encoder.ts';
+import { BinaryCopyEncoder } from '@haul/protocol';
+import { connect } from '@haul/protocol/node';
 import { timed } from '../lib/clock.ts';
 import { COPY_COLUMNS, COPY_TABLE, type CopyRow } from '../lib/copy-rows.ts';
 import type { Check } from '../lib/measure.ts';

@@ -3,8 +3,8 @@
  * of JS values as it arrives; the run counts the decoded rows.
  */
 
-import { connect } from '../../packages/protocol/src/adapters/node.ts';
-import { BinaryCopyDecoder } from '../../packages/protocol/src/copy/binary-decoder.ts';
+import { BinaryCopyDecoder } from '@haul/protocol';
+import { connect } from '@haul/protocol/node';
 import { timed } from '../lib/clock.ts';
 import { COPY_COLUMNS, copyOutSource } from '../lib/copy-rows.ts';
 import type { Contender, Session } from './types.ts';

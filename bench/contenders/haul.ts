@@ -3,7 +3,7 @@
  * the two per-query Sync policies (`sync: 'auto'` and `sync: 'independent'`).
  */
 
-import { connect } from '../../packages/protocol/src/adapters/node.ts';
+import { connect } from '@haul/protocol/node';
 import { timed } from '../lib/clock.ts';
 import { checkSelectEcho, INSERT_SQL, insertParams, SELECT_COLUMN, SELECT_SQL } from '../lib/workloads.ts';
 import type { Contender, Session } from './types.ts';

@@ -4,10 +4,11 @@
  * workerd when it runs), and `@neondatabase/serverless` through the same Node proxy. Each run checks
  * that the echoed values sum to 0 + 1 + … + (N − 1), so no lost or repeated answer goes unnoticed.
  */
+
+import { connect as connectTcp } from '@haul/protocol/node';
+import { connect as connectWs } from '@haul/protocol/websocket';
 import { Client, neonConfig } from '@neondatabase/serverless';
 import { WebSocket } from 'ws';
-import { connect as connectTcp } from '../../packages/protocol/src/adapters/node.ts';
-import { connect as connectWs } from '../../packages/protocol/src/adapters/websocket.ts';
 import { timed } from '../lib/clock.ts';
 import { SELECT_COLUMN, SELECT_SQL } from '../lib/workloads.ts';
 import type { Contender, Session } from './types.ts';

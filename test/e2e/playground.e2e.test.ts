@@ -57,6 +57,7 @@ describe('playground in Chromium', () => {
     await admin.unsafe(`create table ${STRICT} (id int primary key, name text not null, amount numeric)`);
     server = await startNodeServer({
       port: 0,
+      assetsDir: PLAYGROUND_DIST,
       env: { DATABASE_URL: target.url, HAUL_TOKEN: TOKEN, HAUL_MAX_SHARDS: '8' },
     });
     browser = await launchChromium();

@@ -1,39 +1,40 @@
 /**
- * The Node entry: `pnpm start` (tsx apps/worker/src/entries/node.ts). Serves createApp with
- * @hono/node-server, the WebSocket proxy and the playground page (apps/playground/dist, built first
- * when missing or stale) on the same port. Without DATABASE_URL it starts an embedded PostgreSQL (so
- * a fresh machine with only Node works); without HAUL_TOKEN it makes one up. Prints the page's URL
- * with the token; stops cleanly on SIGINT/SIGTERM.
+ * The Node entry: createApp served with @hono/node-server, the WebSocket proxy on the same port, and
+ * optionally a directory of static files at / (the playground's build). Everything comes in as
+ * options or env: a database URL (DATABASE_URL), a token (HAUL_TOKEN), PORT, HAUL_HOST and
+ * HAUL_ASSETS_DIR. It starts no database and builds nothing; `pnpm start` (tools/dev-start.ts) does
+ * that and then calls startNodeServer.
+ *
+ *   DATABASE_URL=postgres://… HAUL_TOKEN=… tsx apps/worker/src/entries/node.ts
  */
 
-import { existsSync } from 'node:fs';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, sep } from 'node:path';
+import { sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { connect } from '@haul/protocol/node';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
-import { startEmbeddedPostgres } from '../../../../tools/embedded-postgres.ts';
-import { ensurePlaygroundBuilt, PLAYGROUND_DIST } from '../../../playground/scripts/ensure-built.ts';
 import { createApp } from '../app.ts';
 import type { WorkerConfig, WorkerRuntime } from '../app-contract.ts';
 import { configFromEnv } from '../config.ts';
 import { attachWsProxy } from './node-ws.ts';
 
 export interface NodeServerOptions {
-  /** TCP port; 0 picks a free one. Default: PORT from env, else 8787. */
+  /** The database every endpoint uses. Default: DATABASE_URL from `env`. */
+  databaseUrl?: string;
+  /** TCP port; 0 picks a free one. Default: PORT from `env`, else 8787. */
   port?: number;
-  /** Interface to listen on; default 127.0.0.1 (HAUL_HOST to change). */
+  /** Interface to listen on. Default: HAUL_HOST from `env`, else 127.0.0.1. */
   hostname?: string;
-  /** Environment to read the configuration from; default process.env. */
+  /** Environment to read the rest of the configuration from (HAUL_TOKEN, HAUL_MAX_SHARDS, …); default process.env. */
   env?: Record<string, string | undefined>;
   /**
-   * Directory of the playground page to serve at / (no auth); false: none. Default: apps/playground/dist
-   * when it has been built (startNodeServer never builds it; `pnpm start` does, see main()).
+   * Directory of static files served at / without auth (never over /v1 or /healthz), e.g. the
+   * playground's built page. Default: HAUL_ASSETS_DIR from `env`, else none.
    */
-  playground?: string | false;
+  assetsDir?: string;
 }
 
 export interface NodeServer {
@@ -42,37 +43,23 @@ export interface NodeServer {
   token: string;
   databaseUrl: string;
   config: WorkerConfig;
-  /** Stops the server (dropping open connections) and the embedded database, if one was started. */
+  /** Stops the server, dropping open connections and WebSocket bridges. Safe to call twice. */
   close(): Promise<void>;
 }
 
 const DEFAULT_PORT = 8787;
 
 export async function startNodeServer(options: NodeServerOptions = {}): Promise<NodeServer> {
-  const env = { ...(options.env ?? process.env) };
-  let stopDatabase = async () => {};
-  if (!env['DATABASE_URL']) {
-    const embedded = await startEmbeddedPostgres();
-    env['DATABASE_URL'] = embedded.url;
-    stopDatabase = embedded.stop;
-  }
-  // 32 random bytes as hex: valid as a bearer token and unguessable.
-  env['HAUL_TOKEN'] ||= Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
-
-  let config: WorkerConfig;
-  try {
-    config = configFromEnv(env);
-  } catch (error) {
-    await stopDatabase();
-    throw error;
-  }
+  const env = options.env ?? process.env;
+  const config = configFromEnv(
+    options.databaseUrl === undefined ? env : { ...env, DATABASE_URL: options.databaseUrl },
+  );
   const runtime: WorkerRuntime = { name: 'node', connect };
-  const playground =
-    options.playground ?? (existsSync(join(PLAYGROUND_DIST, 'index.html')) ? PLAYGROUND_DIST : false);
-  if (playground) runtime.staticAssets = playgroundAssets(playground);
+  const assetsDir = options.assetsDir ?? (env['HAUL_ASSETS_DIR'] || undefined);
+  if (assetsDir) runtime.staticAssets = staticFiles(assetsDir);
   const app = createApp(config, runtime);
   const port = options.port ?? (env['PORT'] ? Number(env['PORT']) : DEFAULT_PORT);
-  const hostname = options.hostname ?? env['HAUL_HOST'] ?? '127.0.0.1';
+  const hostname = options.hostname ?? (env['HAUL_HOST'] || '127.0.0.1');
 
   const { server, address } = await new Promise<{ server: http.Server; address: AddressInfo }>(
     (resolve, reject) => {
@@ -94,7 +81,6 @@ export async function startNodeServer(options: NodeServerOptions = {}): Promise<
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await stopDatabase();
     })();
     return closing;
   };
@@ -108,10 +94,10 @@ export async function startNodeServer(options: NodeServerOptions = {}): Promise<
 }
 
 /**
- * The built page's files. index.html is revalidated on every load (it names the current build's
+ * The files under `root`. index.html is revalidated on every load (it names the current build's
  * assets); the hashed files under assets/ never change, so browsers may keep them.
  */
-function playgroundAssets(root: string): MiddlewareHandler {
+function staticFiles(root: string): MiddlewareHandler {
   return serveStatic({
     root,
     onFound: (path, c) => {
@@ -123,24 +109,11 @@ function playgroundAssets(root: string): MiddlewareHandler {
   });
 }
 
+/** Run as a program: config from process.env only, stops on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
-  const page = await ensurePlaygroundBuilt((line) => console.log(line));
-  if (page.error) {
-    console.error(`could not build the playground page: ${page.error}`);
-    console.error(page.dist ? 'serving the previous build' : 'serving the API only');
-  }
-  const usingEmbedded = !process.env['DATABASE_URL'];
-  if (usingEmbedded) console.log('DATABASE_URL is not set: starting an embedded PostgreSQL…');
-  const server = await startNodeServer({ playground: page.dist ?? false });
+  const server = await startNodeServer();
   console.log(`haul worker listening on ${server.url} (runtime: node)`);
-  console.log(
-    `database: ${usingEmbedded ? `${server.databaseUrl} (embedded, deleted on exit)` : 'DATABASE_URL'}`,
-  );
-  console.log(`token:    ${server.token}`);
-  console.log(`try:      curl -H 'Authorization: Bearer ${server.token}' ${server.url}/v1/tables`);
-  if (page.dist) console.log(`open ${server.url}/#token=${encodeURIComponent(server.token)}`);
-  const stop = (signal: string) => {
-    console.log(`\n${signal}: stopping…`);
+  const stop = () => {
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -149,8 +122,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 const entry = process.argv[1];

@@ -32,7 +32,6 @@ describe(`/v1/sql JSON (${target.name})`, () => {
   beforeAll(async () => {
     server = await startNodeServer({
       port: 0,
-      playground: false,
       env: {
         DATABASE_URL: target.url,
         HAUL_TOKEN: TOKEN,

@@ -1,7 +1,7 @@
 /**
  * Spawns the Deno or Bun entry in its runtime (the npm `deno` and `bun` binaries, devDependencies of
  * @haul/protocol) on a free port, as packages/protocol's runtime tests run code in them, or the Node
- * worker in a process of its own (node-child-entry.ts), for tests that measure its memory. Every
+ * entry in a process of its own, for tests that measure its memory. Every
  * process is started in its own process group and killed as a group.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -22,10 +22,7 @@ const commands = {
   deno: [join(BIN, 'deno'), ['run', '--allow-net', '--allow-env', '--allow-read', join(ENTRIES, 'deno.ts')]],
   bun: [join(BIN, 'bun'), [join(ENTRIES, 'bun.ts')]],
   // One process (`tsx file.ts` would put a second one in between), so its /proc numbers are the worker's.
-  node: [
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('node-child-entry.ts', import.meta.url))],
-  ],
+  node: [process.execPath, ['--import', 'tsx', join(ENTRIES, 'node.ts')]],
 } as const;
 
 /** A port nothing listens on (at the time of the call). */
