@@ -14,12 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BinaryCopyDecoder } from '../src/copy/binary-decoder.ts';
 import { BinaryCopyEncoder, type CopyColumn } from '../src/copy/binary-encoder.ts';
 import type { BinaryCodec } from '../src/types/binary/codec.ts';
+import { BinaryCodecRegistry } from '../src/types/binary/registry.ts';
 import {
   dateStringCodec,
   timestampStringCodec,
   timestamptzStringCodec,
-} from '../src/types/binary/datetime.ts';
-import { BinaryCodecRegistry } from '../src/types/binary/registry.ts';
+} from '../src/types/datetime/index.ts';
 import { TypeRegistry } from '../src/types/registry.ts';
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -7,8 +7,8 @@ import {
   preview,
 } from '../../src/copy/binary-encoder.ts';
 import { HaulError } from '../../src/errors.ts';
-import { timestamptzStringCodec } from '../../src/types/binary/datetime.ts';
 import { BinaryCodecRegistry, UnsupportedTypeError } from '../../src/types/binary/registry.ts';
+import { timestamptzStringCodec } from '../../src/types/datetime/index.ts';
 
 /** Splits CopyData messages, checking each one's type and length; returns their payloads. */
 function splitFrames(chunks: Uint8Array[]): Uint8Array[] {

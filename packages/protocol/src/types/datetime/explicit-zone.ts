@@ -2,9 +2,10 @@
  * Which offset a parsed date/time's own zone stands for, given the session: the server version
  * decides two readings ('+infinity', and zone words that are also the session zone's abbreviation).
  */
-import { parsed } from './datetime-fields.ts';
-import { notConverted } from './input-errors.ts';
-import type { ConversionSession } from './session.ts';
+
+import { notConverted } from '../input/input-errors.ts';
+import type { ConversionSession } from '../input/session.ts';
+import { parsed } from './fields.ts';
 import type { ZoneRules } from './time-zone.ts';
 
 /** PostgreSQL 17 reads '+infinity'; 18 reads the session zone's own abbreviations before its table. */

@@ -12,9 +12,9 @@
  * names, other orders, 'now', zone names) is refused with a pointer to text COPY, unless it certainly
  * is invalid: then the server's own message.
  */
-import { isDigit, isSpace, MINUS, matchesFolded, PLUS, skipSpace, trimEnd } from './ascii.ts';
+import { isDigit, isSpace, MINUS, matchesFolded, PLUS, skipSpace, trimEnd } from '../input/ascii.ts';
+import { invalidSyntax, notConverted, withValue } from '../input/input-errors.ts';
 import { daysInMonth } from './calendar.ts';
-import { parseCommon } from './datetime-common.ts';
 import {
   fractionMicros,
   parsed,
@@ -22,8 +22,8 @@ import {
   SPECIAL_EPOCH,
   SPECIAL_INFINITY,
   SPECIAL_NEGATIVE_INFINITY,
-} from './datetime-fields.ts';
-import { invalidSyntax, notConverted, withValue } from './input-errors.ts';
+} from './fields.ts';
+import { parseCommon } from './parse-common.ts';
 
 /** Parse failures that are not certainly invalid: the server might read the text. */
 const UNREADABLE = -1;

@@ -3,8 +3,8 @@
  * else (whitespace, one-digit fields, eras, zone words other than Z, other forms) is left to the
  * general reader in datetime-text.ts, which reads these shapes the same way, only slower.
  */
-import { MINUS, PLUS } from './ascii.ts';
-import { fractionMicros, parsed } from './datetime-fields.ts';
+import { MINUS, PLUS } from '../input/ascii.ts';
+import { fractionMicros, parsed } from './fields.ts';
 
 /** Two ASCII digits at bytes[at] as a number, or -1. */
 function twoDigits(bytes: Uint8Array, at: number): number {
