@@ -8,11 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../../tools/test-targets.ts';
-import type { BinaryCodec } from '../../../src/types/binary/codec.ts';
-import { ValueError } from '../../../src/types/binary/codec.ts';
 import { dateCodec, timeCodec, timestampCodec, timestamptzCodec } from '../../../src/types/datetime/index.ts';
-import { Writer } from '../../../src/wire/writer.ts';
-import { isNotConverted, type Outcome, toHex } from '../input/support/convert.ts';
+import { encodeOutcome } from '../../support/binary-codec.ts';
+import { isNotConverted } from '../input/support/convert.ts';
 import { ServerOracle } from '../input/support/server-oracle.ts';
 import { DATETIME_TEXTS, datetimeTexts, TIME_TEXTS, timeTexts } from './support/datetime-corpus.ts';
 
@@ -70,17 +68,6 @@ const DRIFT_TEXTS = [
 const NON_ISO =
   /:$|\d BC$|jan|tue|zulu|now|today|tomorrow|yesterday|allballs|america|\best\b|gmt\+|\/|\.\d\d\.|\b(am|pm)\b|,|20200105|^\s*[+-]\d|T$|J2451545|10:30\.5|BC 10|-0\d\d\b|\d\d:\d\d:\d\d:|^\s*\d{1,2}-|^20-/i;
 
-function codecOutcome(codec: BinaryCodec, text: string): Outcome {
-  const w = new Writer(16);
-  try {
-    codec.encode(w, text);
-  } catch (error) {
-    if (error instanceof ValueError) return { ok: false, message: error.message };
-    throw error;
-  }
-  return { ok: true, hex: toHex(w.take()) };
-}
-
 const CODECS = [
   { type: 'date', codec: dateCodec },
   { type: 'timestamp', codec: timestampCodec },
@@ -107,7 +94,7 @@ describe.each(databaseTargets())('date/time codecs on JS strings against $name',
     const wrong: string[] = [];
     texts.forEach((text, index) => {
       const expected = server[index]!;
-      const actual = codecOutcome(codec, text);
+      const actual = encodeOutcome(codec, text);
       const shown = JSON.stringify(text);
       if (expected.ok && actual.ok) {
         if (expected.hex !== actual.hex) wrong.push(`${shown}: server ${expected.hex}, codec ${actual.hex}`);

@@ -9,10 +9,10 @@
 import { connect } from '@haul/protocol/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../../tools/test-targets.ts';
-import { ValueError } from '../../../src/types/binary/codec.ts';
 import { decodeNumericText, numericCodec, numericConverter } from '../../../src/types/numeric/index.ts';
 import { Writer } from '../../../src/wire/writer.ts';
-import { convert, isNotConverted, type Outcome, toHex } from '../input/support/convert.ts';
+import { encodeOutcome } from '../../support/binary-codec.ts';
+import { convert, isNotConverted, toHex } from '../input/support/convert.ts';
 import { NUMERIC_TEXTS } from '../input/support/number-corpus.ts';
 import { numericTexts } from '../input/support/number-generators.ts';
 import { ServerOracle } from '../input/support/server-oracle.ts';
@@ -99,17 +99,6 @@ const VERSION_DEPENDENT = /_|0[xob]|e\s|^0e1073741823$/i;
 /** Texts neither encoder reads although PostgreSQL 16 does (hexadecimal, octal, binary). */
 const NEVER_CONVERTED = /0[xob]/i;
 
-function codecOutcome(text: string): Outcome {
-  const w = new Writer(16);
-  try {
-    numericCodec.encode(w, text);
-  } catch (error) {
-    if (error instanceof ValueError) return { ok: false, message: error.message };
-    throw error;
-  }
-  return { ok: true, hex: toHex(w.take()) };
-}
-
 /** The server's NaN and infinities carry a dscale some versions set (18 writes 32); numeric_recv ignores it. */
 function withoutSpecialScale(hex: string): string {
   return /^00000000(c000|d000|f000)/.test(hex) ? `${hex.slice(0, 12)}0000` : hex;
@@ -148,7 +137,7 @@ describe.each(databaseTargets())('numeric encoders against numeric_in on $name',
       const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 20)}…(${value.length})` : value);
       for (const [path, actual] of [
         ['FromText', convert(converter, value)],
-        ['codec', codecOutcome(value)],
+        ['codec', encodeOutcome(numericCodec, value)],
       ] as const) {
         if (isNotConverted(actual) && (path === 'codec' ? VERSION_DEPENDENT : NEVER_CONVERTED).test(value))
           continue;
