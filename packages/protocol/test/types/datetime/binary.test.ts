@@ -87,6 +87,22 @@ describe('timestamptz', () => {
     );
   });
 
+  it('refuses an era after an expanded year, and expanded years under four digits', () => {
+    expect(() => encode(timestamptzCodec, '+2020-01-01T00:00:00Z BC')).toThrow(
+      'invalid input syntax for type timestamp with time zone: "+2020-01-01T00:00:00Z BC"',
+    );
+    expect(() => encode(dateCodec, '-123-01-01')).toThrow('invalid input syntax for type date: "-123-01-01"');
+  });
+
+  it("reads strings as the server does: 'epoch', whitespace, one-digit fields, zone words", () => {
+    expect(micros(timestamptzCodec, 'epoch')).toBe(-946_684_800_000_000n);
+    expect(micros(timestamptzCodec, ' 2000-1-1 0:0:1 UTC ')).toBe(1_000_000n);
+    expect(() => encode(timestamptzCodec, '2000-01-01T00:00:00+053000')).toThrow(
+      'time zone displacement out of range',
+    );
+    expect(() => encode(timestamptzCodec, '\u00a02000-01-01Z')).toThrow(ValueError);
+  });
+
   it('refuses text without a zone: the session TimeZone is unknown here', () => {
     expect(() => encode(timestamptzCodec, '2024-01-01 10:00:00')).toThrow('needs a zone');
   });
@@ -232,6 +248,12 @@ describe('time', () => {
     ['1:02:03', '01:02:03'],
   ])('%s → %s', (value, expected) => {
     expect(decode(timeCodec, encode(timeCodec, value))).toBe(expected);
+  });
+
+  it('rounds fractions beyond µs half to even, as time_in does, and drops a date or zone', () => {
+    expect(decode(timeCodec, encode(timeCodec, '00:00:00.0000005'))).toBe('00:00:00');
+    expect(decode(timeCodec, encode(timeCodec, '00:00:00.0000015'))).toBe('00:00:00.000002');
+    expect(decode(timeCodec, encode(timeCodec, '2024-01-01 12:00:00+05'))).toBe('12:00:00');
   });
 
   it('refuses times outside a day and other kinds', () => {
