@@ -17,7 +17,7 @@ import {
   dateStringCodec,
   timestampStringCodec,
   timestamptzStringCodec,
-} from '../src/types/binary/datetime.ts';
+} from '../src/types/datetime/index.ts';
 import { TypeRegistry } from '../src/types/registry.ts';
 import type { BinaryCodec } from '../src/types/shared/codec.ts';
 

@@ -6,26 +6,31 @@
  * geometric, range, bit and other types: not written yet).
  */
 
-// The families other modules own: numeric, date/time, interval, network.
-import { dateCodec, timeCodec, timestampCodec, timestamptzCodec } from './binary/datetime.ts';
 import { intervalCodec } from './binary/interval.ts';
 import { cidrCodec, inetCodec } from './binary/network.ts';
-import { numericCodec } from './binary/numeric.ts';
 import { boolCodec } from './bool/binary.ts';
 import { boolConverter } from './bool/from-text.ts';
 import { decodeBool } from './bool/text.ts';
 import { byteaCodec } from './bytea/binary.ts';
 import { byteaConverter } from './bytea/from-text.ts';
 import { decodeBytea } from './bytea/text.ts';
-import { decodeDate, decodeTimestamp, decodeTimestamptz } from './datetime.ts';
+// The families other modules own: numeric, date/time, interval, network.
+import {
+  dateCodec,
+  dateConverter,
+  decodeDate,
+  decodeTimestamp,
+  decodeTimestamptz,
+  timeCodec,
+  timeConverter,
+  timestampCodec,
+  timestampConverter,
+  timestamptzCodec,
+  zoneRules,
+} from './datetime/index.ts';
 import { float4Codec, float8Codec } from './floats/binary.ts';
 import { floatConverter } from './floats/from-text.ts';
 import { decodeFloat } from './floats/text.ts';
-import { dateConverter } from './input/date.ts';
-import { numericConverter } from './input/numeric.ts';
-import { timeConverter } from './input/time.ts';
-import { zoneRules } from './input/time-zone.ts';
-import { timestampConverter } from './input/timestamp.ts';
 import { int2Codec, int4Codec, int8Codec } from './integers/binary.ts';
 import { integerConverter } from './integers/from-text.ts';
 import { oidConverter } from './integers/oid-from-text.ts';
@@ -33,7 +38,7 @@ import { decodeInt, decodeInt8AsBigInt, decodeInt8AsNumber, decodeInt8AsString }
 import { jsonbCodec, jsonCodec } from './json/binary.ts';
 import { jsonbConverter } from './json/from-text.ts';
 import { decodeJson } from './json/text.ts';
-import { decodeNumeric } from './numbers.ts';
+import { decodeNumeric, numericCodec, numericConverter } from './numeric/index.ts';
 import { ArrayOid, BOX_ARRAY_DELIMITER, Oid, type TypeName } from './oids.ts';
 import type { FieldDecoder, TypeDefinition, TypeOptions } from './registry.ts';
 import { PG16 } from './shared/session.ts';

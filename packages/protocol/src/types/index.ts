@@ -6,17 +6,16 @@
 export { arrayCodec } from './arrays/binary.ts';
 export { arrayConverter } from './arrays/from-text.ts';
 export { arrayDecoder, decodeArray, encodeArray, quoteArrayElement } from './arrays/text.ts';
-export { dateCodec, timeCodec, timestampCodec, timestamptzCodec } from './binary/datetime.ts';
 export { type Interval, intervalCodec } from './binary/interval.ts';
 export { cidrCodec, inetCodec } from './binary/network.ts';
-export { numericCodec } from './binary/numeric.ts';
 export { boolCodec } from './bool/binary.ts';
 export { byteaCodec } from './bytea/binary.ts';
+export { dateCodec, timeCodec, timestampCodec, timestamptzCodec, zoneRules } from './datetime/index.ts';
 export { float4Codec, float8Codec } from './floats/binary.ts';
 export type { FromText } from './from-text.ts';
-export { zoneRules } from './input/time-zone.ts';
 export { int2Codec, int4Codec, int8Codec } from './integers/binary.ts';
 export { jsonbCodec, jsonCodec } from './json/binary.ts';
+export { numericCodec } from './numeric/index.ts';
 export { ArrayOid, Oid, type TypeName } from './oids.ts';
 export {
   builtinTypes,

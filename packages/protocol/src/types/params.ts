@@ -23,7 +23,7 @@ import { EncodeError } from '../errors.ts';
 import { encodeArray, quoteArrayElement } from './arrays/text.ts';
 import { encodeBool } from './bool/text.ts';
 import { encodeBytea } from './bytea/text.ts';
-import { encodeTimestamptz } from './datetime.ts';
+import { encodeTimestamptz } from './datetime/index.ts';
 import { Oid } from './oids.ts';
 
 /** Type OID to declare for a parameter: bytea for Uint8Array, otherwise 0 (the server infers it). */

@@ -7,7 +7,7 @@ import {
   preview,
 } from '../../src/copy/binary-encoder.ts';
 import { HaulError } from '../../src/errors.ts';
-import { timestamptzStringCodec } from '../../src/types/binary/datetime.ts';
+import { timestamptzStringCodec } from '../../src/types/datetime/index.ts';
 import { TypeRegistry } from '../../src/types/registry.ts';
 import { UnsupportedTypeError } from '../../src/types/shared/codec.ts';
 

@@ -1,5 +1,5 @@
 /** Test helpers shared by the binary codec unit tests. */
-import type { BinaryCodec } from '../../src/types/shared/codec.ts';
+import { type BinaryCodec, ValueError } from '../../src/types/shared/codec.ts';
 import { Writer } from '../../src/wire/writer.ts';
 
 /** The codec's bytes for one value (no length word). */
@@ -18,4 +18,17 @@ export function decode(codec: BinaryCodec, bytes: Uint8Array): unknown {
 
 export function roundTrip(codec: BinaryCodec, value: unknown): unknown {
   return decode(codec, encode(codec, value));
+}
+
+/** The codec's bytes for `value` as hex, or the message of the ValueError it refuses it with. */
+export function encodeOutcome(
+  codec: BinaryCodec,
+  value: unknown,
+): { ok: true; hex: string } | { ok: false; message: string } {
+  try {
+    return { ok: true, hex: Buffer.from(encode(codec, value)).toString('hex') };
+  } catch (error) {
+    if (error instanceof ValueError) return { ok: false, message: error.message };
+    throw error;
+  }
 }

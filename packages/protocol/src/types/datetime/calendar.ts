@@ -1,11 +1,16 @@
 /**
- * Proleptic Gregorian calendar arithmetic and PostgreSQL's date/time limits. Years are astronomical
+ * Proleptic Gregorian calendar arithmetic and PostgreSQL's date/time limits, for every date/time
+ * path (text decoders, binary codecs, FromText converters, the session zone). Years are astronomical
  * (0 is 1 BC). Day numbers count from 1970-01-01 unless said otherwise.
  */
+
+export const MS_PER_DAY = 86_400_000;
+export const US_PER_DAY = 86_400_000_000;
 
 /** 1970-01-01 → 2000-01-01, PostgreSQL's epoch for date and timestamp values. */
 export const POSTGRES_EPOCH_DAYS = 10_957;
 export const POSTGRES_EPOCH_SECONDS = POSTGRES_EPOCH_DAYS * 86_400;
+export const POSTGRES_EPOCH_MS = POSTGRES_EPOCH_SECONDS * 1000;
 
 /** date_in's range, in days from 2000-01-01: Julian day 0 (4714-11-24 BC) up to 5874898-01-01. */
 export const MIN_DATE = -2_451_545;
@@ -35,7 +40,30 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   const monthFromMarch = month > 2 ? month - 3 : month + 9;
   const dayOfYear = Math.floor((153 * monthFromMarch + 2) / 5) + day - 1;
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  // 719,468 days separate 0000-03-01 (day 0 of era 0) from 1970-01-01.
   return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** The year, month and day of the last `civilFromDays` call (module scratch: no object per value). */
+export const civil = { year: 0, month: 0, day: 0 };
+
+/** Days since 1970-01-01 → year, month, day into `civil`: the inverse of daysFromCivil. */
+export function civilFromDays(days: number): void {
+  const shifted = days + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  civil.day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  civil.month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  civil.year = yearOfEra + era * 400 + (civil.month <= 2 ? 1 : 0);
 }
 
 /**

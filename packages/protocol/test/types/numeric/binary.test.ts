@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeNumericText, numericCodec } from '../../../src/types/binary/numeric.ts';
+import { decodeNumericText, numericCodec } from '../../../src/types/numeric/index.ts';
 import { ValueError } from '../../../src/types/shared/codec.ts';
 import { Writer } from '../../../src/wire/writer.ts';
 
@@ -70,13 +70,21 @@ describe('numeric', () => {
     expect(roundTrip(-(2n ** 100n))).toBe((-(2n ** 100n)).toString());
   });
 
-  it.each(['', '-', '.', 'e5', '1e', '1.2.3', '1,5', '0x10', '1e+', '12 34', 'Infinityx'])(
-    'refuses %j',
+  it.each(['', '-', '.', 'e5', '1e', '1.2.3', '1,5', '1e+', '12 34', 'Infinityx', '+nan', '\u00a01'])(
+    'refuses %j as numeric_in does',
     (text) => {
       expect(() => encode(text)).toThrow(ValueError);
-      expect(() => encode(text)).toThrow('invalid input syntax for numeric');
+      expect(() => encode(text)).toThrow(`invalid input syntax for type numeric: "${text}"`);
     },
   );
+
+  it('refuses text whose reading depends on the server version, which the codec does not know', () => {
+    for (const text of ['0x10', '1_000', '1e 5']) {
+      expect(() => encode(text)).toThrow(ValueError);
+      expect(() => encode(text)).toThrow(/^cannot convert/);
+    }
+    expect(roundTrip('0e1000001')).toBe('0');
+  });
 
   it('refuses what overflows the numeric format, as numeric_in does', () => {
     expect(() => encode('1e-16384')).toThrow('value overflows numeric format');

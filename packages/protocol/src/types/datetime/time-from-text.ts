@@ -11,9 +11,9 @@ import { invalidSyntax, notConverted } from '../shared/input-errors.ts';
 import { putInt32, putSafeInt64 } from '../shared/int64.ts';
 import type { ConversionSession } from '../shared/session.ts';
 import { daysFromCivil } from './calendar.ts';
-import { parsed } from './datetime-fields.ts';
-import { parseDateTime } from './datetime-text.ts';
 import { writtenOffset } from './explicit-zone.ts';
+import { parsed } from './fields.ts';
+import { parseDateTime } from './parse.ts';
 import type { ZoneRules } from './time-zone.ts';
 
 /** `zone` null: time. Otherwise timetz, with the session's zone for text without an offset. */

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { dateConverter } from '../../../src/types/input/date.ts';
-import { timeConverter } from '../../../src/types/input/time.ts';
-import { zoneRules } from '../../../src/types/input/time-zone.ts';
-import { timestampConverter } from '../../../src/types/input/timestamp.ts';
-import { hexOf, int32Hex, int64Hex, messageOf } from './support/convert.ts';
+import {
+  dateConverter,
+  timeConverter,
+  timestampConverter,
+  zoneRules,
+} from '../../../src/types/datetime/index.ts';
+import { hexOf, int32Hex, int64Hex, messageOf } from '../input/support/convert.ts';
 
 const SESSION = { timeZone: 'UTC', serverVersion: 170_000 };
 const EPOCH_2000 = Date.UTC(2000, 0, 1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { numericConverter } from '../../../src/types/input/numeric.ts';
-import { hexOf, messageOf } from './support/convert.ts';
+import { numericConverter } from '../../../src/types/numeric/index.ts';
+import { hexOf, messageOf } from '../input/support/convert.ts';
 
 const PG15 = { timeZone: 'UTC', serverVersion: 150_004 };
 const PG16 = { timeZone: 'UTC', serverVersion: 160_000 };

@@ -15,7 +15,6 @@
 import { isDigit, isSpace, MINUS, matchesFolded, PLUS, skipSpace, trimEnd } from '../shared/ascii.ts';
 import { invalidSyntax, notConverted, withValue } from '../shared/input-errors.ts';
 import { daysInMonth } from './calendar.ts';
-import { parseCommon } from './datetime-common.ts';
 import {
   fractionMicros,
   parsed,
@@ -23,7 +22,8 @@ import {
   SPECIAL_EPOCH,
   SPECIAL_INFINITY,
   SPECIAL_NEGATIVE_INFINITY,
-} from './datetime-fields.ts';
+} from './fields.ts';
+import { parseCommon } from './parse-common.ts';
 
 /** Parse failures that are not certainly invalid: the server might read the text. */
 const UNREADABLE = -1;

@@ -5,7 +5,7 @@
 
 import { notConverted } from '../shared/input-errors.ts';
 import type { ConversionSession } from '../shared/session.ts';
-import { parsed } from './datetime-fields.ts';
+import { parsed } from './fields.ts';
 import type { ZoneRules } from './time-zone.ts';
 
 /** PostgreSQL 17 reads '+infinity'; 18 reads the session zone's own abbreviations before its table. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeNumeric } from '../../src/types/numbers.ts';
-import { paddedField } from './support/field.ts';
+import { decodeNumeric } from '../../../src/types/numeric/index.ts';
+import { paddedField } from '../support/field.ts';
 
 const field = (text: string) => paddedField(text, 0x39);
 

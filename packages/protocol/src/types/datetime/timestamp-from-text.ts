@@ -20,9 +20,9 @@ import {
   MIN_TIMESTAMP_SECONDS,
   POSTGRES_EPOCH_SECONDS,
 } from './calendar.ts';
-import { parsed, SPECIAL_EPOCH, SPECIAL_INFINITY, SPECIAL_NEGATIVE_INFINITY } from './datetime-fields.ts';
-import { parseDateTime } from './datetime-text.ts';
 import { readsPlusInfinity, writtenOffset } from './explicit-zone.ts';
+import { parsed, SPECIAL_EPOCH, SPECIAL_INFINITY, SPECIAL_NEGATIVE_INFINITY } from './fields.ts';
+import { parseDateTime } from './parse.ts';
 import type { ZoneRules } from './time-zone.ts';
 
 /**
@@ -30,9 +30,17 @@ import type { ZoneRules } from './time-zone.ts';
  * that carries no offset of its own.
  */
 export function timestampConverter(zone: ZoneRules | null, session: ConversionSession): FieldConverter {
+  return timestampFromText(zone, session, readsPlusInfinity(session));
+}
+
+/** timestampConverter with `plusInfinity` given: whether '+infinity' reads as infinity (undefined: not known). */
+export function timestampFromText(
+  zone: ZoneRules | null,
+  session: ConversionSession,
+  plusInfinity: boolean | undefined,
+): FieldConverter {
   const withZone = zone !== null;
   const label = withZone ? 'timestamp with time zone' : 'timestamp';
-  const plusInfinity = readsPlusInfinity(session);
   return {
     type: withZone ? 'timestamptz' : 'timestamp',
     write(w: Writer, bytes: Uint8Array, start: number, end: number): void {

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { daysFromCivil } from '../../../src/types/datetime/calendar.ts';
 import {
-  daysFromCivil,
   decodeDate,
   decodeTimestamp,
   decodeTimestamptz,
   encodeTimestamptz,
-} from '../../src/types/datetime.ts';
+} from '../../../src/types/datetime/index.ts';
 
 const encoder = new TextEncoder();
 

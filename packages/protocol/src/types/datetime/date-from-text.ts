@@ -9,12 +9,16 @@ import { withValue } from '../shared/input-errors.ts';
 import { putInt32 } from '../shared/int64.ts';
 import type { ConversionSession } from '../shared/session.ts';
 import { daysFromCivil, END_DATE, isValidJulian, MIN_DATE, POSTGRES_EPOCH_DAYS } from './calendar.ts';
-import { parsed, SPECIAL_EPOCH, SPECIAL_INFINITY, SPECIAL_NEGATIVE_INFINITY } from './datetime-fields.ts';
-import { parseDateTime } from './datetime-text.ts';
 import { readsPlusInfinity } from './explicit-zone.ts';
+import { parsed, SPECIAL_EPOCH, SPECIAL_INFINITY, SPECIAL_NEGATIVE_INFINITY } from './fields.ts';
+import { parseDateTime } from './parse.ts';
 
 export function dateConverter(session: ConversionSession): FieldConverter {
-  const plusInfinity = readsPlusInfinity(session);
+  return dateFromText(readsPlusInfinity(session));
+}
+
+/** `plusInfinity`: whether '+infinity' reads as infinity; undefined: not known (it is not converted). */
+export function dateFromText(plusInfinity: boolean | undefined): FieldConverter {
   return {
     type: 'date',
     write(w: Writer, bytes: Uint8Array, start: number, end: number): void {

@@ -21,7 +21,8 @@
  * DateStyle is returned unchanged as a string rather than guessed at.
  */
 
-import { decodeText } from './text/text.ts';
+import { decodeText } from '../text/text.ts';
+import { daysFromCivil, MS_PER_DAY } from './calendar.ts';
 
 const ZERO = 0x30;
 const NINE = 0x39;
@@ -33,8 +34,6 @@ const DOT = 0x2e;
 const LOWER_I = 0x69;
 const UPPER_B = 0x42;
 const UPPER_C = 0x43;
-
-const MS_PER_DAY = 86_400_000;
 
 type Zone = 'utc-midnight' | 'local' | 'offset';
 
@@ -123,57 +122,18 @@ function decodeDateTime(bytes: Uint8Array, start: number, end: number, zone: Zon
   // twoDigits gives -1 for a non-digit, so one negative OR catches every malformed field.
   if (i !== end || (month | day | hour | minute | second) < 0) return decodeText(bytes, start, end);
 
-  if (zone === 'local') return localDate(year, month, day, hour, minute, second, millisecond);
-  const wallClock =
-    daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + millisecond;
-  return new Date(wallClock - offsetSeconds * 1000);
+  const msOfDay = ((hour * 60 + minute) * 60 + second) * 1000 + millisecond;
+  if (zone === 'local') return localDate(year, month, day, msOfDay);
+  return new Date(daysFromCivil(year, month, day) * MS_PER_DAY + msOfDay - offsetSeconds * 1000);
 }
 
-/** A Date at the given local wall-clock time, without the Date constructor's 0–99 → 19xx year shift. */
-function localDate(
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-  second: number,
-  millisecond: number,
-): Date {
-  const date = new Date(year, month - 1, day, hour, minute, second, millisecond);
+/**
+ * A Date at the given local wall-clock time (`msOfDay` ms after local midnight), without the Date
+ * constructor's 0–99 → 19xx year shift: how timestamp (without time zone) maps to JS, on both paths.
+ */
+export function localDate(year: number, month: number, day: number, msOfDay: number): Date {
+  // The Date constructor adds the ms of the day exactly as it would hours, minutes and seconds.
+  const date = new Date(year, month - 1, day, 0, 0, 0, msOfDay);
   if (year >= 0 && year < 100) date.setFullYear(year, month - 1, day);
   return date;
-}
-
-/**
- * Days from 1970-01-01 to the given proleptic Gregorian date (negative before it). Counts in 400-year
- * eras of 146,097 days, with years starting in March so the leap day falls at the end of each year.
- */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const monthFromMarch = (month + 9) % 12;
-  const dayOfYear = Math.floor((153 * monthFromMarch + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  // 719,468 days separate 0000-03-01 (day 0 of era 0) from 1970-01-01.
-  return era * 146_097 + dayOfEra - 719_468;
-}
-
-function pad(value: number, width: number): string {
-  return String(value).padStart(width, '0');
-}
-
-/**
- * A valid Date → ISO 8601 text in UTC with millisecond precision, e.g. `2024-01-15T10:20:30.123Z`,
- * which the server reads as timestamptz, timestamp (ignoring the zone) or date. Unlike
- * `toISOString()`, years ≤ 0 and > 9999 are written the way PostgreSQL reads them (`0044-… BC`,
- * `10000-…`) instead of as ±YYYYYY. The caller rejects Invalid Date.
- */
-export function encodeTimestamptz(value: Date): string {
-  const year = value.getUTCFullYear();
-  const text =
-    `${pad(year <= 0 ? 1 - year : year, 4)}-${pad(value.getUTCMonth() + 1, 2)}-${pad(value.getUTCDate(), 2)}` +
-    `T${pad(value.getUTCHours(), 2)}:${pad(value.getUTCMinutes(), 2)}:${pad(value.getUTCSeconds(), 2)}` +
-    `.${pad(value.getUTCMilliseconds(), 3)}Z`;
-  return year <= 0 ? `${text} BC` : text;
 }

@@ -4,7 +4,7 @@
  * general reader in datetime-text.ts, which reads these shapes the same way, only slower.
  */
 import { MINUS, PLUS } from '../shared/ascii.ts';
-import { fractionMicros, parsed } from './datetime-fields.ts';
+import { fractionMicros, parsed } from './fields.ts';
 
 /** Two ASCII digits at bytes[at] as a number, or -1. */
 function twoDigits(bytes: Uint8Array, at: number): number {

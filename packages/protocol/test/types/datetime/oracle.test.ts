@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../../tools/test-targets.ts';
-import { converterFor } from './support/convert.ts';
+import { converterFor } from '../input/support/convert.ts';
+import { compare, ServerOracle } from '../input/support/server-oracle.ts';
 import {
   DATETIME_TEXTS,
   datetimeTexts,
@@ -14,7 +15,6 @@ import {
   timeTexts,
   transitionSweep,
 } from './support/datetime-corpus.ts';
-import { compare, ServerOracle } from './support/server-oracle.ts';
 
 /** Texts the converter leaves to the server although it accepts them: non-ISO forms. */
 const NON_ISO =

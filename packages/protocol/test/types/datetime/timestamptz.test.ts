@@ -4,9 +4,8 @@
  * POSIX offsets. The oracle test compares all of this with the server itself; these pin known values.
  */
 import { describe, expect, it } from 'vitest';
-import { zoneRules } from '../../../src/types/input/time-zone.ts';
-import { timestampConverter } from '../../../src/types/input/timestamp.ts';
-import { hexOf, int64Hex, messageOf } from './support/convert.ts';
+import { timestampConverter, zoneRules } from '../../../src/types/datetime/index.ts';
+import { hexOf, int64Hex, messageOf } from '../input/support/convert.ts';
 
 const EPOCH_2000 = Date.UTC(2000, 0, 1);
 
