@@ -47,6 +47,7 @@ export type {
   SocketHandlers,
   TlsOptions,
 } from './socket.ts';
+export { type KnownSqlState, SqlState, SqlStateClass, sqlStateClass } from './sql-state.ts';
 export type { BinaryCodec } from './types/binary/codec.ts';
 export { ValueError } from './types/binary/codec.ts';
 export {

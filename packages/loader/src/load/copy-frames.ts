@@ -2,7 +2,7 @@
  * EncodedChunks as CopyData messages, and a server error during COPY traced back to the source row.
  * A chunk goes out as one message per MiB (messages need not align with rows; ours happen to).
  */
-import { PostgresError } from '@haul/protocol';
+import { PostgresError, SqlState } from '@haul/protocol';
 import { BadRowError, preview } from '../errors.ts';
 import type { EncodedChunk } from './chunk.ts';
 
@@ -245,7 +245,8 @@ function lowerBound(sorted: Int32Array, value: number): number {
 export function mapCopyError(error: unknown, rows: CopyRowMap): unknown {
   if (!(error instanceof PostgresError)) {
     const cause = (error as { cause?: unknown } | null)?.cause;
-    if (cause instanceof PostgresError && cause.code !== '57014') return mapCopyError(cause, rows);
+    if (cause instanceof PostgresError && cause.code !== SqlState.QueryCanceled)
+      return mapCopyError(cause, rows);
     return error;
   }
   const location = copyErrorLocation(error);

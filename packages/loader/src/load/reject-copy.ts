@@ -7,7 +7,7 @@
  * costs one short COPY per bad row: the work stays linear in the rows, never the rows times the bad
  * ones. Good rows are never lost; each bad one is reported once with its source line.
  */
-import { type Connection, PostgresError } from '@haul/protocol';
+import { type Connection, PostgresError, SqlStateClass, sqlStateClass } from '@haul/protocol';
 import { BadRowError } from '../errors.ts';
 import type { EncodedChunk } from './chunk.ts';
 import { CopyRowMap, copyErrorLocation } from './copy-frames.ts';
@@ -122,7 +122,8 @@ async function attempt(
 function serverError(error: unknown): PostgresError | null {
   let at: unknown = error;
   for (let depth = 0; depth < 3 && at; depth++) {
-    if (at instanceof PostgresError) return at.code === '57014' || at.code.startsWith('57P') ? null : at;
+    if (at instanceof PostgresError)
+      return sqlStateClass(at.code) === SqlStateClass.OperatorIntervention ? null : at;
     at = (at as { cause?: unknown }).cause;
   }
   return null;
