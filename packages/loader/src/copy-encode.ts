@@ -15,6 +15,7 @@
  *  - `locateCopyError`: a server error during such a COPY traced back to the chunk row and source line.
  */
 import type { Connection, PostgresError } from '@haul/protocol';
+import { PGCOPY_HEADER, PGCOPY_TRAILER } from '@haul/protocol/copy';
 import type { FromText as FieldConverter } from '@haul/protocol/types';
 import type { LoadOptions, OnError } from './api.ts';
 import { BadRowError } from './errors.ts';
@@ -161,12 +162,6 @@ export function createCopyEncoder(plan: CopyPlan, options: CopyEncoderOptions): 
   );
 }
 
-/** PGCOPY signature, flags 0, no header extension; and the int16 -1 that ends the tuples. */
-const BINARY_HEADER = new Uint8Array([
-  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
-]);
-const BINARY_TRAILER = new Uint8Array([0xff, 0xff]);
-
 /**
  * The chunk's rows (all, or the chunk row indexes in `rows`, ascending) as one complete COPY payload:
  * views into the chunk's buffer, ready for `new Blob(parts)` — no row bytes are copied here.
@@ -177,7 +172,7 @@ export function copyPayload(
   rows?: readonly number[],
 ): Uint8Array[] {
   const parts: Uint8Array[] = [];
-  if (format === 'binary') parts.push(BINARY_HEADER);
+  if (format === 'binary') parts.push(PGCOPY_HEADER);
   if (rows === undefined) parts.push(chunk.data);
   else {
     for (const [from, to] of runs(rows)) {
@@ -185,7 +180,7 @@ export function copyPayload(
       parts.push(chunk.data.subarray(start, end));
     }
   }
-  if (format === 'binary') parts.push(BINARY_TRAILER);
+  if (format === 'binary') parts.push(PGCOPY_TRAILER);
   return parts;
 }
 

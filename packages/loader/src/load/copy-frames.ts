@@ -3,16 +3,11 @@
  * A chunk goes out as one message per MiB (messages need not align with rows; ours happen to).
  */
 import { PostgresError, SqlState } from '@haul/protocol';
+import { copyDataMessage, PGCOPY_HEADER, PGCOPY_TRAILER } from '@haul/protocol/copy';
 import { BadRowError, preview } from '../errors.ts';
 import type { EncodedChunk } from './chunk.ts';
 
 const MESSAGE_MAX = 1 << 20;
-
-/** PGCOPY signature, flags 0, no header extension: the first bytes of a binary COPY. */
-const BINARY_HEADER = new Uint8Array([
-  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
-]);
-const BINARY_TRAILER = new Uint8Array([0xff, 0xff]);
 
 /**
  * CopyData messages for bytes[start, end), each complete in one array: the connection may stop
@@ -20,22 +15,16 @@ const BINARY_TRAILER = new Uint8Array([0xff, 0xff]);
  * as part of an unfinished CopyData.
  */
 export function* frameBytes(bytes: Uint8Array, start = 0, end = bytes.length): Generator<Uint8Array> {
-  for (let at = start; at < end; at += MESSAGE_MAX) {
-    const stop = Math.min(end, at + MESSAGE_MAX);
-    const message = new Uint8Array(5 + stop - at);
-    message[0] = 0x64; // 'd'
-    new DataView(message.buffer).setInt32(1, stop - at + 4);
-    message.set(bytes.subarray(at, stop), 5);
-    yield message;
-  }
+  for (let at = start; at < end; at += MESSAGE_MAX)
+    yield copyDataMessage(bytes, at, Math.min(end, at + MESSAGE_MAX));
 }
 
 export function* binaryHeaderFrame(): Generator<Uint8Array> {
-  yield* frameBytes(BINARY_HEADER);
+  yield* frameBytes(PGCOPY_HEADER);
 }
 
 export function* binaryTrailerFrame(): Generator<Uint8Array> {
-  yield* frameBytes(BINARY_TRAILER);
+  yield* frameBytes(PGCOPY_TRAILER);
 }
 
 /** The bytes of rows [from, to) of a chunk. */
