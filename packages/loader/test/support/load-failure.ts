@@ -9,7 +9,7 @@ export async function rolledBackCause(loading: Promise<unknown>): Promise<unknow
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(LoadFailedError);
-  expect((error as LoadFailedError).rolledBack).toBe(true);
+  expect(error).toMatchObject({ rolledBack: true, committedShards: 0 });
   return (error as LoadFailedError).cause;
 }
 
