@@ -14,14 +14,14 @@
  *    and trailer included for binary.
  *  - `locateCopyError`: a server error during such a COPY traced back to the chunk row and source line.
  */
-import type { Connection, PostgresError } from '@haul/protocol';
+import { type Connection, copyErrorLine, type PostgresError } from '@haul/protocol';
 import { PGCOPY_HEADER, PGCOPY_TRAILER } from '@haul/protocol/copy';
 import type { FromText as FieldConverter } from '@haul/protocol/types';
 import type { LoadOptions, OnError } from './api.ts';
 import { BadRowError } from './errors.ts';
 import type { EncodedChunk } from './load/chunk.ts';
 import { ChunkEncoder } from './load/chunk-encoder.ts';
-import { CopyRowMap, copyErrorLocation, mapCopyError, rowSpan } from './load/copy-frames.ts';
+import { CopyRowMap, mapCopyError, rowSpan } from './load/copy-frames.ts';
 import { planLoad } from './load/plan.ts';
 import { readTable } from './schema/catalog.ts';
 import { quoteIdent } from './schema/identifiers.ts';
@@ -194,12 +194,12 @@ export function locateCopyError(
   chunk: EncodedChunk,
   rows?: readonly number[],
 ): { row: number; error: BadRowError } | null {
-  const location = copyErrorLocation(error);
-  if (!location) return null;
+  const line = copyErrorLine(error);
+  if (line === undefined) return null;
   const sent = rows ?? Array.from({ length: chunk.rows }, (_, i) => i);
   const map = new CopyRowMap();
   for (const [from, to] of runs(sent)) map.add(chunk, from, to);
-  const row = sent[map.rowAtLine(location.line)];
+  const row = sent[map.rowAtLine(line)];
   if (row === undefined) return null;
   const mapped = mapCopyError(error, map);
   return mapped instanceof BadRowError ? { row, error: mapped } : null;

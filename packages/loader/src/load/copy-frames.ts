@@ -2,7 +2,7 @@
  * EncodedChunks as CopyData messages, and a server error during COPY traced back to the source row.
  * A chunk goes out as one message per MiB (messages need not align with rows; ours happen to).
  */
-import { PostgresError, SqlState } from '@haul/protocol';
+import { copyErrorContext, PostgresError, SqlState } from '@haul/protocol';
 import { copyDataMessage, PGCOPY_HEADER, PGCOPY_TRAILER } from '@haul/protocol/copy';
 import { BadRowError, preview } from '../errors.ts';
 import type { EncodedChunk } from './chunk.ts';
@@ -30,16 +30,6 @@ export function* binaryTrailerFrame(): Generator<Uint8Array> {
 /** The bytes of rows [from, to) of a chunk. */
 export function rowSpan(chunk: EncodedChunk, from: number, to: number): [number, number] {
   return [from === 0 ? 0 : chunk.rowEnd[from - 1]!, to === 0 ? 0 : chunk.rowEnd[to - 1]!];
-}
-
-/** The line (1-based, counted from the COPY's first row) and column an error's context names. */
-export function copyErrorLocation(error: PostgresError): { line: number; column?: string } | null {
-  const where = error.where;
-  if (!where) return null;
-  const at = where.lastIndexOf('COPY ');
-  const match = /, line (\d+)(?:, column ([^:]+))?/.exec(at >= 0 ? where.slice(at) : where);
-  if (!match) return null;
-  return match[2] === undefined ? { line: Number(match[1]) } : { line: Number(match[1]), column: match[2] };
 }
 
 /**
@@ -230,7 +220,7 @@ function lowerBound(sorted: Int32Array, value: number): number {
   return lo;
 }
 
-/** A server error during COPY as a BadRowError naming the source line, when it names a row. */
+/** A server error during COPY as a BadRowError naming the source line, when its CONTEXT names a row. */
 export function mapCopyError(error: unknown, rows: CopyRowMap): unknown {
   if (!(error instanceof PostgresError)) {
     const cause = (error as { cause?: unknown } | null)?.cause;
@@ -238,11 +228,25 @@ export function mapCopyError(error: unknown, rows: CopyRowMap): unknown {
       return mapCopyError(cause, rows);
     return error;
   }
-  const location = copyErrorLocation(error);
-  const found = location ? rows.source(rows.rowAtLine(location.line)) : null;
-  if (!location || !found) return error;
-  const column = error.column ?? location.column;
-  const value = /: "(.*)"$/s.exec(error.where ?? '')?.[1];
+  const context = copyErrorContext(error);
+  if (!context) return error;
+  return rowError(error, rows, rows.rowAtLine(context.line), context) ?? error;
+}
+
+/**
+ * The server's refusal of the COPY's row `row` (0-based) as a BadRowError with the row's source line,
+ * the column (the error's own field, else its CONTEXT's) and value; null if that row was not sent.
+ */
+export function rowError(
+  error: PostgresError,
+  rows: CopyRowMap,
+  row: number,
+  context = copyErrorContext(error),
+): BadRowError | null {
+  const found = rows.source(row);
+  if (!found) return null;
+  const column = error.column ?? context?.column;
+  const value = context?.value;
   const detail = error.detail ? ` (${error.detail})` : '';
   return new BadRowError(
     `line ${found.line}${column ? `, column ${column}` : ''}: ${error.serverMessage}${detail} (SQLSTATE ${error.code})`,

@@ -10,6 +10,7 @@ import { CommitError, LoadFailedError } from '../../src/errors.ts';
 import { load } from '../../src/load/load.ts';
 import { commitBarrier } from '../../src/load/two-phase.ts';
 import { type Admin, adminClient, scalar, uniqueName, via } from '../support/database.ts';
+import { failureOf } from '../support/load-failure.ts';
 
 describe.each(databaseTargets())('$name', ({ url }) => {
   let admin: Admin;
@@ -35,15 +36,8 @@ describe.each(databaseTargets())('$name', ({ url }) => {
 
   it('a load whose COMMIT the server refuses is rolled back, in the commit phase', async () => {
     const name = await deferredChild();
-    const failure = await load({
-      ...via(url),
-      table: name,
-      source: 'id,parent\n1,1\n2,99\n',
-      format: 'csv',
-      shards: 1,
-    }).then(
-      () => null,
-      (error: unknown) => error,
+    const failure = await failureOf(
+      load({ ...via(url), table: name, source: 'id,parent\n1,1\n2,99\n', format: 'csv', shards: 1 }),
     );
     expect(failure).toBeInstanceOf(LoadFailedError);
     expect(failure).toMatchObject({ rolledBack: true, committedShards: 0, phase: 'commit' });
@@ -67,10 +61,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
         await conn.exec('begin');
         await conn.exec(`insert into ${name} values (${index}, ${index === 0 ? 1 : 99})`);
       }
-      const failure = await commitBarrier(conns.map((conn, index) => ({ index, conn }))).then(
-        () => null,
-        (error: unknown) => error,
-      );
+      const failure = await failureOf(commitBarrier(conns.map((conn, index) => ({ index, conn }))));
       expect(failure).toBeInstanceOf(CommitError);
       expect(failure).toMatchObject({
         phase: 'commit',

@@ -12,6 +12,7 @@ import { listPreparedLoads, recoverLoad } from '../../src/load/recover.ts';
 import { listProvisionalTables, settleProvisionalTables } from '../../src/load/recover-tables.ts';
 import { commitTwoPhase, formatGid } from '../../src/load/two-phase.ts';
 import { type Admin, adminClient, scalar, uniqueName } from '../support/database.ts';
+import { failureOf } from '../support/load-failure.ts';
 
 describe('two-phase commit and recover', () => {
   let server: EmbeddedPostgres;
@@ -191,12 +192,11 @@ describe('two-phase commit and recover', () => {
       }
       // Shard 1's second gid (its COMMIT PREPARED) names no prepared transaction: that commit fails.
       const gid = (index: number) => (index === 1 && ++calls > 1 ? `${gids[1]}-gone` : gids[index]!);
-      const failure = await commitTwoPhase(
-        conns.map((conn, index) => ({ index, conn })),
-        gid,
-      ).then(
-        () => null,
-        (error: unknown) => error,
+      const failure = await failureOf(
+        commitTwoPhase(
+          conns.map((conn, index) => ({ index, conn })),
+          gid,
+        ),
       );
       expect(failure).toBeInstanceOf(CommitError);
       expect(failure).toMatchObject({

@@ -2,12 +2,17 @@
 import { expect } from 'vitest';
 import { BadRowError, LoadFailedError } from '../../src/errors.ts';
 
+/** What `promise` rejects with; null if it fulfils. */
+export function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+}
+
 /** The cause of a load that fails and rolls back; fails the test if the load succeeds or commits. */
 export async function rolledBackCause(loading: Promise<unknown>): Promise<unknown> {
-  const error = await loading.then(
-    () => null,
-    (e: unknown) => e,
-  );
+  const error = await failureOf(loading);
   expect(error).toBeInstanceOf(LoadFailedError);
   expect(error).toMatchObject({ rolledBack: true, committedShards: 0 });
   return (error as LoadFailedError).cause;
