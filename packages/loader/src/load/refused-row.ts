@@ -63,6 +63,8 @@ export async function findRefusedRow(
   copy: { conn: Connection; sql: string; format: 'binary' | 'text'; signal: AbortSignal },
   recent: RecentChunks,
   error: PostgresError,
+  /** lock_timeout in ms: a row whose key another shard holds must not wait for that shard's end. */
+  lockTimeout: number,
 ): Promise<BadRowError | null> {
   const { conn, signal } = copy;
   let found: BadRowError | null = null;
@@ -75,7 +77,7 @@ export async function findRefusedRow(
     },
   };
   try {
-    await conn.exec('rollback; begin', { signal });
+    await conn.exec(`rollback; begin; set local lock_timeout = ${lockTimeout}`, { signal });
     // In order, each chunk's good rows kept: a row refused for what an earlier one did (a duplicate
     // key within the kept chunks) is refused again.
     for (const chunk of recent.chunks) await copyChunkWithRejects(job, chunk);

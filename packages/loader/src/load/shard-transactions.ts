@@ -73,7 +73,8 @@ export class LoadShardTransactions implements ShardTransactions {
       } catch (error) {
         // Still the server's own error: its CONTEXT named no line we could read.
         if (!(error instanceof PostgresError) || !isRowRefusal(error)) throw error;
-        throw (await findRefusedRow({ conn, sql, format, signal }, recent, error)) ?? error;
+        const lockTimeout = this.options.lockTimeout;
+        throw (await findRefusedRow({ conn, sql, format, signal }, recent, error, lockTimeout)) ?? error;
       }
       return;
     }

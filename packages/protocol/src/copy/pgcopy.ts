@@ -18,19 +18,9 @@ export { readInt16, readInt32 } from '../types/binary/bytes.ts';
 import { readInt32 } from '../types/binary/bytes.ts';
 
 /** 'PGCOPY\n\xff\r\n\0': the line endings and the NUL catch a stream mangled by text-mode transfer. */
-export const PGCOPY_SIGNATURE = Uint8Array.of(
-  0x50,
-  0x47,
-  0x43,
-  0x4f,
-  0x50,
-  0x59,
-  0x0a,
-  0xff,
-  0x0d,
-  0x0a,
-  0x00,
-);
+export const PGCOPY_SIGNATURE = new Uint8Array([
+  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00,
+]);
 
 /** Signature, int32 flags, int32 header-extension length: the header before its extension area. */
 export const PGCOPY_HEADER_LENGTH = PGCOPY_SIGNATURE.length + 8;
