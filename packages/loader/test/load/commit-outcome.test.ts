@@ -3,14 +3,13 @@
  * message): a COMMIT the server refuses (a deferred constraint) rolls its shard back; a barrier where
  * one shard committed and another was refused is broken, with the committed shards counted.
  */
-import { connect } from '@haul/protocol/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
-import { CommitError, LoadFailedError } from '../../src/errors.ts';
+import { LoadFailedError } from '../../src/errors.ts';
 import { load } from '../../src/load/load.ts';
 import { commitBarrier } from '../../src/load/two-phase.ts';
-import { type Admin, adminClient, scalar, uniqueName, via } from '../support/database.ts';
-import { failureOf } from '../support/load-failure.ts';
+import { type Admin, adminClient, openTransactions, scalar, uniqueName, via } from '../support/database.ts';
+import { expectCommitError, failureOf } from '../support/load-failure.ts';
 
 describe.each(databaseTargets())('$name', ({ url }) => {
   let admin: Admin;
@@ -41,9 +40,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     );
     expect(failure).toBeInstanceOf(LoadFailedError);
     expect(failure).toMatchObject({ rolledBack: true, committedShards: 0, phase: 'commit' });
-    const cause = (failure as LoadFailedError).cause;
-    expect(cause).toBeInstanceOf(CommitError);
-    expect(cause).toMatchObject({
+    expectCommitError((failure as LoadFailedError).cause, {
       phase: 'commit',
       shard: 0,
       committedShards: 0,
@@ -55,15 +52,9 @@ describe.each(databaseTargets())('$name', ({ url }) => {
 
   it('a barrier where one shard commits and another is refused is broken, and says how far', async () => {
     const name = await deferredChild();
-    const conns = await Promise.all([connect(url), connect(url)]);
+    const shards = await openTransactions(url, 2, (i) => `insert into ${name} values (${i}, ${i ? 99 : 1})`);
     try {
-      for (const [index, conn] of conns.entries()) {
-        await conn.exec('begin');
-        await conn.exec(`insert into ${name} values (${index}, ${index === 0 ? 1 : 99})`);
-      }
-      const failure = await failureOf(commitBarrier(conns.map((conn, index) => ({ index, conn }))));
-      expect(failure).toBeInstanceOf(CommitError);
-      expect(failure).toMatchObject({
+      expectCommitError(await failureOf(commitBarrier(shards)), {
         phase: 'commit',
         shard: 1,
         committedShards: 1,
@@ -72,7 +63,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
       });
       expect(await scalar(admin, `select count(*)::int as n from ${name}`)).toBe(1);
     } finally {
-      await Promise.all(conns.map((conn) => conn.close()));
+      await Promise.all(shards.map(({ conn }) => conn.close()));
     }
   });
 });

@@ -5,14 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../../../tools/embedded-postgres.ts';
 import { connect } from '../../../protocol/src/adapters/node.ts';
-import { CommitError, LoadFailedError } from '../../src/errors.ts';
+import { LoadFailedError } from '../../src/errors.ts';
 import { markerFor } from '../../src/load/create-table.ts';
 import { load } from '../../src/load/load.ts';
 import { listPreparedLoads, recoverLoad } from '../../src/load/recover.ts';
 import { listProvisionalTables, settleProvisionalTables } from '../../src/load/recover-tables.ts';
 import { commitTwoPhase, formatGid } from '../../src/load/two-phase.ts';
-import { type Admin, adminClient, scalar, uniqueName } from '../support/database.ts';
-import { failureOf } from '../support/load-failure.ts';
+import { type Admin, adminClient, openTransactions, scalar, uniqueName } from '../support/database.ts';
+import { expectCommitError, failureOf } from '../support/load-failure.ts';
 
 describe('two-phase commit and recover', () => {
   let server: EmbeddedPostgres;
@@ -182,24 +182,13 @@ describe('two-phase commit and recover', () => {
   it('a follower whose COMMIT PREPARED fails leaves the load committed, and the CommitError says so', async () => {
     const name = uniqueName('tpc_lost');
     await admin.unsafe(`create table ${name} (id int)`);
-    const conns = await Promise.all([connect(server.url), connect(server.url)]);
+    const shards = await openTransactions(server.url, 2, (i) => `insert into ${name} values (${i})`);
     const gids = [`haul:lost-${name}:0`, `haul:lost-${name}:1`];
     let calls = 0;
     try {
-      for (const [index, conn] of conns.entries()) {
-        await conn.exec('begin');
-        await conn.exec(`insert into ${name} values (${index})`);
-      }
       // Shard 1's second gid (its COMMIT PREPARED) names no prepared transaction: that commit fails.
       const gid = (index: number) => (index === 1 && ++calls > 1 ? `${gids[1]}-gone` : gids[index]!);
-      const failure = await failureOf(
-        commitTwoPhase(
-          conns.map((conn, index) => ({ index, conn })),
-          gid,
-        ),
-      );
-      expect(failure).toBeInstanceOf(CommitError);
-      expect(failure).toMatchObject({
+      expectCommitError(await failureOf(commitTwoPhase(shards, gid)), {
         phase: 'commit-prepared',
         shard: 1,
         committedShards: 1,
@@ -209,7 +198,7 @@ describe('two-phase commit and recover', () => {
       expect(await scalar(admin, `select count(*)::int as n from ${name}`)).toBe(1);
     } finally {
       await admin.unsafe(`rollback prepared '${gids[1]}'`).catch(() => {});
-      await Promise.all(conns.map((conn) => conn.close()));
+      await Promise.all(shards.map(({ conn }) => conn.close()));
     }
   });
 });

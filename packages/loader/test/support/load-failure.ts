@@ -1,6 +1,6 @@
 /** What a load that must fail left: rolled back (nothing committed), and the first error behind it. */
 import { expect } from 'vitest';
-import { BadRowError, LoadFailedError } from '../../src/errors.ts';
+import { BadRowError, CommitError, LoadFailedError } from '../../src/errors.ts';
 
 /** What `promise` rejects with; null if it fulfils. */
 export function failureOf(promise: Promise<unknown>): Promise<unknown> {
@@ -23,4 +23,10 @@ export async function badRowOf(loading: Promise<unknown>): Promise<BadRowError> 
   const cause = await rolledBackCause(loading);
   expect(cause).toBeInstanceOf(BadRowError);
   return cause as BadRowError;
+}
+
+/** Checks that `error` is a CommitError with `outcome`'s fields. */
+export function expectCommitError(error: unknown, outcome: Partial<CommitError>): void {
+  expect(error).toBeInstanceOf(CommitError);
+  expect(error).toMatchObject(outcome);
 }
