@@ -22,8 +22,6 @@ import {
   PostgresError,
   ResultLimitError,
   SqlState,
-  SqlStateClass,
-  sqlStateClass,
   TimeoutError,
 } from '@haul/protocol';
 import type { Context } from 'hono';
@@ -69,15 +67,7 @@ export class HttpError extends Error {
 }
 
 /** SQLSTATE classes that mean the request was at fault, not the server: data, integrity, syntax/access. */
-const CLIENT_SQLSTATE_CLASSES = new Set<string>([
-  SqlStateClass.DataException,
-  SqlStateClass.IntegrityConstraintViolation,
-  SqlStateClass.SyntaxErrorOrAccessRuleViolation,
-  SqlStateClass.FeatureNotSupported,
-  SqlStateClass.DependentPrivilegeDescriptorsStillExist,
-  SqlStateClass.InvalidTransactionState,
-  SqlStateClass.TransactionRollback,
-]);
+const CLIENT_SQLSTATE_CLASSES = new Set(['22', '23', '42', '0A', '2B', '25', '40']);
 
 export function errorStatus(error: unknown): ContentfulStatusCode {
   if (error instanceof HttpError) return error.status;
@@ -99,7 +89,7 @@ export function errorStatus(error: unknown): ContentfulStatusCode {
   if (error instanceof BatchError) return errorStatus(error.cause);
   if (error instanceof PostgresError) {
     if (error.code === SqlState.QueryCanceled) return 504; // cancelled: our deadline or the client went away
-    return CLIENT_SQLSTATE_CLASSES.has(sqlStateClass(error.code)) ? 400 : 500;
+    return CLIENT_SQLSTATE_CLASSES.has(error.code.slice(0, 2)) ? 400 : 500;
   }
   if (error instanceof TimeoutError || error instanceof AbortError) return 504;
   if (error instanceof ConnectionError) return 502;
