@@ -14,13 +14,14 @@
  *    and trailer included for binary.
  *  - `locateCopyError`: a server error during such a COPY traced back to the chunk row and source line.
  */
-import type { Connection, PostgresError } from '@haul/protocol';
+import { type Connection, copyErrorLine, type PostgresError } from '@haul/protocol';
+import { PGCOPY_HEADER, PGCOPY_TRAILER } from '@haul/protocol/copy';
 import type { FromText as FieldConverter } from '@haul/protocol/types';
 import type { LoadOptions, OnError } from './api.ts';
 import { BadRowError } from './errors.ts';
 import type { EncodedChunk } from './load/chunk.ts';
 import { ChunkEncoder } from './load/chunk-encoder.ts';
-import { CopyRowMap, copyErrorLocation, mapCopyError, rowSpan } from './load/copy-frames.ts';
+import { CopyRowMap, mapCopyError, rowSpan } from './load/copy-frames.ts';
 import { planLoad } from './load/plan.ts';
 import { readTable } from './schema/catalog.ts';
 import { quoteIdent } from './schema/identifiers.ts';
@@ -161,12 +162,6 @@ export function createCopyEncoder(plan: CopyPlan, options: CopyEncoderOptions): 
   );
 }
 
-/** PGCOPY signature, flags 0, no header extension; and the int16 -1 that ends the tuples. */
-const BINARY_HEADER = new Uint8Array([
-  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
-]);
-const BINARY_TRAILER = new Uint8Array([0xff, 0xff]);
-
 /**
  * The chunk's rows (all, or the chunk row indexes in `rows`, ascending) as one complete COPY payload:
  * views into the chunk's buffer, ready for `new Blob(parts)` — no row bytes are copied here.
@@ -177,7 +172,7 @@ export function copyPayload(
   rows?: readonly number[],
 ): Uint8Array[] {
   const parts: Uint8Array[] = [];
-  if (format === 'binary') parts.push(BINARY_HEADER);
+  if (format === 'binary') parts.push(PGCOPY_HEADER);
   if (rows === undefined) parts.push(chunk.data);
   else {
     for (const [from, to] of runs(rows)) {
@@ -185,7 +180,7 @@ export function copyPayload(
       parts.push(chunk.data.subarray(start, end));
     }
   }
-  if (format === 'binary') parts.push(BINARY_TRAILER);
+  if (format === 'binary') parts.push(PGCOPY_TRAILER);
   return parts;
 }
 
@@ -199,12 +194,12 @@ export function locateCopyError(
   chunk: EncodedChunk,
   rows?: readonly number[],
 ): { row: number; error: BadRowError } | null {
-  const location = copyErrorLocation(error);
-  if (!location) return null;
+  const line = copyErrorLine(error);
+  if (line === undefined) return null;
   const sent = rows ?? Array.from({ length: chunk.rows }, (_, i) => i);
   const map = new CopyRowMap();
   for (const [from, to] of runs(sent)) map.add(chunk, from, to);
-  const row = sent[map.rowAtLine(location.line)];
+  const row = sent[map.rowAtLine(line)];
   if (row === undefined) return null;
   const mapped = mapCopyError(error, map);
   return mapped instanceof BadRowError ? { row, error: mapped } : null;

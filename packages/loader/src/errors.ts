@@ -58,21 +58,68 @@ export class SourceError extends HaulError {
   }
 }
 
-/** The load failed and was rolled back; `cause` is the first error (a BadRowError, a PostgresError…). */
+/** Where a load was when it failed: before its first COPY, sending rows, or committing them. */
+export type LoadPhase = 'setup' | 'copy' | 'commit';
+
+/**
+ * The load failed; `cause` is the first error (a BadRowError, a PostgresError, a CommitError…).
+ * Whether anything of it stayed committed is `rolledBack` and `committedShards`, set where that was
+ * decided (a CommitError says it for a broken commit), never read back from a message.
+ */
 export class LoadFailedError extends HaulError {
   override name = 'LoadFailedError';
   /** With `createTable`: the table this load created, and whether it was dropped again. */
   readonly createdTable?: ProvisionalTableOutcome;
+  /** Shards whose transaction committed (atomic mode): 0 unless the commit broke midway. */
+  readonly committedShards: number;
+  readonly phase: LoadPhase;
+  /**
+   * What became of the load's rows, in the words the message ends with ("nothing was committed;
+   * table t was dropped again"); absent when the message does not say (a broken commit says it itself).
+   */
+  readonly fate?: string;
   constructor(
     message: string,
     /** The load's id, as in `haul recover`. */
     readonly loadId: string,
-    /** True when nothing of it is committed; false only if a commit barrier was broken midway. */
+    /** True when nothing of it is committed; false only if a commit was broken midway. */
     readonly rolledBack: boolean,
-    options?: { cause?: unknown; createdTable?: ProvisionalTableOutcome },
+    options?: {
+      cause?: unknown;
+      createdTable?: ProvisionalTableOutcome;
+      committedShards?: number;
+      phase?: LoadPhase;
+      fate?: string;
+    },
   ) {
     super(message, options);
     if (options?.createdTable) this.createdTable = options.createdTable;
+    this.committedShards = options?.committedShards ?? 0;
+    this.phase = options?.phase ?? 'copy';
+    if (options?.fate !== undefined) this.fate = options.fate;
+  }
+}
+
+/**
+ * A COMMIT across shards failed: by the two-phase commit when a COMMIT PREPARED after shard 0's fails
+ * (the load committed; `haul recover --auto` finishes it), by the commit barrier when a COMMIT fails
+ * (then some shards may have committed and others not).
+ */
+export class CommitError extends HaulError {
+  override name = 'CommitError';
+  constructor(
+    message: string,
+    /** The statement that failed: a follower's COMMIT PREPARED (two-phase) or a COMMIT (barrier). */
+    readonly phase: 'commit-prepared' | 'commit',
+    /** The shard whose statement failed (the first, if several did). */
+    readonly shard: number,
+    readonly committedShards: number,
+    readonly shards: number,
+    /** True only when every COMMIT was refused by the server, which then rolled each one back. */
+    readonly rolledBack: boolean,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
   }
 }
 

@@ -5,9 +5,11 @@
 export type * from './api.ts';
 export {
   BadRowError,
+  CommitError,
   InputLimitError,
   LoadConfigError,
   LoadFailedError,
+  type LoadPhase,
   RejectLimitError,
   type RowLocation,
   SourceError,

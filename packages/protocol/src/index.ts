@@ -25,6 +25,7 @@ export { BinaryCopyEncoder, type CopyColumn, CopyEncodeError } from './copy/bina
 export type { CopySource } from './copy/copy-in.ts';
 export { CopyOut } from './copy/copy-out.ts';
 export { copyInRows, copyOutRows, encodeRows, type RowSource } from './copy/rows.ts';
+export { type CopyErrorContext, copyErrorContext, copyErrorLine } from './copy-error-context.ts';
 export {
   AbortError,
   AuthError,
@@ -47,6 +48,7 @@ export type {
   SocketHandlers,
   TlsOptions,
 } from './socket.ts';
+export { type KnownSqlState, SqlState, SqlStateClass, sqlStateClass } from './sql-state.ts';
 export type { FromText } from './types/from-text.ts';
 export {
   builtinTypes,

@@ -21,6 +21,7 @@ import {
   EncodeError,
   PostgresError,
   ResultLimitError,
+  SqlState,
   TimeoutError,
 } from '@haul/protocol';
 import type { Context } from 'hono';
@@ -65,9 +66,6 @@ export class HttpError extends Error {
   }
 }
 
-/** program_limit_exceeded: the loader's maxRowBytes, like the server's own limits. */
-const ROW_TOO_LONG = '54000';
-
 /** SQLSTATE classes that mean the request was at fault, not the server: data, integrity, syntax/access. */
 const CLIENT_SQLSTATE_CLASSES = new Set(['22', '23', '42', '0A', '2B', '25', '40']);
 
@@ -76,7 +74,7 @@ export function errorStatus(error: unknown): ContentfulStatusCode {
   if (error instanceof HTTPException) return error.status as ContentfulStatusCode;
   if (error instanceof LoadFailedError) return errorStatus(error.cause);
   if (error instanceof InputLimitError) return 413;
-  if (error instanceof BadRowError && error.sqlstate === ROW_TOO_LONG) return 413;
+  if (error instanceof BadRowError && error.sqlstate === SqlState.ProgramLimitExceeded) return 413; // maxRowBytes, like the server's limits
   if (error instanceof StallError) return 504;
   if (
     error instanceof LoadConfigError ||
@@ -90,7 +88,7 @@ export function errorStatus(error: unknown): ContentfulStatusCode {
   if (error instanceof ResultLimitError) return 413;
   if (error instanceof BatchError) return errorStatus(error.cause);
   if (error instanceof PostgresError) {
-    if (error.code === '57014') return 504; // cancelled: our deadline or the client went away
+    if (error.code === SqlState.QueryCanceled) return 504; // cancelled: our deadline or the client went away
     return CLIENT_SQLSTATE_CLASSES.has(error.code.slice(0, 2)) ? 400 : 500;
   }
   if (error instanceof TimeoutError || error instanceof AbortError) return 504;

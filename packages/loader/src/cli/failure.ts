@@ -89,7 +89,7 @@ export function failureText(error: unknown, command?: string): string {
     lines.push(`  some shards may have committed; inspect with \`haul recover\` (load id ${failed.loadId})`);
   } else {
     lines.push(`${haul}: ${fields.message}`);
-    if (failed && !/nothing was committed|rolled back/.test(fields.message)) {
+    if (failed && failed.fate === undefined) {
       lines.push('  the load was rolled back: nothing was committed');
     }
   }

@@ -3,17 +3,11 @@
  * statement per partition, what goes before the first row and after the last, and how to cut a
  * partition's output at rows.
  */
+import { PGCOPY_HEADER, PGCOPY_TRAILER } from '@haul/protocol/copy';
 import type { ExportFormat } from '../api.ts';
 import { BinaryTupleFramer, CsvRowFramer, JsonLineFramer, type RowFramer } from './row-framing.ts';
 
 const encoder = new TextEncoder();
-
-/** PGCOPY signature, flags 0, no header extension. */
-const BINARY_HEADER = new Uint8Array([
-  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
-]);
-/** A tuple with field count -1. */
-const BINARY_TRAILER = new Uint8Array([0xff, 0xff]);
 
 /**
  * COPY of the rows of `from` (aliased q) that satisfy `where` ('' for all). ndjson is a binary COPY of
@@ -37,14 +31,14 @@ export function formatPrefix(
   columnNames: readonly string[],
   csvHeader: boolean,
 ): Uint8Array | null {
-  if (format === 'binary') return BINARY_HEADER.slice();
+  if (format === 'binary') return PGCOPY_HEADER.slice();
   if (format === 'csv' && csvHeader) return encoder.encode(`${columnNames.map(csvField).join(',')}\n`);
   return null;
 }
 
 /** Bytes after the last row: the binary trailer. */
 export function formatSuffix(format: ExportFormat): Uint8Array | null {
-  return format === 'binary' ? BINARY_TRAILER.slice() : null;
+  return format === 'binary' ? PGCOPY_TRAILER.slice() : null;
 }
 
 export function rowFramer(format: ExportFormat, columnCount: number): RowFramer {

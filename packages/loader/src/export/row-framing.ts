@@ -5,6 +5,7 @@
  * carry a partial row over, so correctness does not hang on how chunks are cut.
  */
 import { ProtocolError } from '@haul/protocol';
+import { PGCOPY_HEADER_LENGTH, readInt16, readInt32, readPgcopyHeader } from '@haul/protocol/copy';
 
 export interface RowFramer {
   /** The whole rows completed by `chunk` (with any carried part before them), or null if none. */
@@ -61,9 +62,6 @@ export class CsvRowFramer implements RowFramer {
   }
 }
 
-const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
-const HEADER_LENGTH = SIGNATURE.length + 8;
-
 /**
  * Binary COPY output → its tuples only: the PGCOPY header (and extension area) and the trailer are
  * dropped, since the merged stream gets one header and one trailer of its own.
@@ -109,13 +107,9 @@ export class BinaryTupleFramer implements RowFramer {
 
   /** Where the tuples start, or -1 if the header is not complete yet. */
   private headerEnd(data: Uint8Array): number {
-    if (data.length < HEADER_LENGTH) return -1;
-    for (let i = 0; i < SIGNATURE.length; i++) {
-      if (data[i] !== SIGNATURE[i]) throw new ProtocolError('binary COPY: missing PGCOPY signature');
-    }
-    const extension = readInt32(data, SIGNATURE.length + 4);
-    if (extension < 0) throw new ProtocolError(`binary COPY: header extension of length ${extension}`);
-    return data.length < HEADER_LENGTH + extension ? -1 : HEADER_LENGTH + extension;
+    if (data.length < PGCOPY_HEADER_LENGTH) return -1;
+    const end = PGCOPY_HEADER_LENGTH + readPgcopyHeader(data);
+    return data.length < end ? -1 : end;
   }
 
   /** End of the tuple (or the 2-byte trailer) at `pos`, or -1 if it is not all in `data`. */
@@ -197,14 +191,6 @@ function blankLineBreaks(bytes: Uint8Array, start: number, end: number): void {
   for (const byte of [NEWLINE, CARRIAGE_RETURN]) {
     for (let at = json.indexOf(byte); at >= 0; at = json.indexOf(byte, at + 1)) json[at] = SPACE;
   }
-}
-
-function readInt16(bytes: Uint8Array, at: number): number {
-  return ((bytes[at]! << 24) >> 16) | bytes[at + 1]!;
-}
-
-function readInt32(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -3,6 +3,7 @@
  * fault, and the SQLSTATE the server would have used, so a row refused here reads like one the server
  * refused. Building them must stay cheap: reject mode builds one per bad row.
  */
+import { SqlState } from '@haul/protocol';
 import { BadRowError, preview } from '../errors.ts';
 import type { TargetColumn } from '../schema/target.ts';
 import type { FieldBatch } from '../source/field-batch.ts';
@@ -24,7 +25,7 @@ export function widthError(
       : `missing data for column ${JSON.stringify(missing?.name ?? `field ${found + 1}`)}`;
   return new BadRowError(`line ${line}: expected ${width} ${what}, found ${found}: ${why}`, {
     line,
-    sqlstate: '22P04',
+    sqlstate: SqlState.BadCopyFileFormat,
     ...(found < width && missing ? { column: missing.name } : {}),
   });
 }
@@ -35,7 +36,7 @@ export function checkNotNull(column: TargetColumn, line: number): void {
     throw new BadRowError(`line ${line}, column ${column.name}: null value violates not-null constraint`, {
       line,
       column: column.name,
-      sqlstate: '23502',
+      sqlstate: SqlState.NotNullViolation,
     });
   }
 }

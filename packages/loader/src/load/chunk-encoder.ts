@@ -6,6 +6,7 @@
  * and value, before anything of it is sent.
  */
 import { type BinaryCodec, builtinTypes, Writer } from '@haul/protocol';
+import { beginCopyData, COPY_DATA_HEADER_LENGTH, endCopyData } from '@haul/protocol/copy';
 import type { FromText as FieldConverter } from '@haul/protocol/types';
 import type { BadRowError } from '../errors.ts';
 import type { KeyIndex } from '../schema/key-mapping.ts';
@@ -57,7 +58,7 @@ export type Unescape = (batch: FieldBatch, field: number) => Uint8Array;
 export type BadRowHandler = (error: BadRowError, text: string) => void;
 
 /** The CopyData header at the start of every chunk's buffer. */
-const CHUNK_HEADER = 5;
+const CHUNK_HEADER = COPY_DATA_HEADER_LENGTH;
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
@@ -215,13 +216,13 @@ export class ChunkEncoder {
    */
   private newChunkWriter(): Writer {
     const w = new Writer(this.plan.chunkBytes + 65_536);
-    w.u8(0x64).i32(0);
+    beginCopyData(w);
     return w;
   }
 
   private cut(): EncodedChunk {
     const w = this.w;
-    w.view.setInt32(1, w.length - 1);
+    endCopyData(w, 0);
     const message = w.bytes.subarray(0, w.length);
     this.w = this.newChunkWriter();
     const rowEnd = Int32Array.from(this.rowEnd, (end) => end - CHUNK_HEADER);

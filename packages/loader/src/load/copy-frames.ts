@@ -2,17 +2,12 @@
  * EncodedChunks as CopyData messages, and a server error during COPY traced back to the source row.
  * A chunk goes out as one message per MiB (messages need not align with rows; ours happen to).
  */
-import { PostgresError } from '@haul/protocol';
+import { copyErrorContext, PostgresError, SqlState } from '@haul/protocol';
+import { copyDataMessage, PGCOPY_HEADER, PGCOPY_TRAILER } from '@haul/protocol/copy';
 import { BadRowError, preview } from '../errors.ts';
 import type { EncodedChunk } from './chunk.ts';
 
 const MESSAGE_MAX = 1 << 20;
-
-/** PGCOPY signature, flags 0, no header extension: the first bytes of a binary COPY. */
-const BINARY_HEADER = new Uint8Array([
-  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
-]);
-const BINARY_TRAILER = new Uint8Array([0xff, 0xff]);
 
 /**
  * CopyData messages for bytes[start, end), each complete in one array: the connection may stop
@@ -20,37 +15,21 @@ const BINARY_TRAILER = new Uint8Array([0xff, 0xff]);
  * as part of an unfinished CopyData.
  */
 export function* frameBytes(bytes: Uint8Array, start = 0, end = bytes.length): Generator<Uint8Array> {
-  for (let at = start; at < end; at += MESSAGE_MAX) {
-    const stop = Math.min(end, at + MESSAGE_MAX);
-    const message = new Uint8Array(5 + stop - at);
-    message[0] = 0x64; // 'd'
-    new DataView(message.buffer).setInt32(1, stop - at + 4);
-    message.set(bytes.subarray(at, stop), 5);
-    yield message;
-  }
+  for (let at = start; at < end; at += MESSAGE_MAX)
+    yield copyDataMessage(bytes, at, Math.min(end, at + MESSAGE_MAX));
 }
 
 export function* binaryHeaderFrame(): Generator<Uint8Array> {
-  yield* frameBytes(BINARY_HEADER);
+  yield* frameBytes(PGCOPY_HEADER);
 }
 
 export function* binaryTrailerFrame(): Generator<Uint8Array> {
-  yield* frameBytes(BINARY_TRAILER);
+  yield* frameBytes(PGCOPY_TRAILER);
 }
 
 /** The bytes of rows [from, to) of a chunk. */
 export function rowSpan(chunk: EncodedChunk, from: number, to: number): [number, number] {
   return [from === 0 ? 0 : chunk.rowEnd[from - 1]!, to === 0 ? 0 : chunk.rowEnd[to - 1]!];
-}
-
-/** The line (1-based, counted from the COPY's first row) and column an error's context names. */
-export function copyErrorLocation(error: PostgresError): { line: number; column?: string } | null {
-  const where = error.where;
-  if (!where) return null;
-  const at = where.lastIndexOf('COPY ');
-  const match = /, line (\d+)(?:, column ([^:]+))?/.exec(at >= 0 ? where.slice(at) : where);
-  if (!match) return null;
-  return match[2] === undefined ? { line: Number(match[1]) } : { line: Number(match[1]), column: match[2] };
 }
 
 /**
@@ -241,18 +220,33 @@ function lowerBound(sorted: Int32Array, value: number): number {
   return lo;
 }
 
-/** A server error during COPY as a BadRowError naming the source line, when it names a row. */
+/** A server error during COPY as a BadRowError naming the source line, when its CONTEXT names a row. */
 export function mapCopyError(error: unknown, rows: CopyRowMap): unknown {
   if (!(error instanceof PostgresError)) {
     const cause = (error as { cause?: unknown } | null)?.cause;
-    if (cause instanceof PostgresError && cause.code !== '57014') return mapCopyError(cause, rows);
+    if (cause instanceof PostgresError && cause.code !== SqlState.QueryCanceled)
+      return mapCopyError(cause, rows);
     return error;
   }
-  const location = copyErrorLocation(error);
-  const found = location ? rows.source(rows.rowAtLine(location.line)) : null;
-  if (!location || !found) return error;
-  const column = error.column ?? location.column;
-  const value = /: "(.*)"$/s.exec(error.where ?? '')?.[1];
+  const context = copyErrorContext(error);
+  if (!context) return error;
+  return rowError(error, rows, rows.rowAtLine(context.line), context) ?? error;
+}
+
+/**
+ * The server's refusal of the COPY's row `row` (0-based) as a BadRowError with the row's source line,
+ * the column (the error's own field, else its CONTEXT's) and value; null if that row was not sent.
+ */
+export function rowError(
+  error: PostgresError,
+  rows: CopyRowMap,
+  row: number,
+  context = copyErrorContext(error),
+): BadRowError | null {
+  const found = rows.source(row);
+  if (!found) return null;
+  const column = error.column ?? context?.column;
+  const value = context?.value;
   const detail = error.detail ? ` (${error.detail})` : '';
   return new BadRowError(
     `line ${found.line}${column ? `, column ${column}` : ''}: ${error.serverMessage}${detail} (SQLSTATE ${error.code})`,

@@ -19,7 +19,7 @@
  * is kept and its marker cleared. After a crash the marker stays: `haul recover` lists such tables
  * and settles them by the same rules (settleProvisional).
  */
-import { type Connection, PostgresError, type QueryOptions } from '@haul/protocol';
+import { type Connection, PostgresError, type QueryOptions, SqlState } from '@haul/protocol';
 import type { Connector, ProvisionalTableOutcome } from '../api.ts';
 import { LoadConfigError } from '../errors.ts';
 import { truncateIdentifier } from '../schema/column-names.ts';
@@ -125,7 +125,7 @@ export class ProvisionalTable implements TableCreator {
     } catch (error) {
       await conn.exec('rollback', { timeout: CLEANUP_TIMEOUT }).catch(() => {});
       // Dropped between the check and the CREATE: still the caller's mistake, not a server failure.
-      if (error instanceof PostgresError && error.code === '3F000') {
+      if (error instanceof PostgresError && error.code === SqlState.InvalidSchemaName) {
         throw new LoadConfigError(`cannot create ${table}: ${error.serverMessage}`, { cause: error });
       }
       throw error;
@@ -233,10 +233,11 @@ export async function settleProvisional(
     } catch (error) {
       await conn.exec('rollback', options).catch(() => {});
       if (!(error instanceof PostgresError)) throw error;
-      if (error.code === '42P01') return null;
-      if (error.code === '55P03')
+      if (error.code === SqlState.UndefinedTable) return null;
+      if (error.code === SqlState.LockNotAvailable)
         return kept(qualified, createdBy, 'a session or prepared transaction holds it');
-      if (error.code === '2BP01') return kept(qualified, createdBy, 'other objects depend on it');
+      if (error.code === SqlState.DependentObjectsStillExist)
+        return kept(qualified, createdBy, 'other objects depend on it');
       throw error;
     }
   } finally {

@@ -10,6 +10,7 @@
  * Rows in memory keep their JS values (a JS string into jsonb is JSON text, as before); only
  * JsonNumber/JsonContainer values there are taken as JSON.
  */
+import { SqlState } from '@haul/protocol';
 import { BadRowError, preview } from '../errors.ts';
 import type { TargetColumn } from '../schema/target.ts';
 import { JsonContainer, JsonNumber, type JsonValue } from '../source/json-parser.ts';
@@ -51,7 +52,7 @@ export function loneSurrogateError(value: string, line: number, column: TargetCo
   return new BadRowError(
     `line ${line}, column ${column.name} (${column.formatType}): the string holds a lone UTF-16 surrogate ` +
       `(\\u${unit} without its pair), which is not a character and cannot be stored; value ${JSON.stringify(preview(value))}`,
-    { line, column: column.name, value: preview(value), sqlstate: '22P02' },
+    { line, column: column.name, value: preview(value), sqlstate: SqlState.InvalidTextRepresentation },
   );
 }
 

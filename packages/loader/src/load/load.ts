@@ -7,9 +7,11 @@ import type { Connection } from '@haul/protocol';
 import type { Connector, LoadOptions, LoadReport, RejectedRow } from '../api.ts';
 import { resolveConnector } from '../connect.ts';
 import {
+  CommitError,
   InputLimitError,
   LoadConfigError,
   LoadFailedError,
+  type LoadPhase,
   RejectLimitError,
   rejectedRow,
 } from '../errors.ts';
@@ -55,6 +57,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
   let coordinator: Coordinator | undefined;
   let provisional: ProvisionalTable | null = null;
   let ticker: ProgressTicker | undefined;
+  let phase: LoadPhase = 'setup';
   // A stall fails the shards through the coordinator, and the commit (which has no shards) through this.
   const stalled = new AbortController();
   const watch = new StallWatch(
@@ -131,6 +134,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       reject: (chunk, row, error) => onReject(rejectedRow(error, chunk.rowText?.(row) ?? '')),
     });
     coordinator = new Coordinator(connector, first, maxShards, transactions);
+    phase = 'copy';
     if (options.signal?.aborted) userAbort();
     const active = coordinator;
     const activeReader = reader;
@@ -160,6 +164,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     if (last) await deal(last);
     await watch.waitOn('copy end', () => active.finish());
 
+    phase = 'commit';
     const participants = await active.connections();
     const commitSignal = options.signal ? AbortSignal.any([options.signal, stalled.signal]) : stalled.signal;
     const commitOptions = { signal: commitSignal };
@@ -216,7 +221,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     };
   } catch (error) {
     coordinator?.fail(error);
-    throw await failLoad(error, loadId, coordinator, first, mode, provisional, connector);
+    throw await failLoad(error, loadId, phase, coordinator, first, mode, provisional, connector);
   } finally {
     options.signal?.removeEventListener('abort', userAbort);
     watch.stop();
@@ -230,6 +235,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
 async function failLoad(
   error: unknown,
   loadId: string,
+  phase: LoadPhase,
   coordinator: Coordinator | undefined,
   first: Connection | undefined,
   mode: 'atomic' | 'batches',
@@ -253,18 +259,27 @@ async function failLoad(
   const table = provisional ? await abandonTable(provisional, first, connector) : null;
   const cause = coordinator?.failed ?? error;
   const reason = cause instanceof Error ? cause.message : String(cause);
+  // Only a broken commit can leave anything committed; it says whether, and how much.
+  const broken = cause instanceof CommitError ? cause : null;
+  const rolledBack = broken?.rolledBack ?? true;
   const what = mode === 'batches' ? 'the open batches were rolled back' : 'nothing was committed';
-  const partial = /after \d+ of \d+ shards committed|the load committed/.test(reason);
-  const fate = !table
+  const tableFate = !table
     ? ''
     : table.dropped
       ? `; table ${table.table} was dropped again`
       : `; table ${table.table} was kept: ${table.keptBecause}`;
+  const fate = rolledBack ? `${what}${tableFate}` : undefined;
   return new LoadFailedError(
-    `load ${loadId} failed: ${reason}${partial ? '' : ` (${what}${fate})`}`,
+    `load ${loadId} failed: ${reason}${fate === undefined ? '' : ` (${fate})`}`,
     loadId,
-    !partial,
-    { cause, ...(table ? { createdTable: table } : {}) },
+    rolledBack,
+    {
+      cause,
+      phase,
+      committedShards: broken?.committedShards ?? 0,
+      ...(fate !== undefined ? { fate } : {}),
+      ...(table ? { createdTable: table } : {}),
+    },
   );
 }
 

@@ -5,12 +5,13 @@
  * before it go again on their own. The window doubles after every COPY that succeeds and shrinks to the
  * rows before the bad one after every refusal, so a clean chunk is one COPY and a chunk of bad rows
  * costs one short COPY per bad row: the work stays linear in the rows, never the rows times the bad
- * ones. Good rows are never lost; each bad one is reported once with its source line.
+ * ones. Good rows are never lost; each bad one is reported once with its source line, also when the
+ * error's CONTEXT cannot be read (lc_messages not English): a window of one row names its row itself.
  */
-import { type Connection, PostgresError } from '@haul/protocol';
+import { type Connection, copyErrorLine, PostgresError, SqlStateClass, sqlStateClass } from '@haul/protocol';
 import { BadRowError } from '../errors.ts';
 import type { EncodedChunk } from './chunk.ts';
-import { CopyRowMap, copyErrorLocation } from './copy-frames.ts';
+import { CopyRowMap, rowError } from './copy-frames.ts';
 import { copyChunks } from './shard.ts';
 
 export type Ranges = [number, number][];
@@ -103,17 +104,18 @@ async function attempt(
     const server = serverError(error);
     if (!server) throw error;
     await conn.exec('rollback to savepoint haul_rows', { signal: job.signal });
-    const location = copyErrorLocation(server);
-    const at = location ? map.rowAtLine(location.line) : -1;
-    const mapped =
-      error instanceof BadRowError
-        ? error
-        : new BadRowError(
-            `${server.serverMessage} (SQLSTATE ${server.code})`,
-            { line: 0, sqlstate: server.code },
-            { cause: server },
-          );
-    return { at, error: mapped };
+    const line = copyErrorLine(server);
+    let at = line === undefined ? -1 : map.rowAtLine(line);
+    if (at < 0 && map.rows === 1) at = 0;
+    const named = at >= 0 ? rowError(server, map, at) : null;
+    const refused =
+      named ??
+      new BadRowError(
+        `${server.serverMessage} (SQLSTATE ${server.code})`,
+        { line: 0, sqlstate: server.code },
+        { cause: server },
+      );
+    return { at, error: refused };
   }
   return null;
 }
@@ -122,7 +124,8 @@ async function attempt(
 function serverError(error: unknown): PostgresError | null {
   let at: unknown = error;
   for (let depth = 0; depth < 3 && at; depth++) {
-    if (at instanceof PostgresError) return at.code === '57014' || at.code.startsWith('57P') ? null : at;
+    if (at instanceof PostgresError)
+      return sqlStateClass(at.code) === SqlStateClass.OperatorIntervention ? null : at;
     at = (at as { cause?: unknown }).cause;
   }
   return null;

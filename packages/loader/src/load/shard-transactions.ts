@@ -2,11 +2,14 @@
  * What each shard runs around its COPYs. Atomic mode: one transaction per shard, opened before its
  * first chunk and left open for the coordinator's commit. Batches mode: a transaction per batch that
  * ends with the batch's ledger row and COMMIT. onError 'reject' sends each chunk in its own COPY under
- * a savepoint (reject-copy.ts); 'abort' sends a batch's chunks through one COPY.
+ * a savepoint (reject-copy.ts); 'abort' sends a batch's chunks through one COPY, and finds the row
+ * behind a refusal whose CONTEXT it cannot read among the last chunks (refused-row.ts).
  */
+import { PostgresError } from '@haul/protocol';
 import type { BadRowError } from '../errors.ts';
 import type { BatchControl, BatchRecord } from './batch-control.ts';
 import type { EncodedChunk } from './chunk.ts';
+import { findRefusedRow, isRowRefusal, RecentChunks } from './refused-row.ts';
 import { copyChunkWithRejects } from './reject-copy.ts';
 import { copyChunks, type Shard, type ShardTransactions } from './shard.ts';
 
@@ -64,7 +67,15 @@ export class LoadShardTransactions implements ShardTransactions {
       record.rows += rows;
     };
     if (this.options.onError === 'abort') {
-      await copyChunks(conn, sql, format, next, signal, track);
+      const recent = new RecentChunks();
+      try {
+        await copyChunks(conn, sql, format, next, signal, track, undefined, undefined, recent);
+      } catch (error) {
+        // Still the server's own error: its CONTEXT named no line we could read.
+        if (!(error instanceof PostgresError) || !isRowRefusal(error)) throw error;
+        const lockTimeout = this.options.lockTimeout;
+        throw (await findRefusedRow({ conn, sql, format, signal }, recent, error, lockTimeout)) ?? error;
+      }
       return;
     }
     const job = { conn, sql, format, signal, reject: this.options.reject };

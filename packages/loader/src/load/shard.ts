@@ -14,6 +14,7 @@ import {
   frameBytes,
   mapCopyError,
 } from './copy-frames.ts';
+import type { RecentChunks } from './refused-row.ts';
 
 /** Chunks a shard holds beyond the one it is sending: enough to never starve, little enough to bound memory. */
 export const SHARD_QUEUE = 2;
@@ -158,12 +159,15 @@ export async function copyChunks(
   pick?: (chunk: EncodedChunk) => readonly [number, number][],
   /** Where the rows sent are recorded; the caller's when it needs to place the server's "line N". */
   map: CopyRowMap = new CopyRowMap(),
+  /** Keeps the last chunks sent, to find a refused row the server's error does not name. */
+  recent?: RecentChunks,
 ): Promise<number> {
   async function* frames(): AsyncGenerator<Uint8Array> {
     if (format === 'binary') yield* binaryHeaderFrame();
     for (;;) {
       const chunk = await next();
       if (!chunk) break;
+      recent?.add(chunk);
       const ranges = pick ? pick(chunk) : ([[0, chunk.rows]] as const);
       let rows = 0;
       for (const [from, to] of ranges) {

@@ -6,7 +6,8 @@
  * COMMITs at once after all have finished, which leaves a window (a connection lost between the
  * first and the last COMMIT) where part of the load is committed; the report says so.
  */
-import type { Connection, QueryOptions } from '@haul/protocol';
+import { type Connection, PostgresError, type QueryOptions } from '@haul/protocol';
+import { CommitError } from '../errors.ts';
 import { quoteLiteral } from './sql-literal.ts';
 
 const GID_PREFIX = 'haul:';
@@ -51,7 +52,7 @@ export interface CommitParticipant {
 /**
  * Commits every participant's open transaction, all or nothing as far as the server allows.
  * Throws (after rolling everything back) if a PREPARE fails; a failure after shard 0 committed
- * leaves prepared transactions for `haul recover`, and the error says so.
+ * leaves prepared transactions for `haul recover`, and the CommitError says so.
  */
 export async function commitTwoPhase(
   participants: readonly CommitParticipant[],
@@ -85,14 +86,20 @@ export async function commitTwoPhase(
   );
   const lost = commits.findIndex((result) => result.status === 'rejected');
   if (lost >= 0) {
-    throw new Error(
+    const committed = 1 + commits.filter((result) => result.status === 'fulfilled').length;
+    throw new CommitError(
       `the load committed, but COMMIT PREPARED failed for shard ${rest[lost]!.index}: run \`haul recover --auto\` to finish it`,
+      'commit-prepared',
+      rest[lost]!.index,
+      committed,
+      participants.length,
+      false,
       { cause: (commits[lost] as PromiseRejectedResult).reason },
     );
   }
 }
 
-/** The barrier: every shard COMMITs at once. */
+/** The barrier: every shard COMMITs at once. A failed COMMIT throws CommitError: the barrier broke. */
 export async function commitBarrier(
   participants: readonly CommitParticipant[],
   options: QueryOptions = {},
@@ -101,8 +108,18 @@ export async function commitBarrier(
   const failed = results.findIndex((result) => result.status === 'rejected');
   if (failed >= 0) {
     const committed = results.filter((result) => result.status === 'fulfilled').length;
-    throw new Error(
+    // A COMMIT the server answers with an error rolled its transaction back; one lost on the way
+    // (the connection broke) may have committed.
+    const refused = results.every(
+      (result) => result.status === 'rejected' && result.reason instanceof PostgresError,
+    );
+    throw new CommitError(
       `COMMIT failed on shard ${participants[failed]!.index} after ${committed} of ${participants.length} shards committed`,
+      'commit',
+      participants[failed]!.index,
+      committed,
+      participants.length,
+      refused,
       { cause: (results[failed] as PromiseRejectedResult).reason },
     );
   }

@@ -17,6 +17,8 @@
  * column a value lands in.
  */
 
+import { SqlState } from '@haul/protocol';
+
 /** A JSON number as written. */
 export class JsonNumber {
   constructor(readonly text: string) {}
@@ -302,7 +304,7 @@ class LevelParser {
         'unsupported Unicode escape sequence: \\u0000 cannot be converted to text',
         at,
         'escape',
-        '22P05',
+        SqlState.UntranslatableCharacter,
       );
     }
     const text = this.text;
@@ -328,7 +330,7 @@ class LevelParser {
       `invalid input syntax for type json: ${what} (${sequence})`,
       at,
       'escape',
-      '22P02',
+      SqlState.InvalidTextRepresentation,
     );
   }
 

@@ -5,6 +5,7 @@
  * keeps numbers and nested values as their source text. A row that is not valid UTF-8 or not valid
  * JSON is a bad row of its own (`rowError`), so onError 'reject' sets it aside and reads on.
  */
+import { SqlState } from '@haul/protocol';
 import { BadRowError, preview } from '../errors.ts';
 import { ByteWindow } from './byte-window.ts';
 import { DEFAULT_TARGET_BYTES } from './csv-parser.ts';
@@ -72,7 +73,7 @@ class RowCollector {
     const error = new BadRowError(`line ${on}: invalid byte sequence for encoding "UTF8": ${sequence}`, {
       line,
       value: preview(text),
-      sqlstate: '22021',
+      sqlstate: SqlState.CharacterNotInRepertoire,
     });
     this.addBad(error, text, line);
   }

@@ -3,6 +3,7 @@
  * a bound a stream with no line ending (or a gzip bomb that inflates into one row) would take all the
  * memory there is. PostgreSQL's own bound, 1 GB per field, bounds nothing a loader can afford.
  */
+import { SqlState } from '@haul/protocol';
 import { BadRowError } from '../errors.ts';
 
 export const DEFAULT_MAX_ROW_BYTES = 64 * 1024 * 1024;
@@ -25,6 +26,6 @@ export function rowTooLong(line: number, limit: number, seen: number): BadRowErr
   return new BadRowError(
     `line ${line}: the row starting here is longer than maxRowBytes (${limit} bytes; ${seen} read and no end ` +
       'yet): a missing line ending or an unterminated quote? Raise maxRowBytes if rows really are that long',
-    { line, sqlstate: '54000' },
+    { line, sqlstate: SqlState.ProgramLimitExceeded },
   );
 }

@@ -10,8 +10,9 @@ import { markerFor } from '../../src/load/create-table.ts';
 import { load } from '../../src/load/load.ts';
 import { listPreparedLoads, recoverLoad } from '../../src/load/recover.ts';
 import { listProvisionalTables, settleProvisionalTables } from '../../src/load/recover-tables.ts';
-import { formatGid } from '../../src/load/two-phase.ts';
-import { type Admin, adminClient, scalar, uniqueName } from '../support/database.ts';
+import { commitTwoPhase, formatGid } from '../../src/load/two-phase.ts';
+import { type Admin, adminClient, openTransactions, scalar, uniqueName } from '../support/database.ts';
+import { expectCommitError, failureOf } from '../support/load-failure.ts';
 
 describe('two-phase commit and recover', () => {
   let server: EmbeddedPostgres;
@@ -177,4 +178,27 @@ describe('two-phase commit and recover', () => {
       expect((await listProvisionalTables(via)).some((t) => t.createdBy === loadId)).toBe(false);
     },
   );
+
+  it('a follower whose COMMIT PREPARED fails leaves the load committed, and the CommitError says so', async () => {
+    const name = uniqueName('tpc_lost');
+    await admin.unsafe(`create table ${name} (id int)`);
+    const shards = await openTransactions(server.url, 2, (i) => `insert into ${name} values (${i})`);
+    const gids = [`haul:lost-${name}:0`, `haul:lost-${name}:1`];
+    let calls = 0;
+    try {
+      // Shard 1's second gid (its COMMIT PREPARED) names no prepared transaction: that commit fails.
+      const gid = (index: number) => (index === 1 && ++calls > 1 ? `${gids[1]}-gone` : gids[index]!);
+      expectCommitError(await failureOf(commitTwoPhase(shards, gid)), {
+        phase: 'commit-prepared',
+        shard: 1,
+        committedShards: 1,
+        shards: 2,
+        rolledBack: false,
+      });
+      expect(await scalar(admin, `select count(*)::int as n from ${name}`)).toBe(1);
+    } finally {
+      await admin.unsafe(`rollback prepared '${gids[1]}'`).catch(() => {});
+      await Promise.all(shards.map(({ conn }) => conn.close()));
+    }
+  });
 });

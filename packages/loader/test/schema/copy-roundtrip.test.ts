@@ -6,6 +6,7 @@
  * refuses must be refused both ways.
  */
 import { PostgresError, Writer } from '@haul/protocol';
+import { PGCOPY_HEADER, PGCOPY_TRAILER } from '@haul/protocol/copy';
 import { connect } from '@haul/protocol/node';
 import type { FromText as FieldConverter } from '@haul/protocol/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,11 +170,9 @@ function csv(rows: Row[]): Uint8Array {
   return new TextEncoder().encode(rows.map((row) => `${row.map(csvField).join(',')}\n`).join(''));
 }
 
-const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
-
 function binary(rows: Row[], converters: FieldConverter[]): Uint8Array {
   const w = new Writer(1024);
-  w.raw(new Uint8Array(SIGNATURE)).i32(0).i32(0);
+  w.raw(PGCOPY_HEADER);
   const encoder = new TextEncoder();
   for (const row of rows) {
     w.i16(row.length);
@@ -188,7 +187,7 @@ function binary(rows: Row[], converters: FieldConverter[]): Uint8Array {
       w.endValue(at);
     });
   }
-  w.i16(-1);
+  w.raw(PGCOPY_TRAILER);
   return w.take();
 }
 

@@ -5,6 +5,7 @@
 import postgres from 'postgres';
 import { connect } from '../../../protocol/src/adapters/node.ts';
 import type { LoadOptions } from '../../src/api.ts';
+import type { CommitParticipant } from '../../src/load/two-phase.ts';
 
 export type Admin = postgres.Sql;
 
@@ -91,4 +92,15 @@ export async function* slowCsv(
     yield encoder.encode(text);
     if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
   }
+}
+
+/** `count` connections, each in a transaction that ran `sql(index)`: the participants of a commit. */
+export async function openTransactions(
+  url: string,
+  count: number,
+  sql: (index: number) => string,
+): Promise<CommitParticipant[]> {
+  const conns = await Promise.all(Array.from({ length: count }, () => connect(url)));
+  for (const [index, conn] of conns.entries()) await conn.exec(`begin; ${sql(index)}`);
+  return conns.map((conn, index) => ({ index, conn }));
 }

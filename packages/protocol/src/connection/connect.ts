@@ -6,6 +6,7 @@ import { ConnectionError, HaulError, PostgresError, TimeoutError } from '../erro
 import { decodeBackend } from '../messages/backend.ts';
 import { Framer } from '../messages/framer.ts';
 import type { ByteSocket, SocketFactory } from '../socket.ts';
+import { SqlState } from '../sql-state.ts';
 import { Writer } from '../wire/writer.ts';
 import { type ConnectOptions, type ResolvedConfig, resolveConfig } from './config.ts';
 import { Connection } from './connection.ts';
@@ -67,7 +68,12 @@ async function attempt(
     try {
       started = await runStartup(socket, relay, framer, config);
     } catch (error) {
-      if (tls && config.sslmode === 'prefer' && error instanceof PostgresError && error.code === '28000') {
+      if (
+        tls &&
+        config.sslmode === 'prefer' &&
+        error instanceof PostgresError &&
+        error.code === SqlState.InvalidAuthorizationSpecification
+      ) {
         throw new TlsSessionRefused(error.message, { cause: error });
       }
       throw error;

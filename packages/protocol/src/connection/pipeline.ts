@@ -6,6 +6,7 @@
  */
 import { BatchError, PostgresError, ProtocolError } from '../errors.ts';
 import { type BackendMessage, decodeBackend, Tag, type TransactionStatus } from '../messages/backend.ts';
+import { SqlState } from '../sql-state.ts';
 import type { TypeRegistry } from '../types/registry.ts';
 import type { QueryResult, SyncPolicy } from './api.ts';
 import { decodeRow, NO_COLUMNS, type PendingStatement, parseCommandTag, planRows } from './statement.ts';
@@ -214,7 +215,10 @@ export function settleSegment(segment: Segment, status: TransactionStatus): void
   for (let i = 0; i < statements.length; i++) {
     const st = statements[i]!;
     if (i === failedAt || statements.length === 1) {
-      settleWith(st, st.abortReason && error.code === '57014' ? withCause(st.abortReason, error) : error);
+      settleWith(
+        st,
+        st.abortReason && error.code === SqlState.QueryCanceled ? withCause(st.abortReason, error) : error,
+      );
     } else if (i <= settledThrough) {
       settleWith(st, succeeded(st));
     } else if (i < failed) {

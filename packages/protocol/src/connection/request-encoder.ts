@@ -4,6 +4,7 @@
  */
 import { AbortError } from '../errors.ts';
 import { query as queryMessage, SYNC } from '../messages/frontend.ts';
+import { SqlState } from '../sql-state.ts';
 import type { Writer } from '../wire/writer.ts';
 import type { QueryResult, SyncPolicy } from './api.ts';
 import type { ResolvedConfig } from './config.ts';
@@ -142,7 +143,11 @@ export class RequestEncoder {
       this.inFlightBytes -= st.bytes;
       if (st.creates && !st.creates.parsed) this.cache.forget(st.creates);
       // The server dropped or invalidated the plan: parse afresh next time.
-      if (st.uses && st.error && (st.error.code === '26000' || st.error.code === '0A000'))
+      if (
+        st.uses &&
+        st.error &&
+        (st.error.code === SqlState.InvalidSqlStatementName || st.error.code === SqlState.FeatureNotSupported)
+      )
         this.cache.forget(st.uses);
     }
   }

@@ -14,13 +14,9 @@ import { readInt16, readInt32 } from '../types/shared/bytes.ts';
 import type { BinaryCodec } from '../types/shared/codec.ts';
 import { UnsupportedTypeError } from '../types/shared/codec.ts';
 import type { CopyColumn } from './binary-encoder.ts';
+import { PGCOPY_HEADER_LENGTH, readPgcopyHeader } from './pgcopy.ts';
 
-const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
-const HEADER_LENGTH = SIGNATURE.length + 8;
-/** Flags bit 16: each tuple carries an OID (WITH OIDS, gone since PostgreSQL 12). */
-const FLAG_HAS_OIDS = 1 << 16;
-/** Bits 16–31 are critical: a reader must refuse a stream with one it does not know. */
-const CRITICAL_FLAGS = 0xffff0000 | 0;
+const HEADER_LENGTH = PGCOPY_HEADER_LENGTH;
 
 type State = 'header' | 'extension' | 'tuples' | 'done';
 
@@ -211,18 +207,7 @@ export class BinaryCopyDecoder {
   }
 
   private readHeader(bytes: Uint8Array, start: number): void {
-    for (let i = 0; i < SIGNATURE.length; i++) {
-      if (bytes[start + i] !== SIGNATURE[i]) {
-        throw new ProtocolError('binary COPY: missing PGCOPY signature (is the COPY in FORMAT binary?)');
-      }
-    }
-    const flags = readInt32(bytes, start + SIGNATURE.length);
-    if (flags & FLAG_HAS_OIDS) throw new ProtocolError('binary COPY: rows with OIDs are not supported');
-    if (flags & CRITICAL_FLAGS) {
-      throw new ProtocolError(`binary COPY: unknown critical header flags 0x${(flags >>> 0).toString(16)}`);
-    }
-    const extension = readInt32(bytes, start + SIGNATURE.length + 4);
-    if (extension < 0) throw new ProtocolError(`binary COPY: header extension of length ${extension}`);
+    const extension = readPgcopyHeader(bytes, start);
     this.skip = extension;
     this.state = extension > 0 ? 'extension' : 'tuples';
   }

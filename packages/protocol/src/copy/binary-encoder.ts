@@ -16,6 +16,7 @@ import { builtinTypes, type TypeRegistry } from '../types/registry.ts';
 import type { BinaryCodec } from '../types/shared/codec.ts';
 import { UnsupportedTypeError } from '../types/shared/codec.ts';
 import { Writer } from '../wire/writer.ts';
+import { beginCopyData, COPY_DATA_HEADER_LENGTH, endCopyData, PGCOPY_HEADER } from './pgcopy.ts';
 
 /** A target column: its name (for errors) and type, by name, OID, or as a codec to use as is. */
 export interface CopyColumn {
@@ -47,12 +48,7 @@ export class CopyEncodeError extends HaulError {
   }
 }
 
-/** 'PGCOPY\n\xff\r\n\0', flags 0 (no OIDs), header extension length 0. */
-const HEADER = new Uint8Array([
-  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
-]);
-const COPY_DATA = 0x64; // 'd'
-const FRAME_HEADER = 5; // type byte + int32 length
+const FRAME_HEADER = COPY_DATA_HEADER_LENGTH;
 
 /**
  * A CopyData message is closed once its payload reaches 64 KiB less its header, so a message of small
@@ -87,7 +83,7 @@ export class BinaryCopyEncoder {
     this.names = columns.map((column) => column.name);
     this.codecs = columns.map((column) => resolveColumn(registry, column));
     this.openFrame();
-    this.w.raw(HEADER);
+    this.w.raw(PGCOPY_HEADER);
   }
 
   /** Rows accepted so far. */
@@ -173,13 +169,11 @@ export class BinaryCopyEncoder {
   }
 
   private openFrame(): void {
-    this.frameStart = this.w.length;
-    this.w.u8(COPY_DATA).i32(0);
+    this.frameStart = beginCopyData(this.w);
   }
 
   private closeFrame(): void {
-    const w = this.w;
-    w.view.setInt32(this.frameStart + 1, w.length - this.frameStart - 1);
+    endCopyData(this.w, this.frameStart);
   }
 
   private encodeError(error: unknown, row: number, column: number, value: unknown): CopyEncodeError {

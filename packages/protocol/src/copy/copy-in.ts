@@ -9,6 +9,7 @@ import type { CopySink, PendingStatement } from '../connection/statement.ts';
 import type { PostgresError } from '../errors.ts';
 import { COPY_DONE, copyFail } from '../messages/frontend.ts';
 import { Writer } from '../wire/writer.ts';
+import { beginCopyData, copyDataMessage, endCopyData } from './pgcopy.ts';
 
 /** What the copy needs from its connection. */
 export interface CopyInHost {
@@ -139,29 +140,23 @@ export async function* frameChunks(source: CopySource): AsyncGenerator<Uint8Arra
     if (chunk.length === 0) continue;
     if (chunk.length >= FRAME_SIZE) {
       if (open >= 0) {
-        w.end(open);
+        endCopyData(w, open);
         open = -1;
         yield w.take();
       }
-      // One array per message: an abort between a header and its body would put the CopyFail
-      // inside the CopyData, and the server would wait for the rest of it.
-      const message = new Uint8Array(5 + chunk.length);
-      message[0] = 0x64; // d
-      new DataView(message.buffer).setInt32(1, chunk.length + 4);
-      message.set(chunk, 5);
-      yield message;
+      yield copyDataMessage(chunk);
       continue;
     }
-    if (open < 0) open = w.begin(0x64);
+    if (open < 0) open = beginCopyData(w);
     w.raw(chunk);
     if (w.length >= FRAME_SIZE) {
-      w.end(open);
+      endCopyData(w, open);
       open = -1;
       yield w.take();
     }
   }
   if (open >= 0) {
-    w.end(open);
+    endCopyData(w, open);
     yield w.take();
   }
 }

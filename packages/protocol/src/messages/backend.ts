@@ -6,6 +6,7 @@
 
 import type { FieldInfo } from '../connection/api.ts';
 import { type PostgresErrorFields, ProtocolError } from '../errors.ts';
+import { SqlState } from '../sql-state.ts';
 import { ReadError, Reader } from '../wire/reader.ts';
 
 export const Tag = {
@@ -246,7 +247,7 @@ export function decodeErrorFields(r: Reader): PostgresErrorFields {
   return {
     ...out,
     severity: String(out.severity ?? 'ERROR'),
-    code: String(out.code ?? 'XX000'),
+    code: String(out.code ?? SqlState.InternalError),
     message: String(out.message ?? '(no message)'),
   } as PostgresErrorFields;
 }

@@ -4,6 +4,8 @@
  *
  * Each appends one message to a Writer the caller owns and returns nothing; no I/O happens here.
  */
+
+import { beginCopyData, endCopyData } from '../copy/pgcopy.ts';
 import type { Writer } from '../wire/writer.ts';
 
 const PROTOCOL_3_0 = 196608;
@@ -133,9 +135,9 @@ export function close(w: Writer, kind: 'S' | 'P', name: string): void {
 
 /** CopyData carrying `data`. */
 export function copyData(w: Writer, data: Uint8Array): void {
-  w.u8(0x64 /* d */)
-    .i32(data.length + 4)
-    .raw(data);
+  const at = beginCopyData(w);
+  w.raw(data);
+  endCopyData(w, at);
 }
 
 /** CopyFail with a reason the server puts in its error. */

@@ -1,0 +1,90 @@
+/**
+ * onError 'abort' when the server refuses a row but its error names no line we can read (CONTEXT
+ * translated under a non-English lc_messages, or absent): the refused row is found by sending the
+ * COPY's last chunks again through the reject path's windows (reject-copy.ts), in a transaction of
+ * their own that is rolled back after, until one row alone is refused with the same SQLSTATE. The
+ * load fails either way; this only names the row, with its source line.
+ *
+ * Only the last chunks are kept (RecentChunks): the server refuses a row as soon as it reads it, so
+ * the refused row is among the last bytes sent, give or take what the sockets between us hold. If it
+ * is not among them, or the refusal depended on rows no longer kept (a duplicate key), the search
+ * finds nothing and the server's error stands as it came.
+ */
+import { type Connection, type PostgresError, SqlStateClass, sqlStateClass } from '@haul/protocol';
+import type { BadRowError } from '../errors.ts';
+import type { EncodedChunk } from './chunk.ts';
+import { copyChunkWithRejects, type RejectCopy } from './reject-copy.ts';
+
+/**
+ * Bytes of chunks kept per shard: about what the kernel's send and receive buffers hold under their
+ * usual autotuning (Linux grows them up to 4 and 6 MiB), so memory stays a few chunks per shard.
+ */
+export const RECENT_BYTES = 8 << 20;
+
+/** Errors about a row's data: only these can be traced to a row by sending rows again. */
+const ROW_ERROR_CLASSES = new Set<string>([
+  SqlStateClass.DataException,
+  SqlStateClass.IntegrityConstraintViolation,
+]);
+
+/** The last chunks one COPY has sent, at least `limit` bytes of them (whole chunks). */
+export class RecentChunks {
+  private readonly kept: EncodedChunk[] = [];
+  private bytes = 0;
+
+  constructor(private readonly limit = RECENT_BYTES) {}
+
+  add(chunk: EncodedChunk): void {
+    // A chunk sent in several ranges is kept once.
+    if (this.kept[this.kept.length - 1] === chunk) return;
+    this.kept.push(chunk);
+    this.bytes += chunk.data.length;
+    while (this.kept.length > 1 && this.bytes - this.kept[0]!.data.length >= this.limit) {
+      this.bytes -= this.kept.shift()!.data.length;
+    }
+  }
+
+  get chunks(): readonly EncodedChunk[] {
+    return this.kept;
+  }
+}
+
+/** Whether `error` is a refusal of some row that `findRefusedRow` may find. */
+export function isRowRefusal(error: PostgresError): boolean {
+  return ROW_ERROR_CLASSES.has(sqlStateClass(error.code));
+}
+
+/**
+ * The row of `recent` the server refuses with `error`'s SQLSTATE, as a BadRowError naming its source
+ * line; null when none is (or the search itself fails: the load is failing anyway). Ends the shard's
+ * failed transaction first, and leaves the connection outside any transaction.
+ */
+export async function findRefusedRow(
+  copy: { conn: Connection; sql: string; format: 'binary' | 'text'; signal: AbortSignal },
+  recent: RecentChunks,
+  error: PostgresError,
+  /** lock_timeout in ms: a row whose key another shard holds must not wait for that shard's end. */
+  lockTimeout: number,
+): Promise<BadRowError | null> {
+  const { conn, signal } = copy;
+  let found: BadRowError | null = null;
+  const stop = new Error('the first refused row is found');
+  const job: RejectCopy = {
+    ...copy,
+    reject: async (_chunk, _row, refused) => {
+      if (refused.sqlstate === error.code) found = refused;
+      throw stop;
+    },
+  };
+  try {
+    await conn.exec(`rollback; begin; set local lock_timeout = ${lockTimeout}`, { signal });
+    // In order, each chunk's good rows kept: a row refused for what an earlier one did (a duplicate
+    // key within the kept chunks) is refused again.
+    for (const chunk of recent.chunks) await copyChunkWithRejects(job, chunk);
+  } catch (failure) {
+    if (failure !== stop) found = null;
+  } finally {
+    await conn.exec('rollback', { timeout: 5_000 }).catch(() => {});
+  }
+  return found;
+}
