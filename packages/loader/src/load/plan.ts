@@ -82,6 +82,7 @@ export async function planLoad(
     const converter = converterFor(column, {
       timeZone: session.timeZone,
       serverVersion: session.serverVersionNum,
+      intervalStyle: session.intervalStyle,
     });
     if (converter) converters.push(converter);
     else textReason ??= `column ${column.name} (${column.formatType}) has no binary converter`;

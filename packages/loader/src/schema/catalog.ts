@@ -140,6 +140,8 @@ export interface SessionSettings {
   timeZone: string;
   /** e.g. 150004 for 15.4. */
   serverVersionNum: number;
+  /** IntervalStyle: under 'sql_standard' a leading '-' in interval text negates every field. */
+  intervalStyle: string;
   /** 0 means PREPARE TRANSACTION is unavailable. */
   maxPreparedTransactions: number;
   /** CPU cores of the server; SQL cannot tell, so null unless a caller knows better. */
@@ -148,15 +150,22 @@ export interface SessionSettings {
 
 /** What a load needs to know about the server and the session, in one round trip. */
 export async function readSessionSettings(conn: Connection): Promise<SessionSettings> {
-  const { rows } = await conn.query<{ timeZone: string; version: number; prepared: number }>(
+  const { rows } = await conn.query<{
+    timeZone: string;
+    version: number;
+    intervalStyle: string;
+    prepared: number;
+  }>(
     `select current_setting('TimeZone') as "timeZone",
        current_setting('server_version_num')::int4 as version,
+       current_setting('IntervalStyle') as "intervalStyle",
        current_setting('max_prepared_transactions')::int4 as prepared`,
   );
   const row = rows[0]!;
   return {
     timeZone: row.timeZone,
     serverVersionNum: row.version,
+    intervalStyle: row.intervalStyle,
     maxPreparedTransactions: row.prepared,
     cores: null,
   };

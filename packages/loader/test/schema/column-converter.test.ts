@@ -30,25 +30,21 @@ describe('converterFor', () => {
     'timetz',
     'timestamp',
     'timestamptz',
+    'interval',
+    'inet',
+    'cidr',
+    'macaddr',
+    'macaddr8',
   ])('has a converter for %s', (type) => {
     expect(converterFor(column(type), SESSION)?.type).toBe(type);
   });
 
-  it.each([
-    'xml',
-    'interval',
-    'money',
-    'inet',
-    'cidr',
-    'point',
-    'int4range',
-    'bit',
-    'tsvector',
-    '_xml',
-    '_interval',
-  ])('has none for %s (text COPY)', (type) => {
-    expect(converterFor(column(type), SESSION)).toBeNull();
-  });
+  it.each(['xml', 'money', 'point', 'int4range', 'bit', 'tsvector', '_xml', '_money'])(
+    'has none for %s (text COPY)',
+    (type) => {
+      expect(converterFor(column(type), SESSION)).toBeNull();
+    },
+  );
 
   it('converts an enum as its label text, a domain as its base type', () => {
     const mood = converterFor(column('mood', { typtype: 'e' }), SESSION)!;

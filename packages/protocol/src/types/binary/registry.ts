@@ -11,15 +11,15 @@
  */
 
 import { HaulError } from '../../errors.ts';
+import { intervalCodec } from '../interval/binary.ts';
+import { cidrCodec, inetCodec } from '../network/binary.ts';
 import { ArrayOid } from '../oids.ts';
 import { arrayCodec } from './arrays.ts';
 import { boolCodec } from './bool.ts';
 import { byteaCodec } from './bytea.ts';
 import type { BinaryCodec } from './codec.ts';
 import { dateCodec, timeCodec, timestampCodec, timestamptzCodec } from './datetime.ts';
-import { intervalCodec } from './interval.ts';
 import { jsonbCodec, jsonCodec } from './json.ts';
-import { cidrCodec, inetCodec } from './network.ts';
 import { float4Codec, float8Codec, int2Codec, int4Codec, int8Codec } from './numbers.ts';
 import { numericCodec } from './numeric.ts';
 import { bpcharCodec, citextCodec, nameCodec, textCodec, textLikeCodec, varcharCodec } from './text.ts';

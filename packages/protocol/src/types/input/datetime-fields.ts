@@ -47,7 +47,7 @@ export function reset(): void {
 }
 
 /** rint(): to nearest, ties to even, as the server rounds fractional seconds. */
-function roundHalfEven(x: number): number {
+export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

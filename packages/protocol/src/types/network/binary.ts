@@ -16,8 +16,8 @@
 
 import { ProtocolError } from '../../errors.ts';
 import type { Writer } from '../../wire/writer.ts';
+import { type BinaryCodec, ValueError, wrongKind } from '../binary/codec.ts';
 import { Oid } from '../oids.ts';
-import { type BinaryCodec, ValueError, wrongKind } from './codec.ts';
 
 const FAMILY_IPV4 = 2;
 const FAMILY_IPV6 = 3;

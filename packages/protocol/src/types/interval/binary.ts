@@ -14,9 +14,9 @@
 
 import { ProtocolError } from '../../errors.ts';
 import type { Writer } from '../../wire/writer.ts';
+import { readBigInt64, readInt32 } from '../binary/bytes.ts';
+import { type BinaryCodec, ValueError, wrongKind } from '../binary/codec.ts';
 import { Oid } from '../oids.ts';
-import { readBigInt64, readInt32 } from './bytes.ts';
-import { type BinaryCodec, ValueError, wrongKind } from './codec.ts';
 
 export interface Interval {
   months: number;
