@@ -31,12 +31,15 @@ from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where c.oid = to_regclass($1)`;
 
 // Domains are followed down their typbasetype chain (a domain may be over another domain): the base
-// type is what conversion needs, and a default or NOT NULL on any domain in the chain applies.
+// type is what conversion needs, and a default or NOT NULL on any domain in the chain applies. An
+// array's element may be a domain too (an array of a domain): its chain gives the element's base.
 const COLUMNS_SQL = `
 select a.attname as name, a.attnum::int4 as position, a.atttypid as "typeOid",
   t.typname as "typeName", format_type(a.atttypid, a.atttypmod) as "formatType",
   a.atttypmod as typmod, t.typtype::text as typtype, base.typname as "baseTypeName",
-  elem.typname as "elementTypeName",
+  base.typtype::text as "baseTyptype",
+  elem.typname as "elementTypeName", elem.oid as "elementOid",
+  elem_base.typname as "elementBaseTypeName", elem_base.typtype::text as "elementBaseTyptype",
   a.attnotnull or dom.not_null as "notNull",
   a.atthasdef or dom.has_default as "hasDefault",
   a.attidentity::text as identity, a.attgenerated::text as generated
@@ -56,6 +59,15 @@ cross join lateral (
 ) dom
 join pg_type base on base.oid = dom.base_oid
 left join pg_type elem on elem.oid = base.typelem and base.typlen = -1
+left join lateral (
+  with recursive chain(oid, basetype) as (
+    select elem.oid, elem.typbasetype
+    union all
+    select b.oid, b.typbasetype from chain c join pg_type b on b.oid = c.basetype where c.basetype <> 0
+  )
+  select oid from chain where basetype = 0
+) elem_dom on true
+left join pg_type elem_base on elem_base.oid = elem_dom.oid
 where a.attrelid = $1::oid and a.attnum > 0 and not a.attisdropped
 order by a.attnum`;
 
@@ -68,7 +80,11 @@ interface ColumnRow {
   typmod: number;
   typtype: string;
   baseTypeName: string;
+  baseTyptype: string;
   elementTypeName: string | null;
+  elementOid: number | null;
+  elementBaseTypeName: string | null;
+  elementBaseTyptype: string | null;
   notNull: boolean;
   hasDefault: boolean;
   identity: string;
@@ -114,7 +130,11 @@ function toTargetColumn(row: ColumnRow): TargetColumn {
     typmod: row.typmod,
     typtype: row.typtype,
     baseTypeName: row.baseTypeName,
+    baseTyptype: row.baseTyptype,
     elementTypeName: row.elementTypeName,
+    elementOid: row.elementOid,
+    elementBaseTypeName: row.elementBaseTypeName,
+    elementBaseTyptype: row.elementBaseTyptype,
     notNull: row.notNull,
     hasDefault: row.hasDefault,
     identity: row.identity,

@@ -4,17 +4,29 @@
  * server parses every field.
  *
  * A domain converts as its base type (binary COPY into a domain still checks its constraints on the
- * server); an enum as its label's text. Arrays whose element is not a built-in type (enums, extension
- * types) have none.
+ * server); an enum as its label's text (enum_send writes the label). An array, of a built-in type, an
+ * enum or a domain, converts its elements so, under the element type's OID from the catalog, which
+ * array_recv checks against the column's (for an array of a domain, the domain's OID).
  */
-import { type ConversionSession, type FromText, inputConverter, textConverter } from '@haul/protocol/types';
+import {
+  arrayConverter,
+  type ConversionSession,
+  type FromText,
+  scalarConverter,
+  textConverter,
+} from '@haul/protocol/types';
 import type { TargetColumn } from './target.ts';
 
+function scalarFor(typeName: string, typtype: string, session: ConversionSession): FromText | null {
+  return typtype === 'e' ? textConverter(typeName) : scalarConverter(typeName, session);
+}
+
 export function converterFor(column: TargetColumn, session: ConversionSession): FromText | null {
-  if (column.typtype === 'e') return textConverter(column.typeName);
-  if (column.typtype === 'd') return inputConverter(column.baseTypeName, session);
-  if (column.typeName.startsWith('_') && column.elementTypeName !== null) {
-    return inputConverter(`_${column.elementTypeName}`, session);
+  const { elementOid, elementBaseTypeName, elementBaseTyptype } = column;
+  // Array types are named '_element'; other varlena types with an element (int2vector) are not arrays.
+  if (column.baseTypeName.startsWith('_') && elementOid !== null && elementBaseTypeName !== null) {
+    const element = scalarFor(elementBaseTypeName, elementBaseTyptype ?? 'b', session);
+    return element === null ? null : arrayConverter(element, elementOid);
   }
-  return inputConverter(column.typeName, session);
+  return scalarFor(column.baseTypeName, column.baseTyptype, session);
 }
