@@ -5,7 +5,8 @@
  * '%x:%x:%x:%x:%x:%x', the same with '-', '%2x%2x%2x:%2x%2x%2x', with '-', '%2x%2x.%2x%2x.%2x%2x'
  * and '%2x%2x%2x%2x%2x%2x', each with nothing but whitespace after. sscanf's %x skips whitespace
  * before each number and also takes a sign or a '0x' prefix: where one of those starts a number the
- * outcome is left to the server (notConverted), as is a number of more than 8 digits (overflow).
+ * outcome is left to the server (notConverted), as is a match with a number of more than 8 digits
+ * (overflow).
  * A number past 255 is 'invalid octet value'.
  *
  * macaddr8_in reads pairs of hex digits, 6 or 8 of them, each optionally followed by one spacer
@@ -44,7 +45,9 @@ const octets = new Float64Array(8);
 /** sscanf(text, pattern) as glibc runs it, for the cases it decides surely. */
 function scan(pattern: Pattern, bytes: Uint8Array, start: number, end: number): number {
   let i = start;
-  const limit = pattern.width === 0 ? 8 : pattern.width;
+  const limit = pattern.width === 0 ? Number.POSITIVE_INFINITY : pattern.width;
+  /** A number of more than 8 digits overflows sscanf's int: what it stores is not followed. */
+  let overflow = false;
   for (let n = 0; n < 6; n++) {
     while (i < end && isSpace(bytes[i]!)) i++;
     if (i >= end) return FAILED;
@@ -59,7 +62,7 @@ function scan(pattern: Pattern, bytes: Uint8Array, start: number, end: number): 
       i++;
     }
     if (digits === 0) return FAILED;
-    if (pattern.width === 0 && i < end && hexValue(bytes[i]!) >= 0) return UNSURE;
+    if (digits > 8) overflow = true;
     octets[n] = value;
     if (n < 5) {
       const separator = pattern.separators[n]!;
@@ -71,7 +74,8 @@ function scan(pattern: Pattern, bytes: Uint8Array, start: number, end: number): 
   }
   // '%1s' reads a seventh item if anything but whitespace follows.
   while (i < end && isSpace(bytes[i]!)) i++;
-  return i === end ? MATCHED : FAILED;
+  if (i !== end) return FAILED;
+  return overflow ? UNSURE : MATCHED;
 }
 
 export const macaddrConverter: FieldConverter = {
