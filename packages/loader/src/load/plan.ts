@@ -83,6 +83,7 @@ export async function planLoad(
       timeZone: session.timeZone,
       serverVersion: session.serverVersionNum,
       intervalStyle: session.intervalStyle,
+      lcMonetary: session.lcMonetary,
     });
     if (converter) converters.push(converter);
     else textReason ??= `column ${column.name} (${column.formatType}) has no binary converter`;

@@ -162,6 +162,8 @@ export interface SessionSettings {
   serverVersionNum: number;
   /** IntervalStyle: under 'sql_standard' a leading '-' in interval text negates every field. */
   intervalStyle: string;
+  /** lc_monetary: money text is read with this locale's symbols. */
+  lcMonetary: string;
   /** 0 means PREPARE TRANSACTION is unavailable. */
   maxPreparedTransactions: number;
   /** CPU cores of the server; SQL cannot tell, so null unless a caller knows better. */
@@ -174,11 +176,13 @@ export async function readSessionSettings(conn: Connection): Promise<SessionSett
     timeZone: string;
     version: number;
     intervalStyle: string;
+    lcMonetary: string;
     prepared: number;
   }>(
     `select current_setting('TimeZone') as "timeZone",
        current_setting('server_version_num')::int4 as version,
        current_setting('IntervalStyle') as "intervalStyle",
+       current_setting('lc_monetary') as "lcMonetary",
        current_setting('max_prepared_transactions')::int4 as prepared`,
   );
   const row = rows[0]!;
@@ -186,6 +190,7 @@ export async function readSessionSettings(conn: Connection): Promise<SessionSett
     timeZone: row.timeZone,
     serverVersionNum: row.version,
     intervalStyle: row.intervalStyle,
+    lcMonetary: row.lcMonetary,
     maxPreparedTransactions: row.prepared,
     cores: null,
   };

@@ -112,6 +112,34 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     }
   });
 
+  it('money goes binary under lc_monetary C, and is left to the server under other locales', async () => {
+    const name = uniqueName('load_money');
+    await admin.unsafe(`create table ${name} (id int4 primary key, price money)`);
+    const prices = ['$1,234.56', '-12.345', '(7.5)', ' $ 0.995 ', '92233720368547758.07', '12-'];
+    const csv = `id,price\n${prices.map((price, i) => `${i},"${price}"`).join('\n')}\n`;
+    const inC = new URL(url);
+    inC.searchParams.set('options', '-c lc_monetary=C');
+    const options = { table: name, source: csv, format: 'csv', onError: 'reject' } as const;
+    const report = await load({ ...via(inC.toString()), ...options });
+    expect(report).toMatchObject({ rows: prices.length, rejected: 0, copyFormat: 'binary' });
+    const db = await connect(inC.toString());
+    try {
+      const { rows } = await db.query<{ price: string }>(`select price::text from ${name} order by id`);
+      const { rows: server } = await db.query<{ price: string }>(
+        'select v::money::text as price from unnest($1::text[]) with ordinality as t(v, n) order by n',
+        [prices],
+      );
+      expect(rows).toEqual(server);
+    } finally {
+      await db.close();
+    }
+    await admin.unsafe(`truncate ${name}`);
+    // The server's own lc_monetary: binary only if it is C or POSIX (else the server parses: raw or text).
+    const unknown = await load({ ...via(url), ...options });
+    const [setting] = await admin.unsafe<{ v: string }[]>("select current_setting('lc_monetary') as v");
+    expect(unknown.copyFormat === 'binary').toBe(['C', 'POSIX'].includes(setting!.v));
+  });
+
   it("a value the domain's CHECK refuses fails the load naming its line", async () => {
     const [binary] = await twinTables();
     const lines = csvLines(300);

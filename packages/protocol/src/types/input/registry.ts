@@ -1,13 +1,14 @@
 /**
  * Which FromText converter writes a built-in type's binary value from its text, by `typname`. null
  * means none: a loader then uses text COPY and the server parses every field. Types without one: xml
- * (xml_recv reads an encoding declaration that xml_in ignores), money (cash_in reads the symbols of
- * the server's lc_monetary locale, which a client cannot look up), geometric, range, bit and other
- * types, and arrays of them.
+ * (xml_recv reads an encoding declaration that xml_in ignores), money under an lc_monetary other
+ * than C/POSIX (cash_in reads that locale's symbols, which a client cannot look up), geometric,
+ * range, bit and other types, and arrays of them.
  */
 
 import type { FromText as FieldConverter } from '../from-text.ts';
 import { intervalConverter } from '../interval/from-text.ts';
+import { moneyConverterFor } from '../money/from-text.ts';
 import { cidrConverter, inetConverter } from '../network/inet-text.ts';
 import { macaddr8Converter, macaddrConverter } from '../network/macaddr-text.ts';
 import { arrayConverter, BUILTIN_OIDS } from './array.ts';
@@ -83,6 +84,8 @@ export function scalarConverter(typeName: string, session: ConversionSession): F
       return macaddrConverter;
     case 'macaddr8':
       return macaddr8Converter;
+    case 'money':
+      return moneyConverterFor(session);
     case 'timestamptz':
     case 'timetz': {
       const zone = zoneRules(session.timeZone);
