@@ -69,6 +69,7 @@ export function standInTable(table: string, columns: readonly InferredColumn[]):
         typtype: 'b',
         baseTypeName: column.type,
         baseTyptype: 'b',
+        baseTypmod: -1,
         elementTypeName: null,
         elementOid: null,
         elementBaseTypeName: null,

@@ -31,13 +31,15 @@ from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where c.oid = to_regclass($1)`;
 
 // Domains are followed down their typbasetype chain (a domain may be over another domain): the base
-// type is what conversion needs, and a default or NOT NULL on any domain in the chain applies. An
+// type is what conversion needs, and a default or NOT NULL on any domain in the chain applies, and
+// the first typmod one declares where the column has none (getBaseTypeAndTypmod's order). An
 // array's element may be a domain too (an array of a domain): its chain gives the element's base.
 const COLUMNS_SQL = `
 select a.attname as name, a.attnum::int4 as position, a.atttypid as "typeOid",
   t.typname as "typeName", format_type(a.atttypid, a.atttypmod) as "formatType",
   a.atttypmod as typmod, t.typtype::text as typtype, base.typname as "baseTypeName",
   base.typtype::text as "baseTyptype",
+  case when a.atttypmod <> -1 then a.atttypmod else coalesce(dom.typmod, -1) end as "baseTypmod",
   elem.typname as "elementTypeName", elem.oid as "elementOid",
   elem_base.typname as "elementBaseTypeName", elem_base.typtype::text as "elementBaseTyptype",
   a.attnotnull or dom.not_null as "notNull",
@@ -46,14 +48,15 @@ select a.attname as name, a.attnum::int4 as position, a.atttypid as "typeOid",
 from pg_attribute a
 join pg_type t on t.oid = a.atttypid
 cross join lateral (
-  with recursive chain(oid, basetype, has_default, not_null) as (
-    select t.oid, t.typbasetype, t.typdefaultbin is not null, t.typnotnull
+  with recursive chain(oid, basetype, has_default, not_null, typmod, depth) as (
+    select t.oid, t.typbasetype, t.typdefaultbin is not null, t.typnotnull, t.typtypmod, 0
     union all
-    select b.oid, b.typbasetype, b.typdefaultbin is not null, b.typnotnull
+    select b.oid, b.typbasetype, b.typdefaultbin is not null, b.typnotnull, b.typtypmod, c.depth + 1
     from chain c join pg_type b on b.oid = c.basetype
     where c.basetype <> 0
   )
   select (select oid from chain where basetype = 0) as base_oid,
+    (select typmod from chain where typmod <> -1 order by depth limit 1) as typmod,
     bool_or(has_default) as has_default, bool_or(not_null) as not_null
   from chain
 ) dom
@@ -81,6 +84,7 @@ interface ColumnRow {
   typtype: string;
   baseTypeName: string;
   baseTyptype: string;
+  baseTypmod: number;
   elementTypeName: string | null;
   elementOid: number | null;
   elementBaseTypeName: string | null;
@@ -131,6 +135,7 @@ function toTargetColumn(row: ColumnRow): TargetColumn {
     typtype: row.typtype,
     baseTypeName: row.baseTypeName,
     baseTyptype: row.baseTyptype,
+    baseTypmod: row.baseTypmod,
     elementTypeName: row.elementTypeName,
     elementOid: row.elementOid,
     elementBaseTypeName: row.elementBaseTypeName,

@@ -11,22 +11,30 @@
 import {
   arrayConverter,
   type ConversionSession,
+  convertsIntervalTypmod,
   type FromText,
   scalarConverter,
   textConverter,
 } from '@haul/protocol/types';
 import type { TargetColumn } from './target.ts';
 
-function scalarFor(typeName: string, typtype: string, session: ConversionSession): FromText | null {
-  return typtype === 'e' ? textConverter(typeName) : scalarConverter(typeName, session);
+function scalarFor(
+  typeName: string,
+  typtype: string,
+  typmod: number,
+  session: ConversionSession,
+): FromText | null {
+  if (typtype === 'e') return textConverter(typeName);
+  if (typeName === 'interval' && !convertsIntervalTypmod(typmod)) return null;
+  return scalarConverter(typeName, session);
 }
 
 export function converterFor(column: TargetColumn, session: ConversionSession): FromText | null {
   const { elementOid, elementBaseTypeName, elementBaseTyptype } = column;
   // Array types are named '_element'; other varlena types with an element (int2vector) are not arrays.
   if (column.baseTypeName.startsWith('_') && elementOid !== null && elementBaseTypeName !== null) {
-    const element = scalarFor(elementBaseTypeName, elementBaseTyptype ?? 'b', session);
+    const element = scalarFor(elementBaseTypeName, elementBaseTyptype ?? 'b', column.baseTypmod, session);
     return element === null ? null : arrayConverter(element, elementOid);
   }
-  return scalarFor(column.baseTypeName, column.baseTyptype, session);
+  return scalarFor(column.baseTypeName, column.baseTyptype, column.baseTypmod, session);
 }

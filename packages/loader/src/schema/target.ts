@@ -18,6 +18,8 @@ export interface TargetColumn {
   readonly baseTypeName: string;
   /** The base type's typtype: 'e' for a domain over an enum; else the same as typtype. */
   readonly baseTyptype: string;
+  /** The typmod the base type's input applies: the column's, else its domain's; -1 for none. */
+  readonly baseTypmod: number;
   /** For an array (or a domain over one), its element type's name (typname); else null. */
   readonly elementTypeName: string | null;
   /** The element type's OID, which binary array values carry in their header; else null. */

@@ -140,6 +140,21 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     expect(unknown.copyFormat === 'binary').toBe(['C', 'POSIX'].includes(setting!.v));
   });
 
+  it("an interval with a fields restriction is left to the server ('5' there is 5 years)", async () => {
+    const name = uniqueName('load_years');
+    await admin.unsafe(`create table ${name} (id int4, span interval year)`);
+    // Rows in memory: no raw path, so the report shows the choice between binary and text.
+    const source = [
+      { id: 1, span: '5' },
+      { id: 2, span: '1 year 3 months' },
+    ];
+    const report = await load({ ...via(url), table: name, source });
+    expect(report).toMatchObject({ rows: 2, copyFormat: 'text' });
+    expect(report.textReason).toMatch(/span \(interval year\)/);
+    const rows = await admin.unsafe(`select span::text from ${name} order by id`);
+    expect(rows.map((row) => row.span)).toEqual(['5 years', '1 year']);
+  });
+
   it("a value the domain's CHECK refuses fails the load naming its line", async () => {
     const [binary] = await twinTables();
     const lines = csvLines(300);

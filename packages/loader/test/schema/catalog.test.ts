@@ -129,8 +129,11 @@ describe.each(databaseTargets())('catalog on $name', ({ url }) => {
   it('gives arrays their element OID and base type, through enums and domains', async () => {
     await db.exec(`
       create domain ${Q}.moody as ${Q}.mood;
+      create domain ${Q}.years as interval year;
+      create domain ${Q}.more_years as ${Q}.years;
       create table ${Q}.arrays (moods ${Q}.mood[], positives ${Q}.positive[], moody ${Q}.moody,
-        moodies ${Q}.moody[], labels ${Q}.tags, plain int4[], scalar int4);
+        moodies ${Q}.moody[], labels ${Q}.tags, plain int4[], scalar int4, span ${Q}.more_years,
+        minutes interval minute);
     `);
     const { rows } = await db.query<{ name: string; oid: number }>(
       `select typname as name, oid from pg_type where typnamespace = '${Q}'::regnamespace`,
@@ -166,7 +169,12 @@ describe.each(databaseTargets())('catalog on $name', ({ url }) => {
       elementBaseTypeName: 'int4',
       elementBaseTyptype: 'b',
     });
+    // A domain's typmod, from the first domain down the chain that declares one.
+    expect(c.get('span')).toMatchObject({ typmod: -1, baseTypeName: 'interval', baseTypmod: 327_679 });
+    expect(c.get('minutes')).toMatchObject({ typmod: c.get('minutes')!.baseTypmod });
+    expect(c.get('minutes')!.typmod).toBeGreaterThan(0);
     expect(c.get('scalar')).toMatchObject({
+      baseTypmod: -1,
       baseTyptype: 'b',
       elementOid: null,
       elementBaseTypeName: null,

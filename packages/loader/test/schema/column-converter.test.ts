@@ -86,6 +86,16 @@ describe('converterFor', () => {
     expect(converterFor(column('_citext', { elementOid: 16_500 }), SESSION)?.type).toBe('_citext');
   });
 
+  it('converts interval with a precision typmod, not with a fields restriction (it changes the reading)', () => {
+    // atttypmod of interval(3), interval year, interval day to second(2), as the server sets them.
+    expect(converterFor(column('interval', { typmod: 2_147_418_115 }), SESSION)?.type).toBe('interval');
+    expect(converterFor(column('interval', { typmod: 327_679 }), SESSION)).toBeNull();
+    expect(converterFor(column('interval', { typmod: 470_286_338 }), SESSION)).toBeNull();
+    expect(converterFor(column('_interval', { typmod: 327_679 }), SESSION)).toBeNull();
+    const domain = { typtype: 'd', baseTypeName: 'interval', baseTypmod: 327_679 };
+    expect(converterFor(column('years', domain), SESSION)).toBeNull();
+  });
+
   it('has no timestamptz converter for a session zone it cannot follow', () => {
     expect(converterFor(column('timestamptz'), { timeZone: 'localtime' })).toBeNull();
     expect(converterFor(column('timetz'), { timeZone: 'XXX3YYY,M3.2.0,M11.1.0' })).toBeNull();

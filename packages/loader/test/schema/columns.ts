@@ -14,6 +14,7 @@ export function column(typeName: string, overrides: Partial<TargetColumn> = {}):
     typtype: 'b',
     baseTypeName: typeName,
     baseTyptype: overrides.typtype === undefined || overrides.typtype === 'd' ? 'b' : overrides.typtype,
+    baseTypmod: overrides.typmod ?? -1,
     elementTypeName: element,
     elementOid: element === null ? null : (BUILTIN_OIDS[element] ?? null),
     elementBaseTypeName: element,

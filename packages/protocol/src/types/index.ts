@@ -12,3 +12,4 @@ export {
   textConverter,
   zoneRules,
 } from './input/registry.ts';
+export { convertsIntervalTypmod } from './interval/from-text.ts';

@@ -15,6 +15,19 @@ import { BAD_FORMAT, DECODED, decodeIso8601, UNSURE } from './iso8601-text.ts';
 import { parts, totalMonthsFit } from './parts.ts';
 import { decodePostgres } from './postgres-text.ts';
 
+/** INTERVAL_FULL_RANGE: the typmod's field mask when it restricts no fields. */
+const FULL_RANGE = 0x7fff;
+
+/**
+ * Whether the converter reads text as interval_in does under this typmod: with none or a precision
+ * only ('interval(3)', which interval_recv applies too). A fields restriction ('interval year',
+ * 'day to second') changes what interval_in makes of the text itself ('5' is 5 years), so such
+ * columns stay on text COPY.
+ */
+export function convertsIntervalTypmod(typmod: number): boolean {
+  return typmod < 0 || ((typmod >>> 16) & 0x7fff) === FULL_RANGE;
+}
+
 /** PostgreSQL 17: infinite intervals. */
 const INFINITE_INTERVALS = 170_000;
 
