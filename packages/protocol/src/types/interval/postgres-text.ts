@@ -3,9 +3,10 @@
  * +04:05:06.5', '@ 1 hour ago', '1.5 years', '-1 2:03:04', '3 4:05' (days before a time), '10'
  * (seconds). Like the server it reads the fields right to left, so a number takes the unit after it,
  * a number before a time is days, and a bare number at the end is seconds; a unit given twice is
- * refused. Fields are whitespace-separated words here; text the server splits otherwise ('1day',
- * '1,2', '- 1 day'), years-months ('1-2'), unknown words and the cases where versions differ (a
- * unit without a number, 'ago' before the end) are left to the server (UNSURE).
+ * refused; sql_standard's years-months ('1-2', '-1-2 -3 -4:05:06') is months. Fields are
+ * whitespace-separated words here; text the server splits otherwise ('1day', '1,2', '- 1 day'),
+ * unknown words and the cases where versions differ (a unit without a number, 'ago' before the end)
+ * are left to the server (UNSURE).
  *
  * Under IntervalStyle sql_standard a leading '-' negates every field when no other field has a sign,
  * so text that starts with '-' needs the session's IntervalStyle.
@@ -80,8 +81,11 @@ const ends = new Int32Array(MAX_FIELDS);
 /** A time field decoded by `readTime` into µs. */
 let timeMicros = 0;
 
-/** A number field: [+-]digits[.digits] or .digits. Sets val and fval; false if it is not one. */
-const numberField = { val: 0, fval: 0 };
+/**
+ * A number field: [+-]digits[.digits], .digits, or SQL's years-months [+-]years-months (months
+ * 0–11). Sets val and fval (val in months for years-months); false if it is not one.
+ */
+const numberField = { val: 0, fval: 0, yearsMonths: false };
 
 function readNumber(bytes: Uint8Array, start: number, end: number): boolean {
   let i = start;
@@ -94,6 +98,24 @@ function readNumber(bytes: Uint8Array, start: number, end: number): boolean {
   if (digitsEnd === digitsStart && (sign === 0x2b || sign === 0x2d || digitsEnd === end)) return false;
   if (digitsEnd - digitsStart > 15) return false;
   let fval = 0;
+  numberField.yearsMonths = false;
+  if (i < end && bytes[i] === 0x2d && digitsEnd > digitsStart) {
+    const months = i + 1;
+    if (end - months > 2) return false;
+    let month = 0;
+    for (let k = months; k < end; k++) {
+      if (!isDigit(bytes[k]!)) return false;
+      month = month * 10 + bytes[k]! - 0x30;
+    }
+    if (month > 11) return false;
+    let years = 0;
+    for (let k = digitsStart; k < digitsEnd; k++) years = years * 10 + bytes[k]! - 0x30;
+    const total = years * 12 + month;
+    numberField.val = sign === 0x2d ? -total : total;
+    numberField.fval = 0;
+    numberField.yearsMonths = true;
+    return true;
+  }
   if (i < end) {
     if (bytes[i] !== 0x2e) return false;
     const fraction = i + 1;
@@ -222,7 +244,8 @@ export function decodePostgres(
           if (val > 0) val = -val;
           if (fval > 0) fval = -fval;
         }
-        if (unit === NO_UNIT) unit = SECOND;
+        if (numberField.yearsMonths) unit = MONTH;
+        else if (unit === NO_UNIT) unit = SECOND;
         let ok: boolean;
         switch (unit) {
           case MICROSECOND:
