@@ -5,21 +5,7 @@
  * "alternative format" ('P0001-02-03T04:05:06') is left to the server. Units are upper case only.
  */
 import { isDigit } from '../input/ascii.ts';
-import {
-  addDays,
-  addFractDays,
-  addFractMicros,
-  addFractMonths,
-  addFractYears,
-  addMicros,
-  addMonths,
-  addYears,
-  clearParts,
-  USECS_PER_DAY,
-  USECS_PER_HOUR,
-  USECS_PER_MINUTE,
-  USECS_PER_SEC,
-} from './parts.ts';
+import { addUnit, clearParts, DAY, HOUR, MINUTE, MONTH, SECOND, WEEK, YEAR } from './parts.ts';
 
 export const DECODED = 0;
 export const BAD_FORMAT = 1;
@@ -82,23 +68,23 @@ export function decodeIso8601(bytes: Uint8Array, start: number, end: number): nu
     const unit = i < end ? bytes[i++]! : -1;
     let ok: boolean;
     if (datePart) {
-      if (unit === 0x59) ok = addYears(ipart, 1) && addFractYears(fpart, 1);
-      else if (unit === 0x4d) ok = addMonths(ipart) && addFractMonths(fpart);
-      else if (unit === 0x57) ok = addDays(ipart, 7) && addFractDays(fpart, 7);
-      else if (unit === 0x44) ok = addDays(ipart, 1) && addFractMicros(fpart, USECS_PER_DAY);
+      if (unit === 0x59) ok = addUnit(YEAR, ipart, fpart);
+      else if (unit === 0x4d) ok = addUnit(MONTH, ipart, fpart);
+      else if (unit === 0x57) ok = addUnit(WEEK, ipart, fpart);
+      else if (unit === 0x44) ok = addUnit(DAY, ipart, fpart);
       else if (unit === -1 && number.width !== 8) {
         // A number without a unit at the end is years ('P1'), or the alternative basic format.
         if (haveField) return BAD_FORMAT;
-        return addYears(ipart, 1) && addFractYears(fpart, 1) ? DECODED : UNSURE;
+        return addUnit(YEAR, ipart, fpart) ? DECODED : UNSURE;
       } else if (unit === 0x54 || unit === -1 || unit === 0x2d) return UNSURE;
       else return BAD_FORMAT;
-    } else if (unit === 0x48) ok = addMicros(ipart, fpart, USECS_PER_HOUR);
-    else if (unit === 0x4d) ok = addMicros(ipart, fpart, USECS_PER_MINUTE);
-    else if (unit === 0x53) ok = addMicros(ipart, fpart, USECS_PER_SEC);
+    } else if (unit === 0x48) ok = addUnit(HOUR, ipart, fpart);
+    else if (unit === 0x4d) ok = addUnit(MINUTE, ipart, fpart);
+    else if (unit === 0x53) ok = addUnit(SECOND, ipart, fpart);
     else if (unit === -1 && number.width !== 6) {
       // ...and after 'T' hours ('PT1').
       if (haveField) return BAD_FORMAT;
-      return addMicros(ipart, fpart, USECS_PER_HOUR) ? DECODED : UNSURE;
+      return addUnit(HOUR, ipart, fpart) ? DECODED : UNSURE;
     } else if (unit === -1 || unit === 0x3a) return UNSURE;
     else return BAD_FORMAT;
     if (!ok) return UNSURE;

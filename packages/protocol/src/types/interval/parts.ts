@@ -10,7 +10,7 @@
  */
 import { roundHalfEven } from '../input/datetime-fields.ts';
 
-export const USECS_PER_DAY = 86_400_000_000;
+const USECS_PER_DAY = 86_400_000_000;
 export const USECS_PER_HOUR = 3_600_000_000;
 export const USECS_PER_MINUTE = 60_000_000;
 export const USECS_PER_SEC = 1_000_000;
@@ -34,7 +34,7 @@ export function clearParts(): void {
 }
 
 /** AdjustFractMicroseconds: frac · scale µs, to the nearest µs with exact halves toward zero. */
-export function addFractMicros(frac: number, scale: number): boolean {
+function addFractMicros(frac: number, scale: number): boolean {
   if (frac === 0) return true;
   let f = frac * scale;
   let usec = Math.trunc(f);
@@ -46,7 +46,7 @@ export function addFractMicros(frac: number, scale: number): boolean {
 }
 
 /** AdjustMicroseconds: (val + fval) · scale µs. */
-export function addMicros(val: number, fval: number, scale: number): boolean {
+function addMicros(val: number, fval: number, scale: number): boolean {
   const product = val * scale;
   if (!Number.isSafeInteger(product)) return false;
   parts.micros += product;
@@ -54,14 +54,14 @@ export function addMicros(val: number, fval: number, scale: number): boolean {
 }
 
 /** AdjustDays. */
-export function addDays(val: number, scale: number): boolean {
+function addDays(val: number, scale: number): boolean {
   if (!isInt32(val) || !isInt32(val * scale)) return false;
   parts.days += val * scale;
   return isInt32(parts.days);
 }
 
 /** AdjustFractDays: frac · scale days, whole days to days, the rest to µs. */
-export function addFractDays(frac: number, scale: number): boolean {
+function addFractDays(frac: number, scale: number): boolean {
   if (frac === 0) return true;
   let f = frac * scale;
   const extra = Math.trunc(f);
@@ -72,43 +72,73 @@ export function addFractDays(frac: number, scale: number): boolean {
 }
 
 /** AdjustMonths. */
-export function addMonths(val: number): boolean {
+function addMonths(val: number): boolean {
   if (!isInt32(val)) return false;
   parts.months += val;
   return isInt32(parts.months);
 }
 
 /** AdjustYears. */
-export function addYears(val: number, scale: number): boolean {
+function addYears(val: number, scale: number): boolean {
   if (!isInt32(val) || !isInt32(val * scale)) return false;
   parts.years += val * scale;
   return isInt32(parts.years);
 }
 
 /** AdjustFractYears: frac · scale years to whole months, rint. */
-export function addFractYears(frac: number, scale: number): boolean {
+function addFractYears(frac: number, scale: number): boolean {
   parts.months += roundHalfEven(frac * scale * 12);
   return isInt32(parts.months);
 }
 
-/** AdjustFractDays for a month's fraction. */
-export function addFractMonths(frac: number): boolean {
-  return addFractDays(frac, DAYS_PER_MONTH);
-}
+// Units, as the masks (DTK_M) the server tracks which fields it has seen by.
+export const YEAR = 1 << 0;
+export const MONTH = 1 << 1;
+export const DAY = 1 << 2;
+export const HOUR = 1 << 3;
+export const MINUTE = 1 << 4;
+export const SECOND = 1 << 5;
+export const MILLISECOND = 1 << 6;
+export const MICROSECOND = 1 << 7;
+export const WEEK = 1 << 8;
+export const DECADE = 1 << 9;
+export const CENTURY = 1 << 10;
+export const MILLENNIUM = 1 << 11;
 
-/** The value of the decimal fraction '.digits' in bytes[from, to) as strtod reads it. */
-export function fractionValue(bytes: Uint8Array, from: number, to: number): number {
-  const count = to - from;
-  if (count === 0) return 0;
-  if (count <= 15) {
-    let value = 0;
-    for (let k = from; k < to; k++) value = value * 10 + (bytes[k]! - 0x30);
-    // Both operands exact, so the quotient is the correctly rounded decimal, as strtod's.
-    return value / 10 ** count;
+/**
+ * Adds val + fval of `unit` the way DecodeInterval and DecodeISO8601Interval both do (the integer
+ * part and the fraction each by its own step); false where the sums leave what is followed exactly,
+ * or for a unit that is none of the above.
+ */
+export function addUnit(unit: number, val: number, fval: number): boolean {
+  switch (unit) {
+    case MICROSECOND:
+      return addMicros(val, fval, 1);
+    case MILLISECOND:
+      return addMicros(val, fval, 1000);
+    case SECOND:
+      return addMicros(val, fval, USECS_PER_SEC);
+    case MINUTE:
+      return addMicros(val, fval, USECS_PER_MINUTE);
+    case HOUR:
+      return addMicros(val, fval, USECS_PER_HOUR);
+    case DAY:
+      return addDays(val, 1) && addFractMicros(fval, USECS_PER_DAY);
+    case WEEK:
+      return addDays(val, 7) && addFractDays(fval, 7);
+    case MONTH:
+      return addMonths(val) && addFractDays(fval, DAYS_PER_MONTH);
+    case YEAR:
+      return addYears(val, 1) && addFractYears(fval, 1);
+    case DECADE:
+      return addYears(val, 10) && addFractYears(fval, 10);
+    case CENTURY:
+      return addYears(val, 100) && addFractYears(fval, 100);
+    case MILLENNIUM:
+      return addYears(val, 1000) && addFractYears(fval, 1000);
+    default:
+      return false;
   }
-  let text = '0.';
-  for (let k = from; k < to; k++) text += String.fromCharCode(bytes[k]!);
-  return Number(text);
 }
 
 /** itmin2interval: false if years · 12 + months leaves int32. */

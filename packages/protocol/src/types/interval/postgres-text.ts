@@ -12,39 +12,29 @@
  * so text that starts with '-' needs the session's IntervalStyle.
  */
 import { isDigit, isSpace } from '../input/ascii.ts';
-import { fractionMicros } from '../input/datetime-fields.ts';
+import { fractionMicros, fractionValue } from '../input/datetime-fields.ts';
 import { BAD_FORMAT, DECODED, UNSURE } from './iso8601-text.ts';
 import {
-  addDays,
-  addFractDays,
-  addFractMicros,
-  addFractMonths,
-  addFractYears,
-  addMicros,
-  addMonths,
-  addYears,
+  addUnit,
+  CENTURY,
   clearParts,
-  fractionValue,
+  DAY,
+  DECADE,
+  HOUR,
+  MICROSECOND,
+  MILLENNIUM,
+  MILLISECOND,
+  MINUTE,
+  MONTH,
   parts,
-  USECS_PER_DAY,
+  SECOND,
   USECS_PER_HOUR,
   USECS_PER_MINUTE,
   USECS_PER_SEC,
+  WEEK,
+  YEAR,
 } from './parts.ts';
 
-// Field kinds (DTK_M masks), as the server tracks which it has seen.
-const YEAR = 1 << 0;
-const MONTH = 1 << 1;
-const DAY = 1 << 2;
-const HOUR = 1 << 3;
-const MINUTE = 1 << 4;
-const SECOND = 1 << 5;
-const MILLISECOND = 1 << 6;
-const MICROSECOND = 1 << 7;
-const WEEK = 1 << 8;
-const DECADE = 1 << 9;
-const CENTURY = 1 << 10;
-const MILLENNIUM = 1 << 11;
 const ALL_SECONDS = SECOND | MILLISECOND | MICROSECOND;
 const TIME_FIELDS = HOUR | MINUTE | ALL_SECONDS;
 /** No unit yet: the rightmost number is seconds. */
@@ -246,48 +236,9 @@ export function decodePostgres(
         }
         if (numberField.yearsMonths) unit = MONTH;
         else if (unit === NO_UNIT) unit = SECOND;
-        let ok: boolean;
-        switch (unit) {
-          case MICROSECOND:
-            ok = addMicros(val, fval, 1);
-            break;
-          case MILLISECOND:
-            ok = addMicros(val, fval, 1000);
-            break;
-          case SECOND:
-            ok = addMicros(val, fval, USECS_PER_SEC);
-            break;
-          case MINUTE:
-            ok = addMicros(val, fval, USECS_PER_MINUTE);
-            break;
-          case HOUR:
-            ok = addMicros(val, fval, USECS_PER_HOUR);
-            break;
-          case DAY:
-            ok = addDays(val, 1) && addFractMicros(fval, USECS_PER_DAY);
-            break;
-          case WEEK:
-            ok = addDays(val, 7) && addFractDays(fval, 7);
-            break;
-          case MONTH:
-            ok = addMonths(val) && addFractMonths(fval);
-            break;
-          case YEAR:
-            ok = addYears(val, 1) && addFractYears(fval, 1);
-            break;
-          case DECADE:
-            ok = addYears(val, 10) && addFractYears(fval, 10);
-            break;
-          case CENTURY:
-            ok = addYears(val, 100) && addFractYears(fval, 100);
-            break;
-          case MILLENNIUM:
-            ok = addYears(val, 1000) && addFractYears(fval, 1000);
-            break;
-          default:
-            return BAD_FORMAT;
-        }
-        if (!ok) return UNSURE;
+        // After 'ago' the unit is none the server accepts: a number right before 'ago' is refused.
+        if (unit === AFTER_AGO) return BAD_FORMAT;
+        if (!addUnit(unit, val, fval)) return UNSURE;
         mask = unit === SECOND && fval !== 0 ? ALL_SECONDS : unit;
         // After hours, a number without a unit is days ('1 2 hours' is a day and two hours).
         if (unit === HOUR) unit = DAY;

@@ -41,46 +41,58 @@ function at(i: number): number {
   return i < textEnd ? text[i]! : END;
 }
 
-/** Decimal mask digits from `i` (the first is a digit); returns [bits, index after]. */
-function readBits(i: number): [number, number] {
-  let bits = 0;
-  let digits = 0;
-  let ch = at(i);
-  while (isDigit(ch)) {
-    if (++digits > MAX_BITS_DIGITS) tooLong = true;
-    bits = bits * 10 + ch - 0x30;
-    ch = at(++i);
+/** Index of the next character the IPv4 scanners read. */
+let pos = 0;
+/** The character after the octet `decimalOctet` read last. */
+let stop = END;
+
+/** The decimal octet whose first digit is `first`, or -1 past 255. */
+function decimalOctet(first: number): number {
+  let octet = 0;
+  let ch = first;
+  do {
+    octet = octet * 10 + ch - 0x30;
+    if (octet > 255) return -1;
+    ch = at(pos++);
+  } while (isDigit(ch));
+  stop = ch;
+  return octet;
+}
+
+const NO_MASK = -2;
+
+/** After the octets, at `ch`: '/bits' (at most 32) up to the end, or the end: the bits, NO_MASK or -1. */
+function ipv4Mask(ch: number, octets: number): number {
+  if (ch === SLASH && isDigit(at(pos)) && octets > 0) {
+    let bits = 0;
+    let digits = 0;
+    for (let c = at(pos); isDigit(c); c = at(++pos)) {
+      if (++digits > MAX_BITS_DIGITS) tooLong = true;
+      bits = bits * 10 + c - 0x30;
+    }
+    return at(pos) === END && bits <= 32 ? bits : -1;
   }
-  return [bits, i];
+  return ch === END ? NO_MASK : -1;
 }
 
 /** inet_net_pton_ipv4: the mask length, or -1. */
 function inetIpv4(start: number): number {
-  let i = start;
+  pos = start;
   let size = 4;
   let n = 0;
-  let ch = at(i++);
+  let ch = at(pos++);
   while (isDigit(ch)) {
-    let octet = 0;
-    do {
-      octet = octet * 10 + ch - 0x30;
-      if (octet > 255) return -1;
-      ch = at(i++);
-    } while (isDigit(ch));
-    if (size-- === 0) return -1;
+    const octet = decimalOctet(ch);
+    if (octet < 0 || size-- === 0) return -1;
     address[n++] = octet;
+    ch = stop;
     if (ch === END || ch === SLASH) break;
     if (ch !== DOT) return -1;
-    ch = at(i++);
+    ch = at(pos++);
   }
-  let bits = -1;
-  if (ch === SLASH && isDigit(at(i)) && n > 0) {
-    [bits, i] = readBits(i);
-    if (at(i) !== END || bits > 32) return -1;
-    ch = END;
-  }
-  if (ch !== END) return -1;
-  if (bits === -1) {
+  let bits = ipv4Mask(ch, n);
+  if (bits === -1) return -1;
+  if (bits === NO_MASK) {
     if (n !== 4) return -1;
     bits = 32;
   }
@@ -91,16 +103,16 @@ function inetIpv4(start: number): number {
 
 /** inet_cidr_pton_ipv4: the mask length (given or from the address class), or -1. */
 function cidrIpv4(start: number): number {
-  let i = start;
+  pos = start;
   let size = 4;
   let n = 0;
-  let ch = at(i++);
-  if (ch === 0x30 && (at(i) | 0x20) === 0x78 && hexValue(at(i + 1)) >= 0) {
+  let ch = at(pos++);
+  if (ch === 0x30 && (at(pos) | 0x20) === 0x78 && hexValue(at(pos + 1)) >= 0) {
     // '0x' and a string of nybbles, two to an octet, an odd last one in the high half.
-    i++;
+    pos++;
     let dirty = 0;
     let octet = 0;
-    for (ch = at(i++); ch !== END && hexValue(ch) >= 0; ch = at(i++)) {
+    for (ch = at(pos++); ch !== END && hexValue(ch) >= 0; ch = at(pos++)) {
       octet = dirty === 0 ? hexValue(ch) : (octet << 4) | hexValue(ch);
       if (++dirty === 2) {
         if (size-- <= 0) return -1;
@@ -114,28 +126,19 @@ function cidrIpv4(start: number): number {
     }
   } else if (isDigit(ch)) {
     for (;;) {
-      let octet = 0;
-      do {
-        octet = octet * 10 + ch - 0x30;
-        if (octet > 255) return -1;
-        ch = at(i++);
-      } while (isDigit(ch));
-      if (size-- <= 0) return -1;
+      const octet = decimalOctet(ch);
+      if (octet < 0 || size-- <= 0) return -1;
       address[n++] = octet;
+      ch = stop;
       if (ch === END || ch === SLASH) break;
       if (ch !== DOT) return -1;
-      ch = at(i++);
+      ch = at(pos++);
       if (!isDigit(ch)) return -1;
     }
   } else return -1;
-  let bits = -1;
-  if (ch === SLASH && isDigit(at(i)) && n > 0) {
-    [bits, i] = readBits(i);
-    if (at(i) !== END || bits > 32) return -1;
-    ch = END;
-  }
-  if (ch !== END || n === 0) return -1;
-  if (bits === -1) {
+  let bits = ipv4Mask(ch, n);
+  if (bits === -1 || n === 0) return -1;
+  if (bits === NO_MASK) {
     const first = address[0]!;
     bits = first >= 240 ? 32 : first >= 224 ? 8 : first >= 192 ? 24 : first >= 128 ? 16 : 8;
     if (bits < n * 8) bits = n * 8;
