@@ -82,6 +82,8 @@ export async function planLoad(
     const converter = converterFor(column, {
       timeZone: session.timeZone,
       serverVersion: session.serverVersionNum,
+      intervalStyle: session.intervalStyle,
+      lcMonetary: session.lcMonetary,
     });
     if (converter) converters.push(converter);
     else textReason ??= `column ${column.name} (${column.formatType}) has no binary converter`;

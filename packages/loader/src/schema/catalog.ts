@@ -31,31 +31,46 @@ from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where c.oid = to_regclass($1)`;
 
 // Domains are followed down their typbasetype chain (a domain may be over another domain): the base
-// type is what conversion needs, and a default or NOT NULL on any domain in the chain applies.
+// type is what conversion needs, and a default or NOT NULL on any domain in the chain applies, and
+// the first typmod one declares where the column has none (getBaseTypeAndTypmod's order). An
+// array's element may be a domain too (an array of a domain): its chain gives the element's base.
 const COLUMNS_SQL = `
 select a.attname as name, a.attnum::int4 as position, a.atttypid as "typeOid",
   t.typname as "typeName", format_type(a.atttypid, a.atttypmod) as "formatType",
   a.atttypmod as typmod, t.typtype::text as typtype, base.typname as "baseTypeName",
-  elem.typname as "elementTypeName",
+  base.typtype::text as "baseTyptype",
+  case when a.atttypmod <> -1 then a.atttypmod else coalesce(dom.typmod, -1) end as "baseTypmod",
+  elem.typname as "elementTypeName", elem.oid as "elementOid",
+  elem_base.typname as "elementBaseTypeName", elem_base.typtype::text as "elementBaseTyptype",
   a.attnotnull or dom.not_null as "notNull",
   a.atthasdef or dom.has_default as "hasDefault",
   a.attidentity::text as identity, a.attgenerated::text as generated
 from pg_attribute a
 join pg_type t on t.oid = a.atttypid
 cross join lateral (
-  with recursive chain(oid, basetype, has_default, not_null) as (
-    select t.oid, t.typbasetype, t.typdefaultbin is not null, t.typnotnull
+  with recursive chain(oid, basetype, has_default, not_null, typmod, depth) as (
+    select t.oid, t.typbasetype, t.typdefaultbin is not null, t.typnotnull, t.typtypmod, 0
     union all
-    select b.oid, b.typbasetype, b.typdefaultbin is not null, b.typnotnull
+    select b.oid, b.typbasetype, b.typdefaultbin is not null, b.typnotnull, b.typtypmod, c.depth + 1
     from chain c join pg_type b on b.oid = c.basetype
     where c.basetype <> 0
   )
   select (select oid from chain where basetype = 0) as base_oid,
+    (select typmod from chain where typmod <> -1 order by depth limit 1) as typmod,
     bool_or(has_default) as has_default, bool_or(not_null) as not_null
   from chain
 ) dom
 join pg_type base on base.oid = dom.base_oid
 left join pg_type elem on elem.oid = base.typelem and base.typlen = -1
+left join lateral (
+  with recursive chain(oid, basetype) as (
+    select elem.oid, elem.typbasetype
+    union all
+    select b.oid, b.typbasetype from chain c join pg_type b on b.oid = c.basetype where c.basetype <> 0
+  )
+  select oid from chain where basetype = 0
+) elem_dom on true
+left join pg_type elem_base on elem_base.oid = elem_dom.oid
 where a.attrelid = $1::oid and a.attnum > 0 and not a.attisdropped
 order by a.attnum`;
 
@@ -68,7 +83,12 @@ interface ColumnRow {
   typmod: number;
   typtype: string;
   baseTypeName: string;
+  baseTyptype: string;
+  baseTypmod: number;
   elementTypeName: string | null;
+  elementOid: number | null;
+  elementBaseTypeName: string | null;
+  elementBaseTyptype: string | null;
   notNull: boolean;
   hasDefault: boolean;
   identity: string;
@@ -114,7 +134,12 @@ function toTargetColumn(row: ColumnRow): TargetColumn {
     typmod: row.typmod,
     typtype: row.typtype,
     baseTypeName: row.baseTypeName,
+    baseTyptype: row.baseTyptype,
+    baseTypmod: row.baseTypmod,
     elementTypeName: row.elementTypeName,
+    elementOid: row.elementOid,
+    elementBaseTypeName: row.elementBaseTypeName,
+    elementBaseTyptype: row.elementBaseTyptype,
     notNull: row.notNull,
     hasDefault: row.hasDefault,
     identity: row.identity,
@@ -140,6 +165,10 @@ export interface SessionSettings {
   timeZone: string;
   /** e.g. 150004 for 15.4. */
   serverVersionNum: number;
+  /** IntervalStyle: under 'sql_standard' a leading '-' in interval text negates every field. */
+  intervalStyle: string;
+  /** lc_monetary: money text is read with this locale's symbols. */
+  lcMonetary: string;
   /** 0 means PREPARE TRANSACTION is unavailable. */
   maxPreparedTransactions: number;
   /** CPU cores of the server; SQL cannot tell, so null unless a caller knows better. */
@@ -148,15 +177,25 @@ export interface SessionSettings {
 
 /** What a load needs to know about the server and the session, in one round trip. */
 export async function readSessionSettings(conn: Connection): Promise<SessionSettings> {
-  const { rows } = await conn.query<{ timeZone: string; version: number; prepared: number }>(
+  const { rows } = await conn.query<{
+    timeZone: string;
+    version: number;
+    intervalStyle: string;
+    lcMonetary: string;
+    prepared: number;
+  }>(
     `select current_setting('TimeZone') as "timeZone",
        current_setting('server_version_num')::int4 as version,
+       current_setting('IntervalStyle') as "intervalStyle",
+       current_setting('lc_monetary') as "lcMonetary",
        current_setting('max_prepared_transactions')::int4 as prepared`,
   );
   const row = rows[0]!;
   return {
     timeZone: row.timeZone,
     serverVersionNum: row.version,
+    intervalStyle: row.intervalStyle,
+    lcMonetary: row.lcMonetary,
     maxPreparedTransactions: row.prepared,
     cores: null,
   };

@@ -4,18 +4,38 @@
  * server parses every field.
  *
  * A domain converts as its base type (binary COPY into a domain still checks its constraints on the
- * server); an enum as its label's text. Arrays whose element is not a built-in type (enums, extension
- * types) have none.
+ * server); an enum as its label's text (enum_send writes the label). An array, of a built-in type, an
+ * enum or a domain, converts its elements so, under the element type's OID from the catalog, which
+ * array_recv checks against the column's (for an array of a domain, the domain's OID).
  */
-import { builtinTypes, type ConversionSession, type FromText, textConverter } from '@haul/protocol/types';
+import {
+  arrayConverter,
+  builtinTypes,
+  type ConversionSession,
+  convertsIntervalTypmod,
+  type FromText,
+  textConverter,
+} from '@haul/protocol/types';
 import type { TargetColumn } from './target.ts';
 
-export function converterFor(column: TargetColumn, session: ConversionSession): FromText | null {
-  if (column.typtype === 'e') return textConverter(column.typeName);
+function scalarFor(
+  typeName: string,
+  typtype: string,
+  typmod: number,
+  session: ConversionSession,
+): FromText | null {
+  if (typtype === 'e') return textConverter(typeName);
+  if (typeName === 'interval' && !convertsIntervalTypmod(typmod)) return null;
   // Typnames in double quotes are exact: "char" is the one-byte type, not SQL's char (bpchar).
-  if (column.typtype === 'd') return builtinTypes.fromText(`"${column.baseTypeName}"`, session);
-  if (column.typeName.startsWith('_') && column.elementTypeName !== null) {
-    return builtinTypes.fromText(`"_${column.elementTypeName}"`, session);
+  return builtinTypes.fromText(`"${typeName}"`, session);
+}
+
+export function converterFor(column: TargetColumn, session: ConversionSession): FromText | null {
+  const { elementOid, elementBaseTypeName, elementBaseTyptype } = column;
+  // Array types are named '_element'; other varlena types with an element (int2vector) are not arrays.
+  if (column.baseTypeName.startsWith('_') && elementOid !== null && elementBaseTypeName !== null) {
+    const element = scalarFor(elementBaseTypeName, elementBaseTyptype ?? 'b', column.baseTypmod, session);
+    return element === null ? null : arrayConverter(element, elementOid);
   }
-  return builtinTypes.fromText(`"${column.typeName}"`, session);
+  return scalarFor(column.baseTypeName, column.baseTyptype, column.baseTypmod, session);
 }

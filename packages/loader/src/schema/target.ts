@@ -16,8 +16,18 @@ export interface TargetColumn {
   readonly typtype: string;
   /** For a domain, its base type's name (typname); else the same as typeName. */
   readonly baseTypeName: string;
-  /** For an array, its element type's name (typname); else null. */
+  /** The base type's typtype: 'e' for a domain over an enum; else the same as typtype. */
+  readonly baseTyptype: string;
+  /** The typmod the base type's input applies: the column's, else its domain's; -1 for none. */
+  readonly baseTypmod: number;
+  /** For an array (or a domain over one), its element type's name (typname); else null. */
   readonly elementTypeName: string | null;
+  /** The element type's OID, which binary array values carry in their header; else null. */
+  readonly elementOid: number | null;
+  /** For an array of a domain, the element domain's base type's name; else elementTypeName. */
+  readonly elementBaseTypeName: string | null;
+  /** That base type's typtype ('e' for an array of enums); null if not an array. */
+  readonly elementBaseTyptype: string | null;
   readonly notNull: boolean;
   readonly hasDefault: boolean;
   /** 'a' (always) / 'd' (by default) identity, or ''. */

@@ -18,18 +18,18 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     await admin.end();
   });
 
-  it('rows in memory (objects by key) with an interval column go as text COPY, and the report says why', async () => {
+  it('rows in memory (objects by key) with a range column go as text COPY, and the report says why', async () => {
     const name = uniqueName('load_objects');
-    await admin.unsafe(`create table ${name} (id int, span interval, tags text[], doc jsonb)`);
+    await admin.unsafe(`create table ${name} (id int, span int4range, tags text[], doc jsonb)`);
     function* rows() {
       for (let i = 0; i < 500; i++)
-        yield { id: i, span: `${i} minutes`, tags: ['a', `b ${i}`], doc: { i, list: [i] } };
+        yield { id: i, span: `[${i},${i + 60})`, tags: ['a', `b ${i}`], doc: { i, list: [i] } };
     }
     const report = await load({ ...via(url), table: name, source: rows() });
     expect(report).toMatchObject({ rows: 500, copyFormat: 'text' });
-    expect(report.textReason).toMatch(/span \(interval\)/);
+    expect(report.textReason).toMatch(/span \(int4range\)/);
     const [row] = await admin.unsafe(`select span::text, tags, doc from ${name} where id = 7`);
-    expect(row).toEqual({ span: '00:07:00', tags: ['a', 'b 7'], doc: { i: 7, list: [7] } });
+    expect(row).toEqual({ span: '[7,67)', tags: ['a', 'b 7'], doc: { i: 7, list: [7] } });
   });
 
   it('gzip NDJSON from a ReadableStream, arrays by position, in binary', async () => {

@@ -127,6 +127,62 @@ describe.each(databaseTargets())('catalog on $name', ({ url }) => {
     expect(c.get('select')).toMatchObject({ typeName: 'text', typmod: -1, generated: false });
   });
 
+  it('gives arrays their element OID and base type, through enums and domains', async () => {
+    await db.exec(`
+      create domain ${Q}.moody as ${Q}.mood;
+      create domain ${Q}.years as interval year;
+      create domain ${Q}.more_years as ${Q}.years;
+      create table ${Q}.arrays (moods ${Q}.mood[], positives ${Q}.positive[], moody ${Q}.moody,
+        moodies ${Q}.moody[], labels ${Q}.tags, plain int4[], scalar int4, span ${Q}.more_years,
+        minutes interval minute);
+    `);
+    const { rows } = await db.query<{ name: string; oid: number }>(
+      `select typname as name, oid from pg_type where typnamespace = '${Q}'::regnamespace`,
+    );
+    const oid = new Map(rows.map((row) => [row.name, row.oid]));
+    const c = byName((await readTable(db, `${Q}.arrays`)).columns);
+    expect(c.get('moods')).toMatchObject({
+      typeName: '_mood',
+      elementOid: oid.get('mood'),
+      elementBaseTypeName: 'mood',
+      elementBaseTyptype: 'e',
+    });
+    expect(c.get('positives')).toMatchObject({
+      elementTypeName: 'positive',
+      elementOid: oid.get('positive'),
+      elementBaseTypeName: 'int4',
+      elementBaseTyptype: 'b',
+    });
+    expect(c.get('moody')).toMatchObject({
+      typtype: 'd',
+      baseTypeName: 'mood',
+      baseTyptype: 'e',
+      elementOid: null,
+    });
+    expect(c.get('moodies')).toMatchObject({ elementOid: oid.get('moody'), elementBaseTypeName: 'mood' });
+    expect(c.get('labels')).toMatchObject({
+      baseTypeName: '_text',
+      elementOid: 25,
+      elementBaseTypeName: 'text',
+    });
+    expect(c.get('plain')).toMatchObject({
+      elementOid: 23,
+      elementBaseTypeName: 'int4',
+      elementBaseTyptype: 'b',
+    });
+    // A domain's typmod, from the first domain down the chain that declares one.
+    expect(c.get('span')).toMatchObject({ typmod: -1, baseTypeName: 'interval', baseTypmod: 327_679 });
+    expect(c.get('minutes')).toMatchObject({ typmod: c.get('minutes')!.baseTypmod });
+    expect(c.get('minutes')!.typmod).toBeGreaterThan(0);
+    expect(c.get('scalar')).toMatchObject({
+      baseTypmod: -1,
+      baseTyptype: 'b',
+      elementOid: null,
+      elementBaseTypeName: null,
+      elementBaseTyptype: null,
+    });
+  });
+
   it('flags virtual generated columns (PostgreSQL 18)', async () => {
     if (version < 180000) return;
     await db.exec(`create table ${Q}.virt (a int4, b int4 generated always as (a + 1) virtual)`);

@@ -4,24 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { LoadConfigError } from '../../src/errors.ts';
 import { type MappingInput, mapColumns } from '../../src/schema/mapping.ts';
 import type { TargetColumn, TargetTable } from '../../src/schema/target.ts';
+import { column as textColumn } from './columns.ts';
 
 function column(name: string, position: number, extra: Partial<TargetColumn> = {}): TargetColumn {
-  return {
-    name,
-    position,
-    typeOid: Oid.text,
-    typeName: 'text',
-    formatType: 'text',
-    typmod: -1,
-    typtype: 'b',
-    baseTypeName: 'text',
-    elementTypeName: null,
-    notNull: false,
-    hasDefault: false,
-    identity: '',
-    generated: false,
-    ...extra,
-  };
+  return textColumn('text', { name, position, typeOid: Oid.text, ...extra });
 }
 
 /** id identity always, Name not null, note nullable, total generated, created not null with a default. */

@@ -2,12 +2,11 @@
  * The built-in types a registry starts with: every type in the Oid table (so arrays of any of them
  * decode from text as arrays), and for each family its text decoder, binary codec and FromText
  * converter where it has one. A type without a text decoder decodes as text; one without a codec or
- * converter needs text COPY (xml: xml_recv reads an encoding declaration that xml_in ignores; money,
- * geometric, range, bit and other types: not written yet).
+ * converter needs text COPY (xml: xml_recv reads an encoding declaration that xml_in ignores; money
+ * under an lc_monetary other than C/POSIX: cash_in reads that locale's symbols, which a client cannot
+ * look up; geometric, range, bit and other types: not written yet).
  */
 
-import { intervalCodec } from './binary/interval.ts';
-import { cidrCodec, inetCodec } from './binary/network.ts';
 import { boolCodec } from './bool/binary.ts';
 import { boolConverter } from './bool/from-text.ts';
 import { decodeBool } from './bool/text.ts';
@@ -35,9 +34,15 @@ import { int2Codec, int4Codec, int8Codec } from './integers/binary.ts';
 import { integerConverter } from './integers/from-text.ts';
 import { oidConverter } from './integers/oid-from-text.ts';
 import { decodeInt, decodeInt8AsBigInt, decodeInt8AsNumber, decodeInt8AsString } from './integers/text.ts';
+import { intervalCodec } from './interval/binary.ts';
+import { intervalConverter } from './interval/from-text.ts';
 import { jsonbCodec, jsonCodec } from './json/binary.ts';
 import { jsonbConverter } from './json/from-text.ts';
 import { decodeJson } from './json/text.ts';
+import { moneyConverterFor } from './money/from-text.ts';
+import { cidrCodec, inetCodec } from './network/binary.ts';
+import { cidrConverter, inetConverter } from './network/inet-text.ts';
+import { macaddr8Converter, macaddrConverter } from './network/macaddr-text.ts';
 import { decodeNumeric, numericCodec, numericConverter } from './numeric/index.ts';
 import { ArrayOid, BOX_ARRAY_DELIMITER, Oid, type TypeName } from './oids.ts';
 import type { FieldDecoder, TypeDefinition, TypeOptions } from './registry.ts';
@@ -110,9 +115,12 @@ function families(options: Readonly<TypeOptions>): Partial<Record<TypeName, Fami
         return zone === null ? null : timestampConverter(zone, s);
       },
     },
-    interval: { binary: intervalCodec },
-    inet: { binary: inetCodec },
-    cidr: { binary: cidrCodec },
+    interval: { binary: intervalCodec, fromText: intervalConverter },
+    inet: { binary: inetCodec, fromText: () => inetConverter },
+    cidr: { binary: cidrCodec, fromText: () => cidrConverter },
+    macaddr: { fromText: () => macaddrConverter },
+    macaddr8: { fromText: () => macaddr8Converter },
+    money: { fromText: moneyConverterFor },
   };
 }
 

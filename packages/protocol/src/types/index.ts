@@ -6,15 +6,19 @@
 export { arrayCodec } from './arrays/binary.ts';
 export { arrayConverter } from './arrays/from-text.ts';
 export { arrayDecoder, decodeArray, encodeArray, quoteArrayElement } from './arrays/text.ts';
-export { type Interval, intervalCodec } from './binary/interval.ts';
-export { cidrCodec, inetCodec } from './binary/network.ts';
 export { boolCodec } from './bool/binary.ts';
 export { byteaCodec } from './bytea/binary.ts';
 export { dateCodec, timeCodec, timestampCodec, timestamptzCodec, zoneRules } from './datetime/index.ts';
 export { float4Codec, float8Codec } from './floats/binary.ts';
 export type { FromText } from './from-text.ts';
 export { int2Codec, int4Codec, int8Codec } from './integers/binary.ts';
+export { type Interval, intervalCodec } from './interval/binary.ts';
+export { convertsIntervalTypmod, intervalConverter } from './interval/from-text.ts';
 export { jsonbCodec, jsonCodec } from './json/binary.ts';
+export { moneyConverterFor } from './money/from-text.ts';
+export { cidrCodec, inetCodec } from './network/binary.ts';
+export { cidrConverter, inetConverter } from './network/inet-text.ts';
+export { macaddr8Converter, macaddrConverter } from './network/macaddr-text.ts';
 export { numericCodec } from './numeric/index.ts';
 export { ArrayOid, Oid, type TypeName } from './oids.ts';
 export {

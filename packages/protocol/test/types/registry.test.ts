@@ -163,7 +163,7 @@ describe('TypeRegistry entries', () => {
     expect(entry.binary?.name).toBe('_int4');
     expect(entry.fromText(session)?.type).toBe('_int4');
     // A type without a converter has none for its array either.
-    expect(builtinTypes.fromText('interval[]', session)).toBeNull();
+    expect(builtinTypes.fromText('point[]', session)).toBeNull();
     expect(builtinTypes.fromText(ArrayOid.int4, session)?.type).toBe('_int4');
   });
 

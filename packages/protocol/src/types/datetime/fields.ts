@@ -47,23 +47,34 @@ export function reset(): void {
 }
 
 /** rint(): to nearest, ties to even, as the server rounds fractional seconds. */
-function roundHalfEven(x: number): number {
+export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** The integer the ASCII digits in bytes[from, to) spell: exact up to 15 digits. */
+function digitsValue(bytes: Uint8Array, from: number, to: number): number {
+  let value = 0;
+  for (let k = from; k < to; k++) value = value * 10 + (bytes[k]! - 0x30);
+  return value;
+}
+
+/** The value of the decimal fraction '.digits' in bytes[from, to) as strtod reads it. */
+export function fractionValue(bytes: Uint8Array, from: number, to: number): number {
+  const count = to - from;
+  if (count === 0) return 0;
+  // Both operands exact, so the quotient is the correctly rounded decimal, as strtod's.
+  if (count <= 15) return digitsValue(bytes, from, to) / 10 ** count;
+  let text = '0.';
+  for (let k = from; k < to; k++) text += String.fromCharCode(bytes[k]!);
+  return Number(text);
 }
 
 /** Microseconds of the fraction digits in bytes[from, to), rounded as ParseFractionalSecond does. */
 export function fractionMicros(bytes: Uint8Array, from: number, to: number): number {
   const count = to - from;
   if (count === 0) return 0;
-  if (count <= 15) {
-    let value = 0;
-    for (let k = from; k < to; k++) value = value * 10 + (bytes[k]! - 0x30);
-    // Up to 6 digits the product is exact; up to 15 the quotient is strtod's own (both exact operands).
-    if (count <= 6) return value * 10 ** (6 - count);
-    return roundHalfEven((value / 10 ** count) * 1e6);
-  }
-  let text = '0.';
-  for (let k = from; k < to; k++) text += String.fromCharCode(bytes[k]!);
-  return roundHalfEven(Number(text) * 1e6);
+  // Up to 6 digits exact: no rounding to do.
+  if (count <= 6) return digitsValue(bytes, from, to) * 10 ** (6 - count);
+  return roundHalfEven(fractionValue(bytes, from, to) * 1e6);
 }

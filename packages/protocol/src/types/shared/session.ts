@@ -12,6 +12,17 @@ export interface ConversionSession {
    * in text format rather than guessed at.
    */
   readonly serverVersion?: number;
+  /**
+   * The session's IntervalStyle (`SHOW intervalstyle`): 'postgres', 'postgres_verbose',
+   * 'sql_standard' or 'iso_8601'. Under sql_standard interval_in reads a leading '-' as negating every
+   * field; when it is not given, interval text starting with '-' is left to the server.
+   */
+  readonly intervalStyle?: string;
+  /**
+   * The session's lc_monetary. cash_in reads money with that locale's symbols, which a client cannot
+   * look up: money converts only under 'C' or 'POSIX' (cash_in's own defaults), else stays text.
+   */
+  readonly lcMonetary?: string;
 }
 
 /** 16 and later: underscores in numbers, non-decimal integers, base prefixes for oid. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intervalCodec } from '../../../src/types/binary/interval.ts';
+import { intervalCodec } from '../../../src/types/interval/binary.ts';
 import { Writer } from '../../../src/wire/writer.ts';
 
 function roundTrip(value: unknown): unknown {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cidrCodec, inetCodec } from '../../../src/types/binary/network.ts';
+import { cidrCodec, inetCodec } from '../../../src/types/network/binary.ts';
 import { encode, roundTrip } from '../../support/binary-codec.ts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
