@@ -20,7 +20,7 @@
  *   arrays                                  JSON arrays of the above
  */
 import type { FieldInfo } from '@haul/protocol';
-import { hexBytea } from './json.ts';
+import { hexBytea } from '../http/json.ts';
 
 /** The decoding the /v1/sql connection asks for: text wherever a JS value would lose something. */
 export const SQL_TYPES = { json: 'string', dates: 'string' } as const;
