@@ -1,8 +1,8 @@
 /**
  * The playground in a real headless Chromium against `pnpm start`'s stack (the Node worker serving
  * the built page, the real Postgres): first open, a dropped CSV loaded over 3 shards and counted in
- * Postgres, a bad row named by its line, the SQL console over the WebSocket proxy, and offline mode
- * (PGlite in the page) with no worker at all. Screenshots go to .tmp/artifacts/e2e/.
+ * Postgres, a bad row named by its line, the SQL console over the WebSocket proxy (every batch
+ * outcome named), and offline mode (PGlite in the page) with no worker at all. Screenshots go to .tmp/artifacts/e2e/.
  */
 import type { Browser, Page } from 'playwright-core';
 import postgres from 'postgres';
@@ -170,6 +170,34 @@ describe('playground in Chromium', () => {
     await expect(results.nth(1).locator(id('sqlError')).textContent()).resolves.toContain('22012');
     await expect(results.nth(2).textContent()).resolves.toContain('after');
     await watched.screenshot('05-sql-console');
+    expect(watched.problems).toEqual([]);
+    await watched.page.context().close();
+  }, 90_000);
+
+  it("the SQL console names every atomic batch outcome, a failed open transaction's included", async () => {
+    const watched = await openPage(browser, `${server.url}/#token=${TOKEN}`);
+    const { page } = watched;
+    await connectToWorker(watched);
+    const results = page.locator(id('sqlResult'));
+    const outcomes = () =>
+      results.evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset['outcome'] ?? 'ok'));
+    await page.selectOption(id('syncMode'), 'atomic');
+    await runSql(page, 'select 1 as one;\nselect 1/0 as boom;\nselect 2 as two;');
+    await expect.poll(outcomes, { timeout: 30_000 }).toEqual(['rolled-back', 'failed', 'skipped']);
+    // Inside a transaction the console opened itself, the batch cannot roll back what ran: it ran,
+    // and the transaction is now failed.
+    await page.selectOption(id('syncMode'), 'independent');
+    await runSql(page, 'begin;');
+    await expect.poll(outcomes, { timeout: 30_000 }).toEqual(['ok']);
+    await page.selectOption(id('syncMode'), 'atomic');
+    await runSql(page, 'select 1 as one;\nselect 1/0 as boom;\nselect 2 as two;');
+    await expect.poll(outcomes, { timeout: 30_000 }).toEqual(['aborted-transaction', 'failed', 'skipped']);
+    const aborted = results.nth(0).locator(id('sqlOutcome'));
+    await expect(aborted.getAttribute('data-outcome')).resolves.toBe('aborted-transaction');
+    await expect(aborted.textContent()).resolves.toMatch(/ROLLBACK/);
+    await watched.screenshot('06-sql-aborted-transaction');
+    await runSql(page, 'rollback;');
+    await expect.poll(outcomes, { timeout: 30_000 }).toEqual(['ok']);
     expect(watched.problems).toEqual([]);
     await watched.page.context().close();
   }, 90_000);

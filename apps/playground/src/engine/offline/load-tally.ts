@@ -7,7 +7,7 @@
  */
 import type { LoadReport, ShardProgress, ShardState } from '@haul/loader';
 import type { CopyPlan } from '@haul/loader/copy-encode';
-import type { ErrorInfo, LoadEvent, LoadRequest } from '../contract.ts';
+import type { ErrorBody, LoadEvent, LoadRequest } from '../contract.ts';
 import { errorInfo, errorStatus } from './errors.ts';
 
 /** Progress events at most this often (one after each chunk otherwise would flood a fast load). */
@@ -95,7 +95,7 @@ export class LoadTally {
           ? `the open batch was rolled back; ${this.committedRows} rows of earlier batches stay committed`
           : 'the open batch was rolled back; nothing was committed'
         : 'nothing was committed';
-    const info: ErrorInfo = {
+    const info: ErrorBody = {
       ...inner,
       message: `load ${this.loadId} failed: ${inner.message} (${what})`,
       loadId: this.loadId,

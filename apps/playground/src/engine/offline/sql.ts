@@ -8,7 +8,7 @@
  * PGlite has one session and no cancel: `signal` is checked between statements only.
  */
 import type { PGlite, Results } from '@electric-sql/pglite';
-import type { ErrorInfo, SqlStatement, StatementResult, SyncMode } from '../contract.ts';
+import type { ErrorBody, SqlStatement, StatementResult, SyncMode } from '../contract.ts';
 import type { Queryable } from './database.ts';
 import { abortError, errorInfo, toPostgresError } from './errors.ts';
 import { RESULT_PARSERS } from './values.ts';
@@ -87,7 +87,7 @@ async function runAtomic(
 }
 
 function outcome(
-  cause: ErrorInfo,
+  cause: ErrorBody,
   message: string,
   what: 'rolled-back' | 'skipped',
 ): Extract<StatementResult, { ok: false }> {
