@@ -4,6 +4,7 @@
  * Postgres, a bad row named by its line, the SQL console over the WebSocket proxy (every batch
  * outcome named), and offline mode (PGlite in the page) with no worker at all. Screenshots go to .tmp/artifacts/e2e/.
  */
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -249,6 +250,62 @@ describe('playground in Chromium', () => {
       await expect(results.nth(0).textContent()).resolves.toContain('5000');
       await expect(results.nth(1).textContent()).resolves.toContain(String((5000 * 5001) / 2));
       await watched.screenshot('07-offline');
+      expect(watched.problems).toEqual([]);
+      await watched.page.context().close();
+    }, 180_000);
+
+    it("offline bad rows: 'abort' names the line and keeps nothing, 'reject' sets them aside; export gives the rows back", async () => {
+      const watched = await openPage(browser, `${statics.url}/`, {
+        ignore: [/404/, /Not Found/i, /ERR_CONNECTION_REFUSED/, /ERR_ABORTED/],
+      });
+      const { page } = watched;
+      await page.click(id('offline'));
+      const status = page.locator(id('connectionStatus'));
+      await expect.poll(() => status.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+      const results = page.locator(id('sqlResult'));
+      // One statement at a time: its result replaces the last one, so wait for the one run.
+      const sql = async (text: string) => {
+        await runSql(page, text);
+        await expect.poll(() => results.nth(0).textContent(), { timeout: 30_000 }).toContain(text);
+        return (await results.nth(0).textContent()) ?? '';
+      };
+      await sql('create table strict (id int primary key, name text not null, amount numeric)');
+      const csv = 'id,name,amount\n1,a,1.5\n2,b,2.5\n3,c,3.5\n4,d,not-a-number\n5,e,5.5\n';
+      await dropFile(page, id('dropZone'), { name: 'bad.csv', type: 'text/csv', text: csv });
+      await expect
+        .poll(() => page.locator(`${id('preview')} tr`).count(), { timeout: 30_000 })
+        .toBeGreaterThan(2);
+      await page.fill(id('tableName'), 'strict');
+      await page.selectOption(id('onError'), 'abort');
+      await page.click(id('load'));
+      const error = page.locator(id('loadError'));
+      await error.waitFor({ state: 'visible', timeout: 60_000 });
+      await expect(error.textContent()).resolves.toMatch(/line 5/);
+      await expect(error.textContent()).resolves.toMatch(/amount/);
+      await watched.screenshot('08-offline-bad-row');
+      await sql('select count(*)::int as n from strict');
+      await expect(results.nth(0).locator('td').first().textContent()).resolves.toBe('0');
+
+      await page.selectOption(id('onError'), 'reject');
+      await page.click(id('load'));
+      const report = page.locator(id('loadReport'));
+      await report.waitFor({ state: 'visible', timeout: 60_000 });
+      await expect(report.getAttribute('data-rows')).resolves.toBe('4');
+      const rejects = page.locator(id('rejectsDownload'));
+      await rejects.waitFor({ state: 'visible', timeout: 10_000 });
+      const [rejected] = await Promise.all([page.waitForEvent('download'), rejects.click()]);
+      const rejectedText = readFileSync(await rejected.path(), 'utf8');
+      expect(rejectedText).toContain('4,d,not-a-number');
+      await watched.screenshot('09-offline-rejects');
+
+      await page.fill(id('exportTable'), 'strict');
+      await page.selectOption(id('exportFormat'), 'csv');
+      const [exported] = await Promise.all([page.waitForEvent('download'), page.click(id('exportButton'))]);
+      const lines = readFileSync(await exported.path(), 'utf8')
+        .trim()
+        .split('\n');
+      expect(lines[0]).toBe('id,name,amount');
+      expect(lines.slice(1).sort()).toEqual(['1,a,1.5', '2,b,2.5', '3,c,3.5', '5,e,5.5']);
       expect(watched.problems).toEqual([]);
       await watched.page.context().close();
     }, 180_000);
