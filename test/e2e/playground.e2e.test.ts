@@ -41,6 +41,24 @@ async function connectToWorker(watched: WatchedPage): Promise<void> {
   await expect.poll(() => status.getAttribute('data-state'), { timeout: 20_000 }).toBe('connected');
 }
 
+/** Four good rows and, on line 5, an amount that is not a number. */
+const BAD_CSV = 'id,name,amount\n1,a,1.5\n2,b,2.5\n3,c,3.5\n4,d,not-a-number\n5,e,5.5\n';
+
+/** Drops BAD_CSV and loads it into `table` with onError 'abort': the error names line 5 and the column. */
+async function loadsBadRow(page: Page, table: string): Promise<void> {
+  await dropFile(page, id('dropZone'), { name: 'bad.csv', type: 'text/csv', text: BAD_CSV });
+  await expect
+    .poll(() => page.locator(`${id('preview')} tr`).count(), { timeout: 30_000 })
+    .toBeGreaterThan(2);
+  await page.fill(id('tableName'), table);
+  await page.selectOption(id('onError'), 'abort');
+  await page.click(id('load'));
+  const error = page.locator(id('loadError'));
+  await error.waitFor({ state: 'visible', timeout: 60_000 });
+  await expect(error.textContent()).resolves.toMatch(/line 5/);
+  await expect(error.textContent()).resolves.toMatch(/amount/);
+}
+
 async function runSql(page: Page, sql: string): Promise<void> {
   await page.fill(id('sqlInput'), sql);
   await page.click(id('runSql'));
@@ -141,16 +159,8 @@ describe('playground in Chromium', () => {
     const watched = await openPage(browser, `${server.url}/#token=${TOKEN}`);
     const { page } = watched;
     await connectToWorker(watched);
-    const csv = 'id,name,amount\n1,a,1.5\n2,b,2.5\n3,c,3.5\n4,d,not-a-number\n5,e,5.5\n';
-    await dropFile(page, id('dropZone'), { name: 'bad.csv', type: 'text/csv', text: csv });
-    await page.fill(id('tableName'), STRICT);
     await page.fill(id('shards'), '1');
-    await page.selectOption(id('onError'), 'abort');
-    await page.click(id('load'));
-    const error = page.locator(id('loadError'));
-    await error.waitFor({ state: 'visible', timeout: 60_000 });
-    await expect(error.textContent()).resolves.toMatch(/line 5/);
-    await expect(error.textContent()).resolves.toMatch(/amount/);
+    await loadsBadRow(page, STRICT);
     await watched.screenshot('04-bad-row');
     const [{ n }] = await admin.unsafe<[{ n: number }]>(`select count(*)::int as n from ${STRICT}`);
     expect(n).toBe(0);
@@ -222,15 +232,21 @@ describe('playground in Chromium', () => {
     });
     afterAll(() => statics?.close());
 
-    it('loads a generated sample into PGlite in the page and queries it', async () => {
+    /** The page from a plain file server, switched to offline mode. */
+    async function openOffline(): Promise<WatchedPage> {
       // Nothing answers /v1 here: the page's first attempt to reach a worker fails, and says so.
       const watched = await openPage(browser, `${statics.url}/`, {
         ignore: [/404/, /Not Found/i, /ERR_CONNECTION_REFUSED/, /ERR_ABORTED/],
       });
-      const { page } = watched;
-      await page.click(id('offline'));
-      const status = page.locator(id('connectionStatus'));
+      await watched.page.click(id('offline'));
+      const status = watched.page.locator(id('connectionStatus'));
       await expect.poll(() => status.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+      return watched;
+    }
+
+    it('loads a generated sample into PGlite in the page and queries it', async () => {
+      const watched = await openOffline();
+      const { page } = watched;
       await page.fill(id('sampleRows'), '5000');
       await page.click(id('generateSample'));
       // As a user would: name the table once the sample shows (naming it names the table after the file).
@@ -255,13 +271,8 @@ describe('playground in Chromium', () => {
     }, 180_000);
 
     it("offline bad rows: 'abort' names the line and keeps nothing, 'reject' sets them aside; export gives the rows back", async () => {
-      const watched = await openPage(browser, `${statics.url}/`, {
-        ignore: [/404/, /Not Found/i, /ERR_CONNECTION_REFUSED/, /ERR_ABORTED/],
-      });
+      const watched = await openOffline();
       const { page } = watched;
-      await page.click(id('offline'));
-      const status = page.locator(id('connectionStatus'));
-      await expect.poll(() => status.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
       const results = page.locator(id('sqlResult'));
       // One statement at a time: its result replaces the last one, so wait for the one run.
       const sql = async (text: string) => {
@@ -270,18 +281,7 @@ describe('playground in Chromium', () => {
         return (await results.nth(0).textContent()) ?? '';
       };
       await sql('create table strict (id int primary key, name text not null, amount numeric)');
-      const csv = 'id,name,amount\n1,a,1.5\n2,b,2.5\n3,c,3.5\n4,d,not-a-number\n5,e,5.5\n';
-      await dropFile(page, id('dropZone'), { name: 'bad.csv', type: 'text/csv', text: csv });
-      await expect
-        .poll(() => page.locator(`${id('preview')} tr`).count(), { timeout: 30_000 })
-        .toBeGreaterThan(2);
-      await page.fill(id('tableName'), 'strict');
-      await page.selectOption(id('onError'), 'abort');
-      await page.click(id('load'));
-      const error = page.locator(id('loadError'));
-      await error.waitFor({ state: 'visible', timeout: 60_000 });
-      await expect(error.textContent()).resolves.toMatch(/line 5/);
-      await expect(error.textContent()).resolves.toMatch(/amount/);
+      await loadsBadRow(page, 'strict');
       await watched.screenshot('08-offline-bad-row');
       await sql('select count(*)::int as n from strict');
       await expect(results.nth(0).locator('td').first().textContent()).resolves.toBe('0');

@@ -1,20 +1,13 @@
 /**
- * The protocol's own Connection over PGlite (pglite-socket.ts), in Node with real PGlite: queries and
+ * The protocol's own Connection over PGlite (pglite-socket.ts, opened as session.ts opens it), in Node with real PGlite: queries and
  * COPY FROM STDIN through its one session, a COPY given up half way, one session at a time, and a
  * closed session leaving nothing behind for the next one.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { type Connection, ConnectionError, connectWith } from '@haul/protocol';
+import { type Connection, ConnectionError } from '@haul/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgliteSockets } from '../src/engine/offline/pglite-socket.ts';
+import { PGliteSessions } from '../src/engine/offline/session.ts';
 
-const SESSION = {
-  host: 'pglite',
-  port: 5432,
-  user: 'postgres',
-  database: 'postgres',
-  sslmode: 'disable',
-} as const;
 const encoder = new TextEncoder();
 
 let db: PGlite;
@@ -22,8 +15,8 @@ let open: () => Promise<Connection>;
 
 beforeAll(async () => {
   db = await PGlite.create();
-  const sockets = pgliteSockets(db);
-  open = () => connectWith(sockets, SESSION);
+  const sessions = new PGliteSessions(db);
+  open = () => sessions.connect();
 });
 
 afterAll(async () => {
