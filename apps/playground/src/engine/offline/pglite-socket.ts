@@ -19,18 +19,14 @@
  * written, the writer is asked to wait a macrotask (YIELD_BYTES), so a load in the page lets it paint.
  */
 import type { PGlite } from '@electric-sql/pglite';
-import { type ByteSocket, ConnectionError, type SocketFactory, type SocketHandlers } from '@haul/protocol';
-
-/** The startup packet's protocol code for a CancelRequest (the others: 3.0 startup, SSL, GSS). */
-const CANCEL_REQUEST_CODE = 80877102;
-const SSL_REQUEST_CODE = 80877103;
-
-const QUERY = 0x51; // 'Q'
-const SYNC = 0x53; // 'S'
-const FLUSH = 0x48; // 'H'
-const COPY_DONE = 0x63; // 'c'
-const COPY_FAIL = 0x66; // 'f'
-const TERMINATE = 0x58; // 'X'
+import {
+  type ByteSocket,
+  ConnectionError,
+  FrontendTag,
+  type SocketFactory,
+  type SocketHandlers,
+  StartupCode,
+} from '@haul/protocol';
 
 /** A simple Query whose statement is a COPY reading from the client. */
 const COPY_FROM_STDIN = /^\s*copy\b[\s\S]*\bfrom\s+stdin\b/i;
@@ -97,7 +93,8 @@ class PGliteSocket implements ByteSocket {
   /** Inside a COPY FROM STDIN: nothing runs until its CopyDone or CopyFail. */
   #inCopy = false;
   #terminated = false;
-  #running = false;
+  /** The run in progress (`#pump`), if any: one call into PGlite at a time. */
+  #pumping: Promise<void> | null = null;
   /** Whether this socket opened a session that closing it must reset. */
   #session = false;
   #sinceYield = 0;
@@ -118,18 +115,23 @@ class PGliteSocket implements ByteSocket {
     this.#scan(chunk);
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.byteLength;
-    if (!this.#running) queueMicrotask(() => void this.#pump());
+    // After this task's other writes: a pipeline written in one go runs in one call.
+    queueMicrotask(() => this.#kick());
     this.#sinceYield += chunk.byteLength;
     if (this.#sinceYield < YIELD_BYTES) return undefined;
     this.#sinceYield = 0;
     return new Promise((resolve) => setTimeout(resolve, 0));
   }
 
+  // Each call's answer comes whole, as PGlite produced it: there is no stream to hold back.
   pause(): void {}
 
   resume(): void {}
 
+  /** Runs what was written (Terminate aside), then ends the session. */
   async close(): Promise<void> {
+    this.#kick();
+    await this.#pumping;
     await this.#finish(undefined);
   }
 
@@ -159,7 +161,7 @@ class PGliteSocket implements ByteSocket {
       this.#type = this.#startup ? 0 : this.#header[0]!;
       this.#bodyLeft = view.getInt32(this.#startup ? 0 : 1) - 4;
       this.#headerBytes = 0;
-      this.#body = this.#startup || this.#type === QUERY ? [] : null;
+      this.#body = this.#startup || this.#type === FrontendTag.Query ? [] : null;
       if (this.#bodyLeft === 0) this.#messageEnd(this.#pendingBytes + at);
     }
   }
@@ -172,35 +174,42 @@ class PGliteSocket implements ByteSocket {
     if (this.#startup) {
       this.#startup = false;
       const code = body ? new DataView(concat(body, 4).buffer).getInt32(0) : 0;
-      if (code === CANCEL_REQUEST_CODE || code === SSL_REQUEST_CODE) this.#cancel = true;
+      if (code === StartupCode.CancelRequest || code === StartupCode.SslRequest) this.#cancel = true;
       else if (this.sessions.claim(this)) this.#session = true;
       else this.#refused = true;
       this.#runnable = end;
       return;
     }
-    if (type === TERMINATE) {
+    if (type === FrontendTag.Terminate) {
       // Not for PGlite: its backend would exit. What came before it still runs.
       this.#terminated = true;
       return;
     }
     if (this.#inCopy) {
-      if (type === COPY_DONE || type === COPY_FAIL) {
+      if (type === FrontendTag.CopyDone || type === FrontendTag.CopyFail) {
         this.#inCopy = false;
         this.#runnable = end;
       }
       return;
     }
-    if (type === QUERY && body && COPY_FROM_STDIN.test(decoder.decode(concat(body)))) {
+    if (type === FrontendTag.Query && body && COPY_FROM_STDIN.test(decoder.decode(concat(body)))) {
       this.#inCopy = true;
       return;
     }
-    if (type === QUERY || type === SYNC || type === FLUSH) this.#runnable = end;
+    if (type === FrontendTag.Query || type === FrontendTag.Sync || type === FrontendTag.Flush)
+      this.#runnable = end;
+  }
+
+  #kick(): void {
+    this.#pumping ??= this.#pump().finally(() => {
+      this.#pumping = null;
+      // Written between the run's last look and its end: run that too.
+      if (this.#runnable > 0 && !this.closed) this.#kick();
+    });
   }
 
   /** Runs what may run, one call at a time, and hands PGlite's answers to the reader. */
   async #pump(): Promise<void> {
-    if (this.#running) return;
-    this.#running = true;
     try {
       while (!this.closed && this.#runnable > 0) {
         const input = this.#take(this.#runnable);
@@ -219,8 +228,6 @@ class PGliteSocket implements ByteSocket {
         new ConnectionError(`PGlite failed: ${(error as Error).message}`, true, { cause: error }),
       );
       return;
-    } finally {
-      this.#running = false;
     }
     if (this.#cancel || (this.#terminated && this.#runnable === 0)) await this.#finish(undefined);
   }
@@ -259,7 +266,7 @@ class PGliteSocket implements ByteSocket {
 function queryMessage(sql: string): Uint8Array {
   const text = encoder.encode(sql);
   const message = new Uint8Array(6 + text.byteLength);
-  message[0] = QUERY;
+  message[0] = FrontendTag.Query;
   new DataView(message.buffer).setInt32(1, 5 + text.byteLength);
   message.set(text, 5);
   return message;
