@@ -1,9 +1,10 @@
 /**
  * The playground in a real headless Chromium against `pnpm start`'s stack (the Node worker serving
  * the built page, the real Postgres): first open, a dropped CSV loaded over 3 shards and counted in
- * Postgres, a bad row named by its line, the SQL console over the WebSocket proxy, and offline mode
- * (PGlite in the page) with no worker at all. Screenshots go to .tmp/artifacts/e2e/.
+ * Postgres, a bad row named by its line, the SQL console over the WebSocket proxy (every batch
+ * outcome named), and offline mode (PGlite in the page) with no worker at all. Screenshots go to .tmp/artifacts/e2e/.
  */
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,24 @@ function generatedCsv(rows: number): string {
 async function connectToWorker(watched: WatchedPage): Promise<void> {
   const status = watched.page.locator(id('connectionStatus'));
   await expect.poll(() => status.getAttribute('data-state'), { timeout: 20_000 }).toBe('connected');
+}
+
+/** Four good rows and, on line 5, an amount that is not a number. */
+const BAD_CSV = 'id,name,amount\n1,a,1.5\n2,b,2.5\n3,c,3.5\n4,d,not-a-number\n5,e,5.5\n';
+
+/** Drops BAD_CSV and loads it into `table` with onError 'abort': the error names line 5 and the column. */
+async function loadsBadRow(page: Page, table: string): Promise<void> {
+  await dropFile(page, id('dropZone'), { name: 'bad.csv', type: 'text/csv', text: BAD_CSV });
+  await expect
+    .poll(() => page.locator(`${id('preview')} tr`).count(), { timeout: 30_000 })
+    .toBeGreaterThan(2);
+  await page.fill(id('tableName'), table);
+  await page.selectOption(id('onError'), 'abort');
+  await page.click(id('load'));
+  const error = page.locator(id('loadError'));
+  await error.waitFor({ state: 'visible', timeout: 60_000 });
+  await expect(error.textContent()).resolves.toMatch(/line 5/);
+  await expect(error.textContent()).resolves.toMatch(/amount/);
 }
 
 async function runSql(page: Page, sql: string): Promise<void> {
@@ -141,16 +160,8 @@ describe('playground in Chromium', () => {
     const watched = await openPage(browser, `${server.url}/#token=${TOKEN}`);
     const { page } = watched;
     await connectToWorker(watched);
-    const csv = 'id,name,amount\n1,a,1.5\n2,b,2.5\n3,c,3.5\n4,d,not-a-number\n5,e,5.5\n';
-    await dropFile(page, id('dropZone'), { name: 'bad.csv', type: 'text/csv', text: csv });
-    await page.fill(id('tableName'), STRICT);
     await page.fill(id('shards'), '1');
-    await page.selectOption(id('onError'), 'abort');
-    await page.click(id('load'));
-    const error = page.locator(id('loadError'));
-    await error.waitFor({ state: 'visible', timeout: 60_000 });
-    await expect(error.textContent()).resolves.toMatch(/line 5/);
-    await expect(error.textContent()).resolves.toMatch(/amount/);
+    await loadsBadRow(page, STRICT);
     await watched.screenshot('04-bad-row');
     const [{ n }] = await admin.unsafe<[{ n: number }]>(`select count(*)::int as n from ${STRICT}`);
     expect(n).toBe(0);
@@ -175,6 +186,34 @@ describe('playground in Chromium', () => {
     await watched.page.context().close();
   }, 90_000);
 
+  it("the SQL console names every atomic batch outcome, a failed open transaction's included", async () => {
+    const watched = await openPage(browser, `${server.url}/#token=${TOKEN}`);
+    const { page } = watched;
+    await connectToWorker(watched);
+    const results = page.locator(id('sqlResult'));
+    const outcomes = () =>
+      results.evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset['outcome'] ?? 'ok'));
+    await page.selectOption(id('syncMode'), 'atomic');
+    await runSql(page, 'select 1 as one;\nselect 1/0 as boom;\nselect 2 as two;');
+    await expect.poll(outcomes, { timeout: 30_000 }).toEqual(['rolled-back', 'failed', 'skipped']);
+    // Inside a transaction the console opened itself, the batch cannot roll back what ran: it ran,
+    // and the transaction is now failed.
+    await page.selectOption(id('syncMode'), 'independent');
+    await runSql(page, 'begin;');
+    await expect.poll(outcomes, { timeout: 30_000 }).toEqual(['ok']);
+    await page.selectOption(id('syncMode'), 'atomic');
+    await runSql(page, 'select 1 as one;\nselect 1/0 as boom;\nselect 2 as two;');
+    await expect.poll(outcomes, { timeout: 30_000 }).toEqual(['aborted-transaction', 'failed', 'skipped']);
+    const aborted = results.nth(0).locator(id('sqlOutcome'));
+    await expect(aborted.getAttribute('data-outcome')).resolves.toBe('aborted-transaction');
+    await expect(aborted.textContent()).resolves.toMatch(/ROLLBACK/);
+    await watched.screenshot('06-sql-aborted-transaction');
+    await runSql(page, 'rollback;');
+    await expect.poll(outcomes, { timeout: 30_000 }).toEqual(['ok']);
+    expect(watched.problems).toEqual([]);
+    await watched.page.context().close();
+  }, 90_000);
+
   it('is usable at a 360 px width', async () => {
     const watched = await openPage(browser, `${server.url}/#token=${TOKEN}`, { width: 360, height: 800 });
     await connectToWorker(watched);
@@ -194,15 +233,21 @@ describe('playground in Chromium', () => {
     });
     afterAll(() => statics?.close());
 
-    it('loads a generated sample into PGlite in the page and queries it', async () => {
+    /** The page from a plain file server, switched to offline mode. */
+    async function openOffline(): Promise<WatchedPage> {
       // Nothing answers /v1 here: the page's first attempt to reach a worker fails, and says so.
       const watched = await openPage(browser, `${statics.url}/`, {
         ignore: [/404/, /Not Found/i, /ERR_CONNECTION_REFUSED/, /ERR_ABORTED/],
       });
-      const { page } = watched;
-      await page.click(id('offline'));
-      const status = page.locator(id('connectionStatus'));
+      await watched.page.click(id('offline'));
+      const status = watched.page.locator(id('connectionStatus'));
       await expect.poll(() => status.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+      return watched;
+    }
+
+    it('loads a generated sample into PGlite in the page and queries it', async () => {
+      const watched = await openOffline();
+      const { page } = watched;
       await page.fill(id('sampleRows'), '5000');
       await page.click(id('generateSample'));
       // As a user would: name the table once the sample shows (naming it names the table after the file).
@@ -222,6 +267,46 @@ describe('playground in Chromium', () => {
       await expect(results.nth(0).textContent()).resolves.toContain('5000');
       await expect(results.nth(1).textContent()).resolves.toContain(String((5000 * 5001) / 2));
       await watched.screenshot('07-offline');
+      expect(watched.problems).toEqual([]);
+      await watched.page.context().close();
+    }, 180_000);
+
+    it("offline bad rows: 'abort' names the line and keeps nothing, 'reject' sets them aside; export gives the rows back", async () => {
+      const watched = await openOffline();
+      const { page } = watched;
+      const results = page.locator(id('sqlResult'));
+      // One statement at a time: its result replaces the last one, so wait for the one run.
+      const sql = async (text: string) => {
+        await runSql(page, text);
+        await expect.poll(() => results.nth(0).textContent(), { timeout: 30_000 }).toContain(text);
+        return (await results.nth(0).textContent()) ?? '';
+      };
+      await sql('create table strict (id int primary key, name text not null, amount numeric)');
+      await loadsBadRow(page, 'strict');
+      await watched.screenshot('08-offline-bad-row');
+      await sql('select count(*)::int as n from strict');
+      await expect(results.nth(0).locator('td').first().textContent()).resolves.toBe('0');
+
+      await page.selectOption(id('onError'), 'reject');
+      await page.click(id('load'));
+      const report = page.locator(id('loadReport'));
+      await report.waitFor({ state: 'visible', timeout: 60_000 });
+      await expect(report.getAttribute('data-rows')).resolves.toBe('4');
+      const rejects = page.locator(id('rejectsDownload'));
+      await rejects.waitFor({ state: 'visible', timeout: 10_000 });
+      const [rejected] = await Promise.all([page.waitForEvent('download'), rejects.click()]);
+      const rejectedText = readFileSync(await rejected.path(), 'utf8');
+      expect(rejectedText).toContain('4,d,not-a-number');
+      await watched.screenshot('09-offline-rejects');
+
+      await page.fill(id('exportTable'), 'strict');
+      await page.selectOption(id('exportFormat'), 'csv');
+      const [exported] = await Promise.all([page.waitForEvent('download'), page.click(id('exportButton'))]);
+      const lines = readFileSync(await exported.path(), 'utf8')
+        .trim()
+        .split('\n');
+      expect(lines[0]).toBe('id,name,amount');
+      expect(lines.slice(1).sort()).toEqual(['1,a,1.5', '2,b,2.5', '3,c,3.5', '5,e,5.5']);
       expect(watched.problems).toEqual([]);
       await watched.page.context().close();
     }, 180_000);

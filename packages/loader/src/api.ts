@@ -174,11 +174,8 @@ export interface LoadReport {
   /** 'binary', 'raw', or 'text' with `textReason` naming the column whose type had no binary converter. */
   copyFormat: 'binary' | 'text' | 'raw';
   textReason?: string;
-  /**
-   * How the shards committed: 'two-phase' (PREPARE TRANSACTION), 'barrier', 'batches', or
-   * 'transaction' (one session, one COMMIT: a load into PGlite through `@haul/loader/copy-encode`).
-   */
-  commit: 'two-phase' | 'barrier' | 'batches' | 'transaction';
+  /** How the shards committed: 'two-phase' (PREPARE TRANSACTION), 'barrier', or 'batches'. */
+  commit: 'two-phase' | 'barrier' | 'batches';
   /** Batches mode: batches skipped because an earlier run with the same load id committed them. */
   resumedBatches?: number;
   rejected: number;

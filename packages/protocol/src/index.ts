@@ -41,6 +41,7 @@ export {
   ResultLimitError,
   TimeoutError,
 } from './errors.ts';
+export { FrontendTag, StartupCode } from './messages/frontend.ts';
 export type {
   ByteSocket,
   SocketConnectOptions,

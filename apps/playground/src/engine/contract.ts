@@ -3,9 +3,21 @@
  * load and export; the protocol core over the worker's /v1/ws proxy for the SQL console) or, offline,
  * PGlite running in the page. The UI talks to an `Engine` only, so both modes share every screen.
  *
- * Shapes mirror the worker's JSON (apps/worker/README.md) so the worker engine passes them through.
+ * The shapes are the worker's own (`@haul/worker/contract`, its HTTP API's types): the worker engine
+ * passes its JSON through, and the offline engine builds the same objects.
  */
 import type {
+  ErrorBody,
+  LoadEvent,
+  LoadOutcome,
+  LoadQuery,
+  SqlResult,
+  SyncMode,
+  TableDetail,
+  TableSummary,
+} from '@haul/worker/contract';
+
+export type {
   ColumnSummary,
   LoadProgress,
   LoadReport,
@@ -13,65 +25,21 @@ import type {
   TableDetail,
   TableSummary,
 } from '@haul/loader';
+export type { ErrorBody, LoadEvent, LoadOutcome, StatementOutcome, SyncMode } from '@haul/worker/contract';
 
-export type { ColumnSummary, LoadProgress, LoadReport, RejectedRow, TableDetail, TableSummary };
-
-export interface LoadRequest {
-  format: 'csv' | 'tsv' | 'ndjson';
-  header?: boolean;
-  delimiter?: string;
-  /** Target columns in source order; omitted: by header name (CSV with header, NDJSON keys) or position. */
-  columns?: string[];
-  shards: number;
-  mode: 'atomic' | 'batches';
-  onError: 'abort' | 'reject';
-  /** Create the table from the inferred schema when it does not exist. */
-  createTable?: boolean;
-  batchRows?: number;
-}
-
-/** The error body every failure carries (the worker's `{ error: … }`). */
-export interface ErrorInfo {
-  message: string;
-  sqlstate?: string;
-  line?: number;
-  column?: string;
-  value?: string;
-  detail?: string;
-  hint?: string;
-  /** 1-based character position in the statement's SQL, when the server gave one. */
-  position?: number;
-  constraint?: string;
-  rolledBack?: boolean;
-  loadId?: string;
-}
-
-export type LoadEvent =
-  | ({ type: 'progress' } & LoadProgress)
-  | ({ type: 'reject' } & RejectedRow)
-  | ({ type: 'report' } & LoadReport)
-  | { type: 'error'; status: number; error: ErrorInfo };
+/** A load as the page asks for it: the worker's query parameters, with the shard count always chosen. */
+export type LoadRequest = Omit<LoadQuery, 'format' | 'shards' | 'mode' | 'onError'> &
+  Required<Pick<LoadQuery, 'format' | 'shards' | 'mode' | 'onError'>>;
 
 export interface SqlStatement {
   sql: string;
   params?: unknown[];
 }
 
-export type SyncMode = 'independent' | 'atomic';
-
+/** One statement's result: /v1/sql's, and the time the page measured for it when it ran it itself. */
 export type StatementResult =
-  | {
-      ok: true;
-      command: string;
-      rowCount: number | null;
-      rows: Record<string, unknown>[];
-      fields: { name: string; typeOid: number }[];
-      ms?: number;
-    }
-  | {
-      ok: false;
-      error: ErrorInfo & { outcome?: 'failed' | 'rolled-back' | 'skipped' };
-    };
+  | (Extract<SqlResult, { ok: true }> & { ms?: number })
+  | Extract<SqlResult, { ok: false }>;
 
 export type ExportFormat = 'csv' | 'ndjson';
 
@@ -80,7 +48,7 @@ export class EngineError extends Error {
   constructor(
     message: string,
     readonly status: number | undefined,
-    readonly info: ErrorInfo | undefined,
+    readonly info: ErrorBody | undefined,
   ) {
     super(message);
     this.name = 'EngineError';
@@ -108,7 +76,7 @@ export interface Engine {
     request: LoadRequest,
     onEvent: (event: LoadEvent) => void,
     signal: AbortSignal,
-  ): Promise<Extract<LoadEvent, { type: 'report' | 'error' }>>;
+  ): Promise<LoadOutcome>;
   /** One pipeline: every statement is sent before any result is awaited. */
   sql(statements: SqlStatement[], sync: SyncMode, signal?: AbortSignal): Promise<StatementResult[]>;
   /** The table as a file (partitioned export on the worker). */

@@ -3,10 +3,20 @@
  * over its WebSocket proxy with our protocol core running in the page (ws-sql.ts).
  */
 import {
+  type DatabaseInfo,
+  type ExportQuery,
+  type HealthResponse,
+  loadQuery,
+  type SqlRequestBody,
+  type SqlResponse,
+  type TablesResponse,
+} from '@haul/worker/contract';
+import {
   type Engine,
   EngineError,
   type ExportFormat,
   type LoadEvent,
+  type LoadOutcome,
   type LoadRequest,
   type SqlStatement,
   type StatementResult,
@@ -17,8 +27,6 @@ import {
 import { ndjsonLines } from './ndjson.ts';
 import { unreachable, WorkerHttp } from './worker-http.ts';
 import { WsSqlSession } from './ws-sql.ts';
-
-type FinalEvent = Extract<LoadEvent, { type: 'report' | 'error' }>;
 
 const CONTENT_TYPES: Record<LoadRequest['format'], string> = {
   csv: 'text/csv',
@@ -41,7 +49,7 @@ export async function connectWorkerEngine(
   }
   const http = new WorkerHttp(baseUrl, token.trim());
   const runtime = await health(baseUrl, signal);
-  const database = await http.json<{ maxShards: number }>('/v1/database', signal ? { signal } : {});
+  const database = await http.json<DatabaseInfo>('/v1/database', signal ? { signal } : {});
   const version = await serverVersion(http, signal);
   const maxShards = database.maxShards;
   return new WorkerEngine(http, maxShards, `worker ${baseUrl} (${runtime}) · PostgreSQL ${version}`);
@@ -78,7 +86,7 @@ async function health(baseUrl: string, signal?: AbortSignal): Promise<string> {
     if (error instanceof SyntaxError) body = undefined;
     else throw unreachable(baseUrl, error);
   }
-  const runtime = (body as { ok?: boolean; runtime?: string } | undefined)?.runtime;
+  const runtime = (body as Partial<HealthResponse> | undefined)?.runtime;
   if (typeof runtime !== 'string') {
     throw new EngineError(
       `${baseUrl} answered, but it is not a Haul worker (no /healthz).`,
@@ -90,10 +98,13 @@ async function health(baseUrl: string, signal?: AbortSignal): Promise<string> {
 }
 
 async function serverVersion(http: WorkerHttp, signal?: AbortSignal): Promise<string> {
-  const body = await http.json<{ results: StatementResult[] }>('/v1/sql', {
+  const request: SqlRequestBody = {
+    statements: [{ sql: "select current_setting('server_version') as version" }],
+  };
+  const body = await http.json<SqlResponse>('/v1/sql', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ statements: [{ sql: "select current_setting('server_version') as version" }] }),
+    body: JSON.stringify(request),
     ...(signal ? { signal } : {}),
   });
   const first = body.results[0];
@@ -121,7 +132,7 @@ class WorkerEngine implements Engine {
   }
 
   async tables(signal?: AbortSignal): Promise<TableSummary[]> {
-    const body = await this.http.json<{ tables: TableSummary[] }>('/v1/tables', signal ? { signal } : {});
+    const body = await this.http.json<TablesResponse>('/v1/tables', signal ? { signal } : {});
     return body.tables;
   }
 
@@ -150,7 +161,7 @@ class WorkerEngine implements Engine {
     request: LoadRequest,
     onEvent: (event: LoadEvent) => void,
     signal: AbortSignal,
-  ): Promise<FinalEvent> {
+  ): Promise<LoadOutcome> {
     // The File itself as the body: Chromium streams a ReadableStream upload only over HTTP/2.
     const response = await this.http.request(`/v1/tables/${encodeURIComponent(table)}/load`, {
       method: 'POST',
@@ -160,7 +171,7 @@ class WorkerEngine implements Engine {
       signal,
     });
     if (!response.body) throw new EngineError('The worker sent no load events.', response.status, undefined);
-    let final: FinalEvent | undefined;
+    let final: LoadOutcome | undefined;
     // Read to the end even after the final event (the worker closes right after it): cancelling a
     // response mid-body shows as a failed request in the browser.
     for await (const event of ndjsonLines(response.body)) {
@@ -186,9 +197,12 @@ class WorkerEngine implements Engine {
     options: { partitions?: number; partitionOn?: string },
     signal?: AbortSignal,
   ): Promise<Blob> {
-    const query = new URLSearchParams({ format });
-    if (options.partitions !== undefined) query.set('partitions', String(options.partitions));
-    if (options.partitionOn) query.set('partitionOn', options.partitionOn);
+    const params: ExportQuery = { format };
+    if (options.partitions !== undefined) params.partitions = options.partitions;
+    if (options.partitionOn) params.partitionOn = options.partitionOn;
+    const query = new URLSearchParams(
+      Object.entries(params).map(([name, value]): [string, string] => [name, String(value)]),
+    );
     const response = await this.http.request(`/v1/tables/${encodeURIComponent(table)}/export`, {
       query,
       ...(signal ? { signal } : {}),
@@ -199,19 +213,4 @@ class WorkerEngine implements Engine {
   async close(): Promise<void> {
     await this.#sql.close();
   }
-}
-
-function loadQuery(request: LoadRequest): URLSearchParams {
-  const query = new URLSearchParams({
-    format: request.format,
-    shards: String(request.shards),
-    mode: request.mode,
-    onError: request.onError,
-  });
-  if (request.header !== undefined) query.set('header', String(request.header));
-  if (request.delimiter !== undefined) query.set('delimiter', request.delimiter);
-  if (request.columns && request.columns.length > 0) query.set('columns', request.columns.join(','));
-  if (request.createTable) query.set('createTable', 'true');
-  if (request.batchRows !== undefined) query.set('batchRows', String(request.batchRows));
-  return query;
 }

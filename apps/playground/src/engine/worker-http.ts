@@ -3,7 +3,8 @@
  * EngineError whose message says what to do: the worker unreachable, the token refused (401), the
  * database unreachable (502), or the worker's own `{ error: … }` body.
  */
-import { EngineError, type ErrorInfo } from './contract.ts';
+import type { ErrorResponse } from '@haul/worker/contract';
+import { EngineError, type ErrorBody } from './contract.ts';
 
 export class WorkerHttp {
   constructor(
@@ -54,9 +55,9 @@ export function unreachable(baseUrl: string, error: unknown): EngineError {
 
 /** The worker's `{ error: { message, … } }` body as an EngineError with a message for people. */
 export async function errorFromResponse(response: Response): Promise<EngineError> {
-  let info: ErrorInfo | undefined;
+  let info: ErrorBody | undefined;
   try {
-    const body = (await response.json()) as { error?: ErrorInfo };
+    const body = (await response.json()) as Partial<ErrorResponse>;
     if (body && typeof body.error?.message === 'string') info = body.error;
   } catch {
     // not JSON: a proxy's error page, or not a Haul worker at all

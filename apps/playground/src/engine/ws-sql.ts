@@ -6,18 +6,11 @@
  */
 import type { Connection } from '@haul/protocol';
 import { connect } from '@haul/protocol/websocket';
+import type { DatabaseInfo } from '@haul/worker/contract';
 import { CONSOLE_TYPES } from './console-types.ts';
 import { EngineError, type SqlStatement, type StatementResult, type SyncMode } from './contract.ts';
 import { statementError, statementRows } from './statement-results.ts';
 import type { WorkerHttp } from './worker-http.ts';
-
-interface DatabaseInfo {
-  address: string;
-  database: string;
-  user: string;
-  password?: string;
-  proxied: boolean;
-}
 
 /** Characters a WebSocket subprotocol may hold (RFC 7230 tchar, less what a token never has). */
 const SUBPROTOCOL_SAFE = /^[A-Za-z0-9._~+-]+$/;

@@ -1,5 +1,5 @@
 /** What a finished load shows: the report (rows, time, rate, COPY format, commit, per shard) or the error. */
-import type { ErrorInfo, LoadReport } from '../engine/contract.ts';
+import type { ErrorBody, LoadReport } from '../engine/contract.ts';
 import { type Child, h } from './dom.ts';
 import { formatBytes, formatCount, formatMs } from './format.ts';
 
@@ -70,7 +70,7 @@ export function reportView(report: LoadReport): Child[] {
 }
 
 /** The failure, naming line, column, value and SQLSTATE when the worker said them. */
-export function errorView(info: ErrorInfo, heading = 'Load failed'): Child[] {
+export function errorView(info: ErrorBody, heading = 'Load failed'): Child[] {
   const where: string[] = [];
   if (info.line !== undefined) where.push(`line ${info.line}`);
   if (info.column !== undefined) where.push(`column ${info.column}`);

@@ -1,5 +1,5 @@
 /** One statement's outcome in the console: its rows, or its error with the position marked in its SQL. */
-import type { StatementResult } from '../engine/contract.ts';
+import type { StatementOutcome, StatementResult } from '../engine/contract.ts';
 import type { SplitStatement } from '../sql/split-statements.ts';
 import { h } from './dom.ts';
 import { formatCount, formatMs } from './format.ts';
@@ -7,6 +7,17 @@ import { resultsTable } from './results-table.ts';
 import { TEST_IDS } from './test-ids.ts';
 
 const MAX_ROWS_SHOWN = 500;
+
+/**
+ * What a failed statement did, in words; every outcome the worker's contract names has one (a new
+ * outcome there fails to compile here). No outcome: the statement itself failed.
+ */
+const OUTCOME_TEXT: Record<StatementOutcome | 'failed', string> = {
+  failed: 'Failed',
+  'rolled-back': 'Rolled back',
+  'aborted-transaction': 'Ran, but its transaction is now failed: ROLLBACK it',
+  skipped: 'Skipped',
+};
 
 export function sqlResultView(
   index: number,
@@ -21,11 +32,18 @@ export function sqlResultView(
   });
   if (!result.ok) {
     const { error } = result;
+    const outcome = error.outcome ?? 'failed';
+    article.dataset['outcome'] = outcome;
     article.append(
       title,
       h(
         'div',
         { class: 'sql-error', testId: TEST_IDS.sqlError, role: 'alert' },
+        h(
+          'p',
+          { class: `outcome ${outcome}`, testId: TEST_IDS.sqlOutcome, dataset: { outcome } },
+          OUTCOME_TEXT[outcome],
+        ),
         h(
           'p',
           {},

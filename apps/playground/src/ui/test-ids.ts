@@ -40,6 +40,7 @@ export const TEST_IDS = {
   runSql: 'run-sql', // <button> (Ctrl+Enter too)
   sqlResult: 'sql-result', // one per statement, data-index="<i>" data-ok="true|false"
   sqlError: 'sql-error', // inside a failed sql-result: message, SQLSTATE, the position marked
+  sqlOutcome: 'sql-outcome', // inside a failed sql-result: what it did; data-outcome="failed|rolled-back|aborted-transaction|skipped"
 
   // Export
   exportTable: 'export-table', // <select> or <input> table

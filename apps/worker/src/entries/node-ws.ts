@@ -18,8 +18,8 @@ import type { Duplex } from 'node:stream';
 import type { MiddlewareHandler } from 'hono';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { WorkerConfig } from '../app-contract.ts';
-import { admitWsRequest, offeredProtocols, TOKEN_SUBPROTOCOL_PREFIX } from '../routes/ws-auth.ts';
-import { handshakeRefusal } from '../routes/ws-handshake.ts';
+import { admitWsRequest, offeredProtocols, TOKEN_SUBPROTOCOL_PREFIX } from '../ws/admission.ts';
+import { handshakeRefusal } from '../ws/handshake.ts';
 
 /** A request header as one string (Node joins repeated ones into an array for a few names). */
 function headerValue(req: http.IncomingMessage, name: string): string | undefined {

@@ -5,20 +5,9 @@
  */
 import { resolveConfig } from '@haul/protocol';
 import type { Hono } from 'hono';
+import type { AppEnv, RouteDeps } from '../app-env.ts';
 import { databaseHostPort } from '../config.ts';
-import type { AppEnv, RouteDeps } from './deadline.ts';
-
-export interface DatabaseInfo {
-  /** host:port as /v1/ws?address= expects it (IPv6 bracketed). */
-  address: string;
-  database: string;
-  user: string;
-  password?: string;
-  /** Whether /v1/ws may reach `address` (it is on HAUL_ALLOWED_HOSTS). */
-  proxied: boolean;
-  /** The most shards a load (and partitions an export) may ask for (HAUL_MAX_SHARDS, 5 at most on Workers). */
-  maxShards: number;
-}
+import type { DatabaseInfo } from '../contract.ts';
 
 export function databaseInfo(
   databaseUrl: string,

@@ -5,8 +5,9 @@
  */
 import { type ExportOptions, exportRows } from '@haul/loader';
 import type { Hono } from 'hono';
-import type { AppEnv, RouteDeps } from './deadline.ts';
-import { bool, connectionCount, oneOf } from './params.ts';
+import type { AppEnv, RouteDeps } from '../app-env.ts';
+import type { ExportQuery } from '../contract.ts';
+import { bool, connectionCount, oneOf, type Query } from '../http/query-params.ts';
 
 const CONTENT_TYPES = {
   csv: 'text/csv; charset=utf-8',
@@ -16,7 +17,7 @@ const CONTENT_TYPES = {
 
 export function exportRoutes(app: Hono<AppEnv>, { config, runtime }: RouteDeps): void {
   app.get('/v1/tables/:table/export', async (c) => {
-    const query = (name: string) => c.req.query(name);
+    const query: Query<keyof ExportQuery> = (name) => c.req.query(name);
     const partitions = connectionCount(query, 'partitions', config.maxShards);
     const format = oneOf(query, 'format', ['csv', 'ndjson', 'binary'] as const) ?? 'csv';
     const table = c.req.param('table');

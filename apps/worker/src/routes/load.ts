@@ -4,11 +4,13 @@
  * `report` or `error` line. A client that disconnects, or the time limit, aborts the load, and an
  * aborted load rolls back.
  */
-import { LoadConfigError, type LoadOptions, type LoadProgress, load, type RejectedRow } from '@haul/loader';
+import { LoadConfigError, type LoadOptions, load, type RejectedRow } from '@haul/loader';
 import type { Context, Hono } from 'hono';
-import type { AppEnv, RouteDeps } from './deadline.ts';
-import { errorBody, errorResponse, errorStatus, HttpError } from './errors.ts';
-import { stringifyJson } from './json.ts';
+import type { AppEnv, RouteDeps } from '../app-env.ts';
+import type { ErrorBody, LoadEvent, LoadParam } from '../contract.ts';
+import { errorBody, HttpError } from '../http/error-body.ts';
+import { errorResponse, httpStatus } from '../http/errors.ts';
+import { stringifyJson } from '../http/json.ts';
 import {
   bool,
   connectionCount,
@@ -18,7 +20,7 @@ import {
   type Query,
   singleChar,
   wholeNumber,
-} from './params.ts';
+} from '../http/query-params.ts';
 
 const PROGRESS_INTERVAL_MS = 200;
 /**
@@ -31,12 +33,6 @@ const MAX_QUEUED_EVENTS = 1000;
 /** The loader's own 'auto' picks at most this many shards. */
 const LOADER_AUTO_SHARDS = 4;
 
-export type LoadEvent =
-  | ({ type: 'progress' } & LoadProgress)
-  | ({ type: 'reject' } & RejectedRow)
-  | ({ type: 'report' } & Awaited<ReturnType<typeof load>>)
-  | { type: 'error'; status: number; error: ReturnType<typeof errorBody> };
-
 type LoadParams = Omit<LoadOptions, 'source' | 'table' | 'url' | 'connect' | 'connector'>;
 
 export function loadRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
@@ -44,7 +40,7 @@ export function loadRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
 }
 
 /** Query parameters → loader options; shards first, so an over-cap request is refused before anything. */
-export function parseLoadParams(query: Query, maxShards: number): LoadParams {
+export function parseLoadParams(query: Query<LoadParam>, maxShards: number): LoadParams {
   const shards = connectionCount(query, 'shards', maxShards);
   const params: LoadParams = {
     format: oneOf(query, 'format', ['csv', 'tsv', 'ndjson'] as const) ?? 'csv',
@@ -130,7 +126,7 @@ async function startLoad(c: Context<AppEnv>, deps: RouteDeps): Promise<Response>
     (error: unknown) =>
       push({
         type: 'error',
-        status: errorStatus(deadline.signal.reason ?? error),
+        status: httpStatus(deadline.signal.reason ?? error),
         error: errorBodyFor(error, deadline.signal),
       }),
   );
@@ -185,7 +181,7 @@ async function startLoad(c: Context<AppEnv>, deps: RouteDeps): Promise<Response>
 }
 
 /** The load's error, unless the deadline (or a disconnect) caused it: then its reason says more. */
-function errorBodyFor(error: unknown, signal: AbortSignal): ReturnType<typeof errorBody> {
+function errorBodyFor(error: unknown, signal: AbortSignal): ErrorBody {
   const body = errorBody(error);
   if (signal.aborted && signal.reason instanceof HttpError && !body.message.includes(signal.reason.message)) {
     return { ...body, message: `${signal.reason.message}; ${body.message}` };

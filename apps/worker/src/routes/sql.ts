@@ -9,11 +9,12 @@
  */
 import { type BatchOutcome, type FieldInfo, ResultLimitError } from '@haul/protocol';
 import type { Hono } from 'hono';
-import { type AppEnv, type RouteDeps, withConnection } from './deadline.ts';
-import { errorBody } from './errors.ts';
-import { readJsonBody } from './json.ts';
-import { encodeRows, SQL_TYPES } from './sql-json.ts';
-import { parseSqlRequest } from './sql-request.ts';
+import type { AppEnv, RouteDeps } from '../app-env.ts';
+import { withConnection } from '../db/with-connection.ts';
+import { errorBody } from '../http/error-body.ts';
+import { readJsonBody } from '../http/json.ts';
+import { encodeRows, SQL_TYPES } from '../sql/result-json.ts';
+import { parseSqlRequest } from '../sql/sql-request.ts';
 
 export function sqlRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   const limits = { maxRows: deps.config.sqlMaxRows, maxBytes: deps.config.sqlMaxBytes };

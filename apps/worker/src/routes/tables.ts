@@ -6,13 +6,15 @@
 // would map onto.
 import { LoadConfigError, listTables, readTable, tableDetail } from '@haul/loader';
 import type { Hono } from 'hono';
-import { type AppEnv, type RouteDeps, withConnection } from './deadline.ts';
-import { jsonError } from './errors.ts';
+import type { AppEnv, RouteDeps } from '../app-env.ts';
+import type { TablesResponse } from '../contract.ts';
+import { withConnection } from '../db/with-connection.ts';
+import { jsonError } from '../http/errors.ts';
 
 export function tableRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   app.get('/v1/tables', async (c) => {
     const tables = await withConnection(deps, (conn) => listTables(conn));
-    return c.json({ tables });
+    return c.json({ tables } satisfies TablesResponse);
   });
 
   app.get('/v1/tables/:table', async (c) => {

@@ -17,9 +17,9 @@
 import type { ByteSocket } from '@haul/protocol';
 import { bunSocket } from '@haul/protocol/bun';
 import type { WorkerConfig } from '../app-contract.ts';
-import { admitWsRequest } from '../routes/ws-auth.ts';
-import { handshakeRefusal } from '../routes/ws-handshake.ts';
+import { admitWsRequest } from './admission.ts';
 import { bridgeWebSocket, closeReason, type ServerWebSocket, type TcpStreams } from './bridge.ts';
+import { handshakeRefusal } from './handshake.ts';
 
 /** The part of Bun's ServerWebSocket used here (declared locally: no bun-types in the workspace). */
 export interface BunServerWebSocket {

@@ -5,8 +5,8 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { WorkerConfig } from '../app-contract.ts';
-import { createWsProxy, type UpgradeWebSocket } from '../routes/ws-proxy.ts';
 import type { OpenTcp, ServerWebSocket } from './bridge.ts';
+import { createWsProxy, type UpgradeWebSocket } from './proxy.ts';
 
 /** The part of the `Deno` global used here, declared locally so the workspace typechecks without Deno's types. */
 interface DenoWsApi {

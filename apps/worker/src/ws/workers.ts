@@ -5,8 +5,8 @@
 import { connect } from 'cloudflare:sockets';
 import type { MiddlewareHandler } from 'hono';
 import type { WorkerConfig } from '../app-contract.ts';
-import { createWsProxy, type UpgradeWebSocket } from '../routes/ws-proxy.ts';
 import type { OpenTcp, ServerWebSocket } from './bridge.ts';
+import { createWsProxy, type UpgradeWebSocket } from './proxy.ts';
 
 /** Workers' server-side WebSocket: a standard one plus `accept()`. */
 interface WorkersWebSocket extends ServerWebSocket {

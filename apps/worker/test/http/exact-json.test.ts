@@ -11,7 +11,7 @@ import {
   parseJsonExact,
   printsBackExactly,
   stringifyExact,
-} from '../../src/routes/exact-json.ts';
+} from '../../src/http/exact-json.ts';
 
 /** parseJsonExact's value with each JsonNumber as the double JSON.parse makes of it. */
 function asDoubles(value: unknown): unknown {

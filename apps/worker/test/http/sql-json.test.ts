@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
 import { type NodeServer, startNodeServer } from '../../src/entries/node.ts';
-import { parseJsonExact, stringifyExact } from '../../src/routes/exact-json.ts';
+import { parseJsonExact, stringifyExact } from '../../src/http/exact-json.ts';
 
 const targets = databaseTargets();
 const target = targets.find((x) => x.name.endsWith('-service')) ?? targets[0]!;

@@ -1,5 +1,5 @@
 /**
- * The Workers proxy (routes/ws-proxy.ts over WebSocketPair and cloudflare:sockets) refuses every
+ * The Workers proxy (ws/proxy.ts over WebSocketPair and cloudflare:sockets) refuses every
  * malformed WebSocket handshake before dialling: workerd under Miniflare, with no dev proxy in front
  * (wrangler dev's proxy answers the client's handshake itself and opens a well-formed one of its own
  * to the Worker, so the Worker never sees what the client sent). The target, a local TCP server on

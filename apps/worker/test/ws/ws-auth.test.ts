@@ -1,6 +1,6 @@
 /** Admission rules for GET /v1/ws (routes/ws-auth.ts), without any network. */
 import { describe, expect, it } from 'vitest';
-import { admitWsRequest, parseAddress, timingSafeEqualString } from '../../src/routes/ws-auth.ts';
+import { admitWsRequest, parseAddress, timingSafeEqualString } from '../../src/ws/admission.ts';
 
 const config = { token: 's3cret', allowedHosts: ['127.0.0.1:5432', '[::1]:5432'] };
 const url = (query: string) => new URL(`http://proxy/v1/ws?${query}`);

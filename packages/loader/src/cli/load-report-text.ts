@@ -7,7 +7,6 @@ const COMMIT_METHODS: Record<LoadReport['commit'], string> = {
   'two-phase': 'two-phase (PREPARE TRANSACTION on every shard, then COMMIT PREPARED)',
   barrier: 'barrier (every shard finished its COPY before any committed)',
   batches: 'batches (each batch committed on its own)',
-  transaction: 'one transaction (one session, one COMMIT)',
 };
 
 function copyFormatText(report: LoadReport): string {

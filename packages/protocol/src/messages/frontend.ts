@@ -8,14 +8,37 @@
 import { beginCopyData, endCopyData } from '../copy/pgcopy.ts';
 import type { Writer } from '../wire/writer.ts';
 
-const PROTOCOL_3_0 = 196608;
-const SSL_REQUEST_CODE = 80877103;
-const CANCEL_REQUEST_CODE = 80877102;
+/**
+ * The type byte of each frontend message; public for code that reads a client's stream (an
+ * in-process server such as PGlite behind a socket).
+ */
+export const FrontendTag = {
+  Bind: 0x42, // B
+  Close: 0x43, // C
+  CopyData: 0x64, // d
+  CopyDone: 0x63, // c
+  CopyFail: 0x66, // f
+  Describe: 0x44, // D
+  Execute: 0x45, // E
+  Flush: 0x48, // H
+  Parse: 0x50, // P
+  Password: 0x70, // p (SASL responses too)
+  Query: 0x51, // Q
+  Sync: 0x53, // S
+  Terminate: 0x58, // X
+} as const;
+
+/** The code after the length of a first packet, which has no type byte: what the packet asks for. */
+export const StartupCode = {
+  Protocol30: 196608,
+  SslRequest: 80877103,
+  CancelRequest: 80877102,
+} as const;
 
 /** StartupMessage: protocol version and parameters (user, database, application_name, options, …). */
 export function startup(w: Writer, params: Record<string, string>): void {
   const at = w.begin();
-  w.i32(PROTOCOL_3_0);
+  w.i32(StartupCode.Protocol30);
   for (const [key, value] of Object.entries(params)) {
     w.cstring(key, 'startup parameter name');
     w.cstring(value, `startup parameter ${key}`);
@@ -26,24 +49,24 @@ export function startup(w: Writer, params: Record<string, string>): void {
 
 /** SSLRequest: asks the server to switch to TLS; it answers with one byte, 'S' or 'N'. */
 export function sslRequest(w: Writer): void {
-  w.i32(8).i32(SSL_REQUEST_CODE);
+  w.i32(8).i32(StartupCode.SslRequest);
 }
 
 /** CancelRequest, sent on a fresh connection of its own. */
 export function cancelRequest(w: Writer, processId: number, secretKey: number): void {
-  w.i32(16).i32(CANCEL_REQUEST_CODE).i32(processId).i32(secretKey);
+  w.i32(16).i32(StartupCode.CancelRequest).i32(processId).i32(secretKey);
 }
 
 /** PasswordMessage (cleartext or md5-hashed). */
 export function password(w: Writer, text: string): void {
-  const at = w.begin(0x70 /* p */);
+  const at = w.begin(FrontendTag.Password);
   w.cstring(text, 'password');
   w.end(at);
 }
 
 /** SASLInitialResponse. */
 export function saslInitialResponse(w: Writer, mechanism: string, data: string): void {
-  const at = w.begin(0x70 /* p */);
+  const at = w.begin(FrontendTag.Password);
   w.cstring(mechanism);
   const len = w.beginValue();
   w.text(data);
@@ -53,21 +76,21 @@ export function saslInitialResponse(w: Writer, mechanism: string, data: string):
 
 /** SASLResponse. */
 export function saslResponse(w: Writer, data: string): void {
-  const at = w.begin(0x70 /* p */);
+  const at = w.begin(FrontendTag.Password);
   w.text(data);
   w.end(at);
 }
 
 /** Query (simple query protocol); may hold several statements. */
 export function query(w: Writer, sql: string): void {
-  const at = w.begin(0x51 /* Q */);
+  const at = w.begin(FrontendTag.Query);
   w.cstring(sql, 'query text');
   w.end(at);
 }
 
 /** Parse: `name` '' is the unnamed statement. `paramTypes` 0 lets the server infer a parameter's type. */
 export function parse(w: Writer, name: string, sql: string, paramTypes: readonly number[]): void {
-  const at = w.begin(0x50 /* P */);
+  const at = w.begin(FrontendTag.Parse);
   w.cstring(name);
   w.cstring(sql, 'query text');
   w.i16(paramTypes.length);
@@ -91,7 +114,7 @@ export function bindText(
   statement: string,
   values: readonly (string | null)[],
 ): void {
-  const at = w.begin(0x42 /* B */);
+  const at = w.begin(FrontendTag.Bind);
   w.cstring(portal);
   w.cstring(statement);
   w.i16(0); // all parameters text
@@ -111,7 +134,7 @@ export function bindText(
 
 /** Describe a statement ('S') or a portal ('P'). */
 export function describe(w: Writer, kind: 'S' | 'P', name: string): void {
-  const at = w.begin(0x44 /* D */);
+  const at = w.begin(FrontendTag.Describe);
   w.u8(kind.charCodeAt(0));
   w.cstring(name);
   w.end(at);
@@ -119,7 +142,7 @@ export function describe(w: Writer, kind: 'S' | 'P', name: string): void {
 
 /** Execute a portal; `maxRows` 0 means all rows. */
 export function execute(w: Writer, portal: string, maxRows = 0): void {
-  const at = w.begin(0x45 /* E */);
+  const at = w.begin(FrontendTag.Execute);
   w.cstring(portal);
   w.i32(maxRows);
   w.end(at);
@@ -127,7 +150,7 @@ export function execute(w: Writer, portal: string, maxRows = 0): void {
 
 /** Close a statement ('S') or a portal ('P'). */
 export function close(w: Writer, kind: 'S' | 'P', name: string): void {
-  const at = w.begin(0x43 /* C */);
+  const at = w.begin(FrontendTag.Close);
   w.u8(kind.charCodeAt(0));
   w.cstring(name);
   w.end(at);
@@ -142,13 +165,13 @@ export function copyData(w: Writer, data: Uint8Array): void {
 
 /** CopyFail with a reason the server puts in its error. */
 export function copyFail(w: Writer, reason: string): void {
-  const at = w.begin(0x66 /* f */);
+  const at = w.begin(FrontendTag.CopyFail);
   w.cstring(reason.replaceAll('\0', ''));
   w.end(at);
 }
 
 // Fixed messages are constants: they are sent often and never change.
-export const SYNC = Uint8Array.of(0x53, 0, 0, 0, 4);
-export const FLUSH = Uint8Array.of(0x48, 0, 0, 0, 4);
-export const TERMINATE = Uint8Array.of(0x58, 0, 0, 0, 4);
-export const COPY_DONE = Uint8Array.of(0x63, 0, 0, 0, 4);
+export const SYNC = Uint8Array.of(FrontendTag.Sync, 0, 0, 0, 4);
+export const FLUSH = Uint8Array.of(FrontendTag.Flush, 0, 0, 0, 4);
+export const TERMINATE = Uint8Array.of(FrontendTag.Terminate, 0, 0, 0, 4);
+export const COPY_DONE = Uint8Array.of(FrontendTag.CopyDone, 0, 0, 0, 4);

@@ -1,22 +1,20 @@
 /**
- * The table pickers' data, in the shapes of the worker's GET /v1/tables and /v1/tables/:table
- * (apps/worker/src/routes/tables.ts). Columns come from the loader's own catalog reading, so the page
- * shows exactly the columns an offline load maps onto.
+ * The table pickers' data, as the worker's GET /v1/tables and /v1/tables/:table give it
+ * (apps/worker/src/routes/tables.ts): the loader's own catalog reading over a Connection onto
+ * PGlite, so the page shows exactly the columns an offline load maps onto.
  */
-import { LoadConfigError, listTables as listCatalogTables, tableDetail } from '@haul/loader';
-import { readTargetTable } from '@haul/loader/copy-encode';
+import { LoadConfigError, listTables as listCatalogTables, readTable, tableDetail } from '@haul/loader';
 import type { TableDetail, TableSummary } from '../contract.ts';
-import { type Queryable, sqlRunner } from './database.ts';
+import type { PGliteSessions } from './session.ts';
 
-export function listTables(db: Queryable): Promise<TableSummary[]> {
-  return listCatalogTables(db);
+export function listTables(sessions: PGliteSessions): Promise<TableSummary[]> {
+  return sessions.withConnection((conn) => listCatalogTables(conn));
 }
 
 /** null when `name` names no table or view. */
-export async function describeTable(db: Queryable, name: string): Promise<TableDetail | null> {
+export async function describeTable(sessions: PGliteSessions, name: string): Promise<TableDetail | null> {
   try {
-    const table = await readTargetTable(sqlRunner(db), name);
-    return tableDetail(table);
+    return tableDetail(await sessions.withConnection((conn) => readTable(conn, name)));
   } catch (error) {
     if (error instanceof LoadConfigError) return null;
     throw error;

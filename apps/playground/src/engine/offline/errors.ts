@@ -2,11 +2,11 @@
  * PGlite's errors in the engine's shapes. PGlite throws node-postgres-style DatabaseErrors (fields as
  * strings, message without severity or SQLSTATE); they become protocol PostgresErrors, so the
  * loader's COPY error mapping reads them and messages read as the worker's do ("ERROR: … (SQLSTATE
- * 42P01)"). ErrorInfo follows the worker's errorBody (apps/worker/src/routes/errors.ts).
+ * 42P01)"), and the body and status are the worker's own (`@haul/worker/contract`).
  */
-import { BadRowError, LoadConfigError } from '@haul/loader';
 import { PostgresError } from '@haul/protocol';
-import type { ErrorInfo } from '../contract.ts';
+import { errorBody, errorStatus as workerErrorStatus } from '@haul/worker/contract';
+import type { ErrorBody } from '../contract.ts';
 
 /** The ErrorResponse fields PGlite's DatabaseError carries. */
 interface DatabaseErrorLike {
@@ -57,39 +57,14 @@ export function toPostgresError(error: unknown): PostgresError | null {
   return pg;
 }
 
-/** The same rule as the worker: data, integrity, syntax/access classes are the request's fault. */
-const CLIENT_SQLSTATE_CLASSES = new Set(['22', '23', '42', '0A', '2B', '25', '40']);
-
-/** The HTTP-style status the worker would have answered with. */
+/** The status the worker would have answered with: its own mapping, PGlite's errors read as the server's. */
 export function errorStatus(error: unknown): number {
-  if (error instanceof BadRowError || error instanceof LoadConfigError) return 400;
-  const pg = toPostgresError(error);
-  if (pg) return CLIENT_SQLSTATE_CLASSES.has(pg.code.slice(0, 2)) ? 400 : 500;
-  return 500;
+  return workerErrorStatus(toPostgresError(error) ?? error);
 }
 
-export function errorInfo(error: unknown): ErrorInfo {
-  if (error instanceof BadRowError) {
-    const info: ErrorInfo = { message: error.message };
-    if (error.line > 0) info.line = error.line;
-    if (error.column !== undefined) info.column = error.column;
-    if (error.value !== undefined) info.value = error.value;
-    if (error.sqlstate !== undefined) info.sqlstate = error.sqlstate;
-    return info;
-  }
-  const pg = toPostgresError(error);
-  if (pg) {
-    // Not `line`: a server error's line is PostgreSQL's C source line, nothing in the request.
-    const info: ErrorInfo = { message: pg.message, sqlstate: pg.code };
-    if (pg.detail !== undefined) info.detail = pg.detail;
-    if (pg.hint !== undefined) info.hint = pg.hint;
-    if (pg.position !== undefined) info.position = pg.position;
-    if (pg.column !== undefined) info.column = pg.column;
-    if (pg.constraint !== undefined) info.constraint = pg.constraint;
-    return info;
-  }
-  if (error instanceof Error) return { message: error.message || error.name };
-  return { message: String(error) };
+/** The worker's error body for `error`, PGlite's errors read as the server's. */
+export function errorInfo(error: unknown): ErrorBody {
+  return errorBody(toPostgresError(error) ?? error);
 }
 
 /** The error an aborted call rejects with: the signal's reason when it is an Error, else an AbortError. */

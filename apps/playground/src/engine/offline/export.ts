@@ -3,16 +3,24 @@
  * NDJSON is one `row_to_json` per line, as the loader's export writes it. One session, so no
  * partitions: the options the worker uses for its partitioned export are ignored.
  */
-import { LoadConfigError } from '@haul/loader';
-import { readTargetTable } from '@haul/loader/copy-encode';
+import type { PGlite } from '@electric-sql/pglite';
+import { LoadConfigError, readTable } from '@haul/loader';
 import { EngineError, type ExportFormat } from '../contract.ts';
-import { type Queryable, sqlRunner } from './database.ts';
+import type { PGliteSessions } from './session.ts';
 
-export async function exportTable(db: Queryable, table: string, format: ExportFormat): Promise<Blob> {
-  const target = await readTargetTable(sqlRunner(db), table).catch((error: unknown) => {
-    if (!(error instanceof LoadConfigError)) throw error;
-    throw new EngineError(error.message, 404, { message: error.message });
-  });
+export async function exportTable(
+  db: PGlite,
+  sessions: PGliteSessions,
+  table: string,
+  format: ExportFormat,
+): Promise<Blob> {
+  // The table as a load would name it (the loader's catalog reading), then PGlite's own COPY TO.
+  const target = await sessions
+    .withConnection((conn) => readTable(conn, table))
+    .catch((error: unknown) => {
+      if (!(error instanceof LoadConfigError)) throw error;
+      throw new EngineError(error.message, 404, { message: error.message });
+    });
   if (format === 'csv') {
     const result = await db.query(
       `copy (select * from ${target.qualified}) to '/dev/blob' (format csv, header)`,

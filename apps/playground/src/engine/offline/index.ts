@@ -11,6 +11,7 @@ import type {
   Engine,
   ExportFormat,
   LoadEvent,
+  LoadOutcome,
   LoadRequest,
   SqlStatement,
   StatementResult,
@@ -22,6 +23,7 @@ import { describeTable, listTables } from './catalog.ts';
 import { abortError } from './errors.ts';
 import { exportTable } from './export.ts';
 import { runLoad } from './load.ts';
+import { PGliteSessions } from './session.ts';
 import { runStatements } from './sql.ts';
 
 export interface OfflineEngineOptions {
@@ -46,19 +48,23 @@ class OfflineEngine implements Engine {
   readonly kind = 'offline';
   readonly maxShards = 1;
 
+  readonly #sessions: PGliteSessions;
+
   constructor(
     private readonly db: PGlite,
     readonly label: string,
-  ) {}
+  ) {
+    this.#sessions = new PGliteSessions(db);
+  }
 
   tables(signal?: AbortSignal): Promise<TableSummary[]> {
     if (signal?.aborted) return Promise.reject(abortError(signal, 'the request'));
-    return listTables(this.db);
+    return listTables(this.#sessions);
   }
 
   table(name: string, signal?: AbortSignal): Promise<TableDetail | null> {
     if (signal?.aborted) return Promise.reject(abortError(signal, 'the request'));
-    return describeTable(this.db, name);
+    return describeTable(this.#sessions, name);
   }
 
   load(
@@ -67,8 +73,8 @@ class OfflineEngine implements Engine {
     request: LoadRequest,
     onEvent: (event: LoadEvent) => void,
     signal: AbortSignal,
-  ): Promise<Extract<LoadEvent, { type: 'report' | 'error' }>> {
-    return runLoad(this.db, table, file, request, onEvent, signal);
+  ): Promise<LoadOutcome> {
+    return runLoad(this.#sessions, table, file, request, onEvent, signal);
   }
 
   sql(statements: SqlStatement[], sync: SyncMode, signal?: AbortSignal): Promise<StatementResult[]> {
@@ -82,7 +88,7 @@ class OfflineEngine implements Engine {
     signal?: AbortSignal,
   ): Promise<Blob> {
     if (signal?.aborted) return Promise.reject(abortError(signal, 'the export'));
-    return exportTable(this.db, table, format);
+    return exportTable(this.db, this.#sessions, table, format);
   }
 
   async close(): Promise<void> {

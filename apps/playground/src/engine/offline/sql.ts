@@ -7,11 +7,13 @@
  *    wording; a failed COMMIT (a deferred constraint) rolls back every statement.
  * PGlite has one session and no cancel: `signal` is checked between statements only.
  */
-import type { PGlite, Results } from '@electric-sql/pglite';
-import type { ErrorInfo, SqlStatement, StatementResult, SyncMode } from '../contract.ts';
-import type { Queryable } from './database.ts';
+import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
+import type { ErrorBody, SqlStatement, StatementResult, SyncMode } from '../contract.ts';
 import { abortError, errorInfo, toPostgresError } from './errors.ts';
 import { RESULT_PARSERS } from './values.ts';
+
+/** PGlite itself or a transaction of it: both run queries the same way. */
+type Queryable = Pick<Transaction, 'query' | 'exec'>;
 
 /** Command tags that carry a row count (the others give rowCount null, as on the wire). */
 const COUNTED = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY', 'FETCH', 'MOVE']);
@@ -87,7 +89,7 @@ async function runAtomic(
 }
 
 function outcome(
-  cause: ErrorInfo,
+  cause: ErrorBody,
   message: string,
   what: 'rolled-back' | 'skipped',
 ): Extract<StatementResult, { ok: false }> {

@@ -9,8 +9,8 @@
  * and jsonb) is passed as its text with every number as written.
  */
 import type { Statement } from '@haul/protocol';
-import { HttpError } from './errors.ts';
-import { JsonNumber, printsBackExactly, stringifyExact } from './exact-json.ts';
+import { HttpError } from '../http/error-body.ts';
+import { JsonNumber, printsBackExactly, stringifyExact } from '../http/exact-json.ts';
 
 /** A bound on one request's pipeline: the protocol caps statements in flight at 10,000 anyway. */
 export const MAX_STATEMENTS = 10_000;

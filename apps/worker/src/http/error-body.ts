@@ -1,14 +1,14 @@
 /**
- * One JSON shape for every failure: `{ error: { message, sqlstate?, line?, column?, value?, … } }`.
- * Used by the app's onError and by the load stream's final `{"type":"error"}` line, so a client
- * reads errors the same way whether they came before or after the response started.
+ * What a failure says to the client, decided from typed errors: the JSON error body and the HTTP
+ * status. No Hono at run time: the playground maps the errors of its offline loads and of its own
+ * protocol connection with these same functions (through `@haul/worker/contract`), so a page shows
+ * a failure the same way whichever engine ran it.
  */
 import {
   BadRowError,
   InputLimitError,
   LoadConfigError,
   LoadFailedError,
-  type ProvisionalTableOutcome,
   RejectLimitError,
   SourceError,
   StallError,
@@ -24,36 +24,8 @@ import {
   SqlState,
   TimeoutError,
 } from '@haul/protocol';
-import type { Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-
-export interface ErrorBody {
-  message: string;
-  /** PostgreSQL's SQLSTATE, when the server (or the loader, from it) said one. */
-  sqlstate?: string;
-  /** 1-based source line of a bad row (loads). */
-  line?: number;
-  column?: string;
-  value?: string;
-  detail?: string;
-  hint?: string;
-  /** 1-based character position in the SQL text. */
-  position?: number;
-  constraint?: string;
-  /** What a batch statement's failure did to it (atomic batches). */
-  outcome?: 'rolled-back' | 'aborted-transaction' | 'skipped';
-  /** For a load: whether nothing of it is committed. */
-  rolledBack?: boolean;
-  loadId?: string;
-  /** For a createTable load: the table it created, and whether it was dropped again. */
-  createdTable?: ProvisionalTableOutcome;
-  /** /v1/sql: the 0-based index of the statement this is about (in the request's top-level error). */
-  statement?: number;
-  /** /v1/sql: the result limit crossed (HAUL_SQL_MAX_ROWS or HAUL_SQL_MAX_BYTES), and its value. */
-  limit?: 'rows' | 'bytes';
-  max?: number;
-}
+import type { ErrorBody } from '../contract.ts';
 
 /** A failure with a chosen HTTP status and a message for the client. */
 export class HttpError extends Error {
@@ -71,7 +43,6 @@ const CLIENT_SQLSTATE_CLASSES = new Set(['22', '23', '42', '0A', '2B', '25', '40
 
 export function errorStatus(error: unknown): ContentfulStatusCode {
   if (error instanceof HttpError) return error.status;
-  if (error instanceof HTTPException) return error.status as ContentfulStatusCode;
   if (error instanceof LoadFailedError) return errorStatus(error.cause);
   if (error instanceof InputLimitError) return 413;
   if (error instanceof BadRowError && error.sqlstate === SqlState.ProgramLimitExceeded) return 413; // maxRowBytes, like the server's limits
@@ -138,17 +109,4 @@ export function errorBody(error: unknown): ErrorBody {
     return { message: error.message || error.name };
   }
   return { message: String(error) };
-}
-
-/** The JSON error response for `error`. */
-export function errorResponse(c: Context, error: unknown): Response {
-  if (error instanceof HTTPException && error.res) return error.getResponse();
-  const status = errorStatus(error);
-  if (status >= 500 && !(error instanceof HttpError)) console.error(error);
-  return c.json({ error: errorBody(error) }, status);
-}
-
-/** `{ error: { message } }` with `status`, for the simple refusals (404, 400 on a query parameter). */
-export function jsonError(c: Context, status: ContentfulStatusCode, message: string): Response {
-  return c.json({ error: { message } }, status);
 }

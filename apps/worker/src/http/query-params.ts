@@ -2,11 +2,16 @@
  * Query-parameter parsing for load and export: each refusal is a 400 naming the parameter and
  * what it accepts, so a curl user can fix the URL without reading the source.
  */
-import { HttpError } from './errors.ts';
+import { HttpError } from './error-body.ts';
 
-export type Query = (name: string) => string | undefined;
+/** Reads one query parameter; `N` names the parameters a route knows (its contract's). */
+export type Query<N extends string = string> = (name: N) => string | undefined;
 
-export function oneOf<T extends string>(query: Query, name: string, allowed: readonly T[]): T | undefined {
+export function oneOf<N extends string, T extends string>(
+  query: Query<N>,
+  name: N,
+  allowed: readonly T[],
+): T | undefined {
   const raw = query(name);
   if (raw === undefined || raw === '') return undefined;
   if (!(allowed as readonly string[]).includes(raw)) {
@@ -18,7 +23,7 @@ export function oneOf<T extends string>(query: Query, name: string, allowed: rea
   return raw as T;
 }
 
-export function bool(query: Query, name: string): boolean | undefined {
+export function bool<N extends string>(query: Query<N>, name: N): boolean | undefined {
   const raw = query(name);
   if (raw === undefined || raw === '') return undefined;
   if (raw === 'true' || raw === '1') return true;
@@ -26,7 +31,7 @@ export function bool(query: Query, name: string): boolean | undefined {
   throw new HttpError(400, `query parameter ${name} must be true or false; got ${JSON.stringify(raw)}`);
 }
 
-export function positiveInt(query: Query, name: string): number | undefined {
+export function positiveInt<N extends string>(query: Query<N>, name: N): number | undefined {
   const raw = query(name);
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
@@ -40,7 +45,7 @@ export function positiveInt(query: Query, name: string): number | undefined {
 }
 
 /** 0 or more (maxRejects=0: the first rejected row fails the load). */
-export function wholeNumber(query: Query, name: string): number | undefined {
+export function wholeNumber<N extends string>(query: Query<N>, name: N): number | undefined {
   const raw = query(name);
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
@@ -51,7 +56,7 @@ export function wholeNumber(query: Query, name: string): number | undefined {
 }
 
 /** One character (a delimiter); `\t` and `tab` are accepted since a raw tab is awkward in a URL. */
-export function singleChar(query: Query, name: string): string | undefined {
+export function singleChar<N extends string>(query: Query<N>, name: N): string | undefined {
   const raw = query(name);
   if (raw === undefined || raw === '') return undefined;
   const value = raw === '\\t' || raw === 'tab' ? '\t' : raw;
@@ -64,7 +69,7 @@ export function singleChar(query: Query, name: string): string | undefined {
   return value;
 }
 
-export function nameList(query: Query, name: string): string[] | undefined {
+export function nameList<N extends string>(query: Query<N>, name: N): string[] | undefined {
   const raw = query(name);
   if (raw === undefined || raw === '') return undefined;
   const names = raw.split(',').map((s) => s.trim());
@@ -78,7 +83,11 @@ export function nameList(query: Query, name: string): string[] | undefined {
  * A connection count (shards, partitions) within the deployment's cap. Refused rather than clamped:
  * on Workers the cap is the per-request socket limit, and queueing past it would deadlock.
  */
-export function connectionCount(query: Query, name: string, maxShards: number): number | undefined {
+export function connectionCount<N extends string>(
+  query: Query<N>,
+  name: N,
+  maxShards: number,
+): number | undefined {
   const value = positiveInt(query, name);
   if (value !== undefined && value > maxShards) {
     throw new HttpError(

@@ -21,7 +21,7 @@
  */
 import type { FieldInfo } from '@haul/protocol';
 import { ArrayOid, Oid } from '@haul/protocol/types';
-import { hexBytea } from './json.ts';
+import { hexBytea } from '../http/json.ts';
 
 /** The decoding the /v1/sql connection asks for: text wherever a JS value would lose something. */
 export const SQL_TYPES = { json: 'string', dates: 'string' } as const;

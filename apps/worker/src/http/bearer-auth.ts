@@ -6,7 +6,7 @@
  * malformed header with 400, where a client expects 401 to mean "fix your credentials".)
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { timingSafeEqualString } from './ws-auth.ts';
+import { timingSafeEqualString } from '../ws/admission.ts';
 
 /** `scheme [1*SP rest]`, the scheme an RFC 7230 token. */
 const CREDENTIALS = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)(?: +(.*))?$/s;

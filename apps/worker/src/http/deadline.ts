@@ -4,10 +4,10 @@
  * handler, so a route that streams calls `holdUntil(done)` to keep the timer running until the stream
  * ends; otherwise the timer stops when the handler returns.
  */
-import type { Connection, ConnectOptions } from '@haul/protocol';
 import type { MiddlewareHandler } from 'hono';
-import type { WorkerConfig, WorkerRuntime } from '../app-contract.ts';
-import { errorResponse, HttpError } from './errors.ts';
+import type { AppEnv } from '../app-env.ts';
+import { HttpError } from './error-body.ts';
+import { errorResponse } from './errors.ts';
 
 export interface Deadline {
   /** Aborts on the time limit, on client disconnect, or on `abort()`. */
@@ -15,16 +15,6 @@ export interface Deadline {
   /** Keeps the time limit armed until `done` settles (streamed responses). */
   holdUntil(done: Promise<unknown>): void;
   abort(reason: Error): void;
-}
-
-export interface AppEnv {
-  Variables: { deadline: Deadline };
-}
-
-/** What route modules need from the app. */
-export interface RouteDeps {
-  config: WorkerConfig;
-  runtime: WorkerRuntime;
 }
 
 export function deadline(timeoutMs: number): MiddlewareHandler<AppEnv> {
@@ -67,22 +57,4 @@ export function deadline(timeoutMs: number): MiddlewareHandler<AppEnv> {
       else release();
     }
   };
-}
-
-/**
- * Runs `work` (a short query) on a fresh connection, closing it afterwards; through Hyperdrive when the
- * deployment has it (`queryDatabaseUrl`). `options` add to the URL's settings (e.g. `types`).
- */
-export async function withConnection<T>(
-  deps: RouteDeps,
-  work: (conn: Connection) => Promise<T>,
-  options: Omit<ConnectOptions, 'url'> = {},
-): Promise<T> {
-  const url = deps.config.queryDatabaseUrl ?? deps.config.databaseUrl;
-  const conn = await deps.runtime.connect({ ...options, url });
-  try {
-    return await work(conn);
-  } finally {
-    await conn.close().catch(() => {});
-  }
 }

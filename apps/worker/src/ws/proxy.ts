@@ -1,7 +1,7 @@
 /**
  * GET /v1/ws?address=host:port — the WebSocket→TCP proxy as a Hono handler, for runtimes whose
  * upgrade produces a Response (Workers, Deno). Admission (token, address, allow-list) and the
- * handshake's checks (ws-handshake.ts) happen before the upgrade and before any TCP connect; the TCP connection is dialled before answering 101, so an
+ * handshake's checks (handshake.ts) happen before the upgrade and before any TCP connect; the TCP connection is dialled before answering 101, so an
  * unreachable server fails the handshake with 502 instead of opening and closing at once.
  *
  * Node cannot upgrade from a fetch handler; entries/node-ws.ts attaches the same admission to the
@@ -9,9 +9,9 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { WorkerConfig } from '../app-contract.ts';
-import { bridgeWebSocket, closeReason, type OpenTcp, type ServerWebSocket } from '../ws/bridge.ts';
-import { admitWsRequest } from './ws-auth.ts';
-import { handshakeRefusal } from './ws-handshake.ts';
+import { admitWsRequest } from './admission.ts';
+import { bridgeWebSocket, closeReason, type OpenTcp, type ServerWebSocket } from './bridge.ts';
+import { handshakeRefusal } from './handshake.ts';
 
 /** A runtime's upgrade: the accepted server-side socket and the 101 response to return. */
 export type UpgradeWebSocket = (

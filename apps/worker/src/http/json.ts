@@ -1,11 +1,11 @@
 /**
  * JSON in and out of the routes. Values JSON.stringify refuses or mangles (int8 as bigint, bytea as
  * Uint8Array) get a replacer, and a bad request body deserves a 400 that says where. /v1/sql's results
- * have their own, lossless writer (sql-json.ts).
+ * have their own, lossless writer (sql/result-json.ts).
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { HttpError } from './errors.ts';
+import { HttpError } from './error-body.ts';
 import { JsonSyntaxError, parseJsonExact } from './exact-json.ts';
 
 /** bigint → decimal string (exact; a JS number would round past 2^53), bytea → PostgreSQL's `\x…` hex. */
