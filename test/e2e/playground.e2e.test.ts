@@ -266,6 +266,9 @@ describe('playground in Chromium', () => {
       await expect.poll(() => results.count(), { timeout: 30_000 }).toBe(2);
       await expect(results.nth(0).textContent()).resolves.toContain('5000');
       await expect(results.nth(1).textContent()).resolves.toContain(String((5000 * 5001) / 2));
+      await expect
+        .poll(async () => (await page.textContent('body')) ?? '', { timeout: 15_000 })
+        .not.toContain('Looking up sample');
       await watched.screenshot('07-offline');
       expect(watched.problems).toEqual([]);
       await watched.page.context().close();
