@@ -13,8 +13,6 @@ import { load } from '../../src/load/load.ts';
 import { type Admin, adminClient, uniqueName, via } from '../support/database.ts';
 import { badRowOf } from '../support/load-failure.ts';
 
-const COLUMNS = 'id, feeling, amount, addr, net, span, mac, mac8, moods, amounts';
-
 /** One CSV line per value kind, cycling through spellings the server accepts. */
 const SPANS = [
   '1 day 02:03:04',
