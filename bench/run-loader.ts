@@ -28,9 +28,9 @@ import type { LoaderWorkloadEntry } from './lib/loader-results.ts';
 import { LOADER_TABLE, LoaderTable } from './lib/loader-table.ts';
 import { markdownGrid } from './lib/report.ts';
 
-/** A2's target: the CLI in at most 0.7× psql's time; A3's: no slower than psql. */
+/** Issue 13's targets: A2, the CLI in at most 0.7× psql's time; A3, at most 0.8× with its best partition count. */
 const LOAD_TARGET = 0.7;
-const EXPORT_TARGET = 1.0;
+const EXPORT_TARGET = 0.8;
 
 export interface LoaderOutcome {
   entries: Partial<Record<LoaderWorkloadId, LoaderWorkloadEntry>>;

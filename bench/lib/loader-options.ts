@@ -7,6 +7,7 @@
  * it runs only when named, since it starts servers and wrangler.
  */
 import { parseArgs } from 'node:util';
+import { QUICK_DEFAULTS } from './options.ts';
 
 export type LoaderWorkload = 'load' | 'export' | 'memory';
 
@@ -56,11 +57,13 @@ export function splitLoaderArguments(argv: readonly string[]): SplitArguments {
       workloads: { type: 'string' },
       'load-rows': { type: 'string' },
       'memory-mb': { type: 'string' },
+      quick: { type: 'boolean' },
     },
     strict: false,
     tokens: true,
   });
   const mine = new Set(['workloads', 'load-rows', 'memory-mb']);
+  const quick = values.quick === true;
   const coreArgv: string[] = [];
   for (const token of tokens) {
     if (token.kind === 'option' && mine.has(token.name)) continue;
@@ -84,8 +87,16 @@ export function splitLoaderArguments(argv: readonly string[]): SplitArguments {
     noCoreWorkloads: core !== undefined && core.length === 0,
     loader: {
       workloads: loaderWorkloads,
-      loadRows: positive('load-rows', values['load-rows'] as string | undefined, 1_000_000),
-      memoryMegabytes: positive('memory-mb', values['memory-mb'] as string | undefined, 1000),
+      loadRows: positive(
+        'load-rows',
+        values['load-rows'] as string | undefined,
+        quick ? QUICK_DEFAULTS.loadRows : 1_000_000,
+      ),
+      memoryMegabytes: positive(
+        'memory-mb',
+        values['memory-mb'] as string | undefined,
+        quick ? QUICK_DEFAULTS.memoryMegabytes : 1000,
+      ),
     },
     worker: {
       load: requested?.some((id) => id === 'worker' || id === 'worker-load') ?? false,

@@ -26,7 +26,7 @@ export interface BenchOptions {
 }
 
 const USAGE =
-  'usage: pnpm bench [--count N] [--warmup N] [--runs N]' +
+  'usage: pnpm bench [--quick] [--count N] [--warmup N] [--runs N]' +
   ' [--workloads select,insert,copy,load,export,memory,worker]' +
   ' [--pgbench-pipeline N] [--copy-rows N] [--copy-warmup N] [--load-rows N] [--memory-mb N]';
 
@@ -50,6 +50,19 @@ function workloadList(value: string | undefined): WorkloadChoice[] {
   return ids as WorkloadChoice[];
 }
 
+/**
+ * `--quick`: every workload small enough to take a few seconds, still median of 3 and still against
+ * its peers in the same run, for a first look after a change. Explicit flags override these.
+ */
+export const QUICK_DEFAULTS = {
+  count: 5_000,
+  warmup: 500,
+  copyRows: 100_000,
+  copyWarmup: 10_000,
+  loadRows: 100_000,
+  memoryMegabytes: 100,
+} as const;
+
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv.filter((arg) => arg !== '--'),
@@ -61,16 +74,22 @@ export function parseOptions(argv: string[]): BenchOptions {
       'pgbench-pipeline': { type: 'string' },
       'copy-rows': { type: 'string' },
       'copy-warmup': { type: 'string' },
+      quick: { type: 'boolean' },
     },
   });
+  const quick = values.quick === true;
   const pipeline = values['pgbench-pipeline'];
   return {
-    count: positiveInt('count', values.count, 20_000),
-    warmup: positiveInt('warmup', values.warmup, 1_000),
+    count: positiveInt('count', values.count, quick ? QUICK_DEFAULTS.count : 20_000),
+    warmup: positiveInt('warmup', values.warmup, quick ? QUICK_DEFAULTS.warmup : 1_000),
     runs: positiveInt('runs', values.runs, 3),
     workloads: workloadList(values.workloads),
-    copyRows: positiveInt('copy-rows', values['copy-rows'], 1_000_000),
-    copyWarmup: positiveInt('copy-warmup', values['copy-warmup'], 100_000),
+    copyRows: positiveInt('copy-rows', values['copy-rows'], quick ? QUICK_DEFAULTS.copyRows : 1_000_000),
+    copyWarmup: positiveInt(
+      'copy-warmup',
+      values['copy-warmup'],
+      quick ? QUICK_DEFAULTS.copyWarmup : 100_000,
+    ),
     pgbenchPipeline: pipeline === undefined ? undefined : positiveInt('pgbench-pipeline', pipeline, 1),
   };
 }
