@@ -34,7 +34,8 @@ export interface NodeWsProxyOptions {
   highWaterMark?: number;
   /**
    * After the client closes, ms the target gets to close its side of TCP (the client's last bytes,
-   * a Terminate or CancelRequest, are flushed first) before the connection is destroyed. Default 10 s.
+   * a Terminate or CancelRequest, are flushed first) before the connection is destroyed; after the
+   * target closes, ms the client gets to answer the closing handshake before it is dropped. Default 10 s.
    */
   endGraceMs?: number;
 }
@@ -105,8 +106,11 @@ function bridge(
       tcp.destroy();
       return;
     }
+    // The target is gone (its FIN or a reset landed first): the close is under way and the bytes have
+    // nowhere to go. Writing would fail without a 'drain', so pausing here would stall the handshake.
+    if (!tcp.writable) return;
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    if (!tcp.write(bytes)) {
+    if (!tcp.write(bytes) && tcp.writable) {
       ws.pause();
       tcp.once('drain', () => ws.resume());
     }
@@ -122,11 +126,21 @@ function bridge(
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
       ws.close(tcpError ? 1011 : 1000, tcpError ? reasonOf(tcpError) : undefined);
     }
+    // No 'drain' will come now: a WebSocket paused for one would never read the client's close frame
+    // and the closing handshake would stall until ws's own 30 s timeout.
+    if (ws.isPaused) ws.resume();
+    // A client that never answers the close frame is cut off after the same grace as a silent target.
+    if (ws.readyState !== ws.CLOSED) {
+      grace = setTimeout(() => ws.terminate(), options.endGraceMs);
+      grace.unref?.();
+    }
     onDone();
   });
   // Whatever the client sent before closing (a CancelRequest, a Terminate) is flushed by end(); a
   // target that never closes its side is not left holding the connection open.
   ws.on('close', () => {
+    clearTimeout(grace);
+    if (tcp.destroyed) return;
     tcp.end();
     grace = setTimeout(() => tcp.destroy(), options.endGraceMs);
     grace.unref?.();

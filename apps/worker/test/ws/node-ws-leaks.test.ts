@@ -120,6 +120,26 @@ describe('a bridged connection', () => {
     await expect.poll(() => proxy.open).toBe(0);
   });
 
+  it('closed by the target while paused for its backpressure finishes the closing handshake', async () => {
+    await expect.poll(() => target.open).toBe(0);
+    const ws = await openWebSocket(targetUrl());
+    await expect.poll(() => target.open).toBe(1);
+    // The target never reads: a message far beyond the socket buffers leaves the proxy's TCP write
+    // waiting for a 'drain' and the WebSocket paused...
+    ws.send(new Uint8Array(32 * 1024 * 1024));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const closed = closeOf(ws);
+    // ...when the target goes away. That 'drain' never comes; the close frame must still be read.
+    target.resetAll();
+    const outcome = await Promise.race([
+      closed,
+      new Promise<'stalled'>((resolve) => setTimeout(() => resolve('stalled'), 5_000)),
+    ]);
+    expect(outcome).not.toBe('stalled');
+    expect((outcome as { code: number }).code).toBe(1011);
+    await expect.poll(() => proxy.open).toBe(0);
+  });
+
   it('is destroyed after endGraceMs when the target never closes its side', async () => {
     await expect.poll(() => target.open).toBe(0);
     const ws = await openWebSocket(targetUrl());

@@ -22,12 +22,13 @@ import type {
   QueryResult,
   Statement,
 } from './api.ts';
+import { Backlog } from './backlog.ts';
 import { Cancellation } from './cancel-policy.ts';
 import { sendCancelRequest } from './cancel-request.ts';
 import type { ResolvedConfig } from './config.ts';
 import { Outbound } from './outbound.ts';
 import { Pipeline, type Segment, settleWith } from './pipeline.ts';
-import { newCopyUnit, RequestEncoder, type Unit } from './request-encoder.ts';
+import { newCopyUnit, newUnit, RequestEncoder, type Unit } from './request-encoder.ts';
 import { ResultBudget } from './result-budget.ts';
 import type { StartupResult } from './startup.ts';
 import { newStatement } from './statement.ts';
@@ -46,7 +47,7 @@ export class Connection {
   private readonly types: TypeRegistry;
   private readonly requests: RequestEncoder;
   private readonly cancellation: Cancellation;
-  private readonly backlog: Unit[] = [];
+  private readonly backlog = new Backlog();
   /** A COPY FROM STDIN is in its data phase: nothing else may be written until it ends. */
   private copying = false;
   private closed: Error | null = null;
@@ -150,10 +151,7 @@ export class Connection {
       const st = newStatement(sql, options.rowMode, resolve as (v: unknown) => void, reject);
       st.budget = budget;
       const policy = options.sync ?? 'independent';
-      this.enqueue(
-        { policy, statements: [st], params: [params], readOnly: options.readOnly ?? false },
-        options,
-      );
+      this.enqueue(newUnit(policy, [st], [params], options.readOnly ?? false), options);
     });
   }
 
@@ -162,7 +160,7 @@ export class Connection {
     return new Promise((resolve, reject) => {
       const st = newStatement(sql, options.rowMode, resolve as (v: unknown) => void, reject);
       st.kind = 'simple';
-      this.enqueue({ policy: 'simple', statements: [st], params: [[]], readOnly: false }, options);
+      this.enqueue(newUnit('simple', [st], [[]]), options);
     });
   }
 
@@ -186,7 +184,7 @@ export class Connection {
       ) as Promise<BatchOutcome<Row>[]>;
     }
     const promises: Promise<QueryResult<Row>>[] = [];
-    const unit: Unit = { policy, statements: [], params: [], readOnly: false };
+    const unit = newUnit(policy, [], []);
     for (const s of statements) {
       promises.push(
         new Promise((resolve, reject) => {
@@ -305,16 +303,14 @@ export class Connection {
       this.abortUnit(unit, reason),
     );
     if (!watching) return;
-    if (this.copying || this.backlog.some((u) => u.policy === 'copy')) this.armQueueTimer(unit);
+    if (this.copying || this.backlog.holdsCopy) this.armQueueTimer(unit);
     this.backlog.push(unit);
     this.pump();
   }
 
   /** The caller gave up on a unit: if it is still queued it settles at once, else see Cancellation. */
   private abortUnit(unit: Unit, reason: Error): void {
-    const queued = this.backlog.indexOf(unit);
-    if (queued >= 0) {
-      this.backlog.splice(queued, 1);
+    if (this.backlog.remove(unit)) {
       for (const st of unit.statements) settleWith(st, reason);
       return;
     }
@@ -332,9 +328,8 @@ export class Connection {
     const limit = this.config.busyTimeout;
     if (!(limit > 0)) return;
     unit.queueTimer = setTimeout(() => {
-      const at = this.backlog.indexOf(unit);
-      if (at < 0) return;
-      this.backlog.splice(at, 1);
+      unit.queueTimer = undefined;
+      if (!this.backlog.remove(unit)) return;
       const error = new TimeoutError(
         `connection busy with a COPY for ${limit} ms; the request was not sent (use another connection, or raise busyTimeout)`,
         'queue',
@@ -345,14 +340,9 @@ export class Connection {
 
   /** Encodes queued units while the in-flight caps allow and no COPY holds the connection. */
   private pump(): void {
-    while (
-      this.backlog.length > 0 &&
-      !this.closed &&
-      !this.copying &&
-      this.requests.hasRoomFor(this.backlog[0]!)
-    ) {
+    for (let next = this.backlog.peek(); next !== undefined; next = this.backlog.peek()) {
+      if (this.closed || this.copying || !this.requests.hasRoomFor(next)) break;
       const unit = this.backlog.shift()!;
-      clearTimeout(unit.queueTimer);
       this.requests.encode(unit);
       const copy = unit.statements[0]?.copy;
       if (copy instanceof CopyIn && !unit.statements[0]!.settled) {
@@ -386,7 +376,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = error;
     this.outbound.stop(error);
-    for (const segment of this.pipeline.segments.splice(0)) {
+    for (const segment of this.pipeline.segments.drain()) {
       for (const st of segment.statements) {
         const reason =
           st.error ??
@@ -401,7 +391,7 @@ export class Connection {
         );
       }
     }
-    for (const unit of this.backlog.splice(0)) {
+    for (const unit of this.backlog.drain()) {
       const reason = new ConnectionError(
         `connection failed before the query was sent: ${error.message}`,
         false,

@@ -9,6 +9,7 @@ import { type BackendMessage, decodeBackend, Tag, type TransactionStatus } from 
 import { SqlState } from '../sql-state.ts';
 import type { TypeRegistry } from '../types/registry.ts';
 import type { QueryResult, SyncPolicy } from './api.ts';
+import { Fifo } from './fifo.ts';
 import { decodeRow, NO_COLUMNS, type PendingStatement, parseCommandTag, planRows } from './statement.ts';
 
 export interface Segment {
@@ -56,7 +57,8 @@ export interface PipelineEvents {
 }
 
 export class Pipeline {
-  readonly segments: Segment[] = [];
+  /** Oldest first; the head is the segment the server is answering. */
+  readonly segments = new Fifo<Segment>();
   transactionStatus: TransactionStatus = 'I';
 
   constructor(
@@ -70,13 +72,13 @@ export class Pipeline {
 
   /** The statement the server is executing now, if any. */
   current(): PendingStatement | undefined {
-    const head = this.segments[0];
+    const head = this.segments.peek();
     return head?.statements[head.cursor];
   }
 
   /** Handles one backend message of the normal (post-startup) phase. `body` is valid only during the call. */
   handle(type: number, body: Uint8Array): void {
-    const head = this.segments[0];
+    const head = this.segments.peek();
     if (type === Tag.DataRow) {
       const st = head?.statements[head.cursor];
       if (!st?.plan) throw new ProtocolError('DataRow without a RowDescription');

@@ -9,6 +9,7 @@ import type { Writer } from '../wire/writer.ts';
 import type { QueryResult, SyncPolicy } from './api.ts';
 import type { ResolvedConfig } from './config.ts';
 import { encodeExtended } from './encode-statement.ts';
+import type { Fifo } from './fifo.ts';
 import { newSegment, type Segment, settleWith } from './pipeline.ts';
 import { newStatement, type PendingStatement } from './statement.ts';
 import { StatementCache } from './statement-cache.ts';
@@ -24,6 +25,18 @@ export interface Unit {
   readOnly: boolean;
   /** Armed while the unit waits behind a COPY, so a busy connection fails clearly instead of hanging. */
   queueTimer?: ReturnType<typeof setTimeout>;
+  /** Where it sits in the connection's backlog (see Backlog), -1 when not queued. */
+  backlogPosition: number;
+}
+
+/** A unit of `statements`, not queued yet. */
+export function newUnit(
+  policy: Unit['policy'],
+  statements: PendingStatement[],
+  params: (readonly unknown[])[],
+  readOnly = false,
+): Unit {
+  return { policy, statements, params, readOnly, queueTimer: undefined, backlogPosition: -1 };
 }
 
 /** A COPY statement alone in its unit; `result` settles with the statement. */
@@ -36,7 +49,7 @@ export function newCopyUnit(sql: string): { st: PendingStatement; unit: Unit; re
   });
   const st = newStatement(sql, 'object', resolveResult, rejectResult);
   st.kind = 'copy';
-  return { st, unit: { policy: 'copy', statements: [st], params: [[]], readOnly: false }, result };
+  return { st, unit: newUnit('copy', [st], [[]]), result };
 }
 
 export class RequestEncoder {
@@ -48,7 +61,7 @@ export class RequestEncoder {
   constructor(
     private readonly out: Writer,
     /** The pipeline's segment queue: encoded segments are appended in write order. */
-    private readonly segments: Segment[],
+    private readonly segments: Fifo<Segment>,
     private readonly config: ResolvedConfig,
   ) {
     this.cache = new StatementCache(config.statementCacheSize);
