@@ -92,7 +92,7 @@ export class BinaryCopyDecoder {
       const end = this.scan(this.carry, 0, this.carryLength);
       if (end >= 0) {
         this.carryLength = 0;
-        this.consume(this.carry, 0, end, rows);
+        this.consume(this.carry, end, rows);
         break;
       }
       const take = Math.min(-end - this.carryLength, chunk.length - pos);
@@ -101,23 +101,35 @@ export class BinaryCopyDecoder {
       if (pos === chunk.length && this.scan(this.carry, 0, this.carryLength) < 0) return rows;
     }
     while (pos < chunk.length) {
-      if (this.state === 'extension') {
-        const skipped = Math.min(this.skip, chunk.length - pos);
-        pos += skipped;
-        this.skip -= skipped;
-        if (this.skip === 0) this.state = 'tuples';
-        continue;
+      switch (this.state) {
+        case 'tuples': {
+          const next = this.decodeRows(chunk, pos, chunk.length, rows);
+          if (this.state === 'tuples') {
+            // The rest of the chunk is the start of a row: keep only that part.
+            this.stash(chunk, next, chunk.length);
+            return rows;
+          }
+          pos = next;
+          break;
+        }
+        case 'extension': {
+          const skipped = Math.min(this.skip, chunk.length - pos);
+          pos += skipped;
+          this.skip -= skipped;
+          if (this.skip === 0) this.state = 'tuples';
+          break;
+        }
+        case 'header':
+          if (chunk.length - pos < HEADER_LENGTH) {
+            this.stash(chunk, pos, chunk.length);
+            return rows;
+          }
+          this.readHeader(chunk, pos);
+          pos += HEADER_LENGTH;
+          break;
+        case 'done':
+          throw new ProtocolError(`binary COPY: ${chunk.length - pos} bytes after the trailer`);
       }
-      if (this.state === 'done') {
-        throw new ProtocolError(`binary COPY: ${chunk.length - pos} bytes after the trailer`);
-      }
-      const end = this.scan(chunk, pos, chunk.length);
-      if (end < 0) {
-        this.stash(chunk, pos, chunk.length);
-        break;
-      }
-      this.consume(chunk, pos, end, rows);
-      pos = end;
     }
     return rows;
   }
@@ -145,8 +157,66 @@ export class BinaryCopyDecoder {
   }
 
   /**
+   * Decodes whole rows from bytes[pos, end) in one pass, each field read and decoded as it is reached,
+   * and returns where it stopped: past the trailer (state 'done'), or at the start of a row that
+   * bytes[pos, end) does not hold all of. Such a row's values decoded so far are dropped; the caller
+   * stashes its bytes, so at most one partial row per chunk is decoded twice.
+   */
+  private decodeRows(bytes: Uint8Array, pos: number, end: number, rows: unknown[][]): number {
+    const codecs = this.codecs;
+    const columns = codecs.length;
+    for (;;) {
+      if (end - pos < 2) return pos;
+      const count = ((bytes[pos]! << 24) | (bytes[pos + 1]! << 16)) >> 16;
+      if (count !== columns) {
+        if (count === -1) {
+          this.state = 'done';
+          return pos + 2;
+        }
+        throw new ProtocolError(
+          `binary COPY: row ${this.rows + 1} has ${count} fields, expected ${columns} (${this.names.join(', ')})`,
+        );
+      }
+      const row: unknown[] = new Array(columns);
+      let at = pos + 2;
+      let i = 0;
+      for (; i < columns; i++) {
+        if (end - at < 4) break;
+        const length = (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+        at += 4;
+        if (length === -1) {
+          row[i] = null;
+          continue;
+        }
+        if (length < 0) {
+          throw new ProtocolError(`binary COPY: row ${this.rows + 1}, field ${i + 1} has length ${length}`);
+        }
+        if (end - at < length) break;
+        try {
+          row[i] = codecs[i]!.decode(bytes, at, at + length);
+        } catch (error) {
+          throw this.decodeError(i, error);
+        }
+        at += length;
+      }
+      if (i < columns) return pos;
+      this.rows++;
+      rows.push(row);
+      pos = at;
+    }
+  }
+
+  private decodeError(column: number, error: unknown): ProtocolError {
+    return new ProtocolError(
+      `binary COPY: row ${this.rows + 1}, column "${this.names[column]}" (${this.codecs[column]!.name}): ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+
+  /**
    * Where the unit (header or tuple) starting at `start` ends, if bytes[start, end) holds all of it;
    * otherwise minus the number of bytes it is known to need so far (more may turn out to be needed).
+   * Only a unit split across chunks is scanned before it is decoded.
    */
   private scan(bytes: Uint8Array, start: number, end: number): number {
     if (this.state === 'header') return end - start >= HEADER_LENGTH ? start + HEADER_LENGTH : -HEADER_LENGTH;
@@ -172,38 +242,10 @@ export class BinaryCopyDecoder {
     return at;
   }
 
-  /** Handles one whole unit, bytes[start, end), as `scan` delimited it. */
-  private consume(bytes: Uint8Array, start: number, end: number, rows: unknown[][]): void {
-    if (this.state === 'header') {
-      this.readHeader(bytes, start);
-      return;
-    }
-    if (end - start === 2 && readInt16(bytes, start) === -1) {
-      this.state = 'done';
-      return;
-    }
-    const codecs = this.codecs;
-    const row: unknown[] = new Array(codecs.length);
-    let at = start + 2;
-    for (let i = 0; i < codecs.length; i++) {
-      const length = readInt32(bytes, at);
-      at += 4;
-      if (length === -1) {
-        row[i] = null;
-        continue;
-      }
-      try {
-        row[i] = codecs[i]!.decode(bytes, at, at + length);
-      } catch (error) {
-        throw new ProtocolError(
-          `binary COPY: row ${this.rows + 1}, column "${this.names[i]}" (${codecs[i]!.name}): ${(error as Error).message}`,
-          { cause: error },
-        );
-      }
-      at += length;
-    }
-    this.rows++;
-    rows.push(row);
+  /** Handles the one whole unit (header, row or trailer) in bytes[0, end), as `scan` delimited it. */
+  private consume(bytes: Uint8Array, end: number, rows: unknown[][]): void {
+    if (this.state === 'header') this.readHeader(bytes, 0);
+    else this.decodeRows(bytes, 0, end, rows);
   }
 
   private readHeader(bytes: Uint8Array, start: number): void {

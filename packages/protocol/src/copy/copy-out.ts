@@ -29,14 +29,25 @@ export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
   private paused = false;
   private ended = false;
   private abandoned = false;
-  private waiter: (() => void) | null = null;
+  /** The statement's promise has settled (the connection may end a COPY without CopyDone). */
+  private settled = false;
+  /**
+   * Resolves the promise a waiting `next()` is parked on; null while nobody waits or once woken.
+   * Cleared when called, so a socket read of a thousand rows wakes the reader once, not per row.
+   */
+  private wake: (() => void) | null = null;
   /** The last queued chunk, still being filled. */
   private gathering: { bytes: Uint8Array; used: number } | null = null;
 
   constructor(result: Promise<QueryResult>) {
     this.result = result;
     // A consumer that stops early never looks at the result: don't let it become an unhandled rejection.
-    result.catch(() => {});
+    // One reaction for the COPY's lifetime (not one per wait) wakes a reader parked when it settles.
+    const settle = (): void => {
+      this.settled = true;
+      this.notify();
+    };
+    result.then(settle, settle);
   }
 
   attach(host: CopyOutHost): void {
@@ -109,13 +120,10 @@ export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
         if (this.paused && this.queued < LOW_WATER) this.resumeSocket();
         return { done: false, value: chunk };
       }
-      if (this.ended || this.abandoned) return this.finish();
-      await Promise.race([
-        new Promise<void>((resolve) => (this.waiter = resolve)),
-        this.result.then(noop, noop),
-      ]);
-      this.waiter = null;
-      if (this.queue.length === 0 && !this.ended) return this.finish();
+      if (this.ended || this.abandoned || this.settled) return this.finish();
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
     }
   }
 
@@ -152,8 +160,9 @@ export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
   }
 
   private notify(): void {
-    this.waiter?.();
+    const wake = this.wake;
+    if (wake === null) return;
+    this.wake = null;
+    wake();
   }
 }
-
-function noop(): void {}
