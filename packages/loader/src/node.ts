@@ -15,6 +15,9 @@ export { connect };
 /** Bytes per read from a file: large reads keep syscalls and chunk bookkeeping off the profile. */
 const FILE_READ_BYTES = 1 << 20;
 
+/** What an export file buffers before write() asks to wait: chunks gather while a write is in flight. */
+const FILE_WRITE_BUFFER = 1 << 20;
+
 /**
  * A Node byte stream as plain Uint8Array chunks: views over each Buffer, so the loader never meets
  * Buffer's different `slice` semantics. Stopping the iteration (a failed or aborted load) destroys
@@ -134,5 +137,5 @@ export async function writeStream(
 /** Exports into a file (created or truncated); returns the bytes written. */
 export async function exportToFile(path: string, options: ExportOptions): Promise<number> {
   const stream = exportRows({ connect, ...options });
-  return writeStream(stream, createWriteStream(path));
+  return writeStream(stream, createWriteStream(path, { highWaterMark: FILE_WRITE_BUFFER }));
 }

@@ -53,8 +53,11 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
   if (values['partition-on'] !== undefined) settings.partitionOn = values['partition-on'];
   if (values.partitions !== undefined) {
     const partitions = positiveInteger('partitions', values.partitions, COMMAND);
-    if (partitions > 1 && settings.partitionOn === undefined) {
-      throw new UsageError('--partitions above 1 needs --partition-on COLUMN to split the rows by', COMMAND);
+    if (partitions > 1 && settings.partitionOn === undefined && table === undefined) {
+      throw new UsageError(
+        '--partitions above 1 of a --query needs --partition-on COLUMN to split its rows by (a table splits by its pages)',
+        COMMAND,
+      );
     }
     settings.partitions = partitions;
   }

@@ -15,6 +15,13 @@ import { watchInterrupt } from './interrupt.ts';
 import { print } from './output.ts';
 import { bytes, seconds } from './units.ts';
 
+/**
+ * What the output file buffers before write() asks to wait. While one write is in flight the chunks
+ * after it gather and go out together (one writev), where the default 16 KiB would hold every 64 KiB
+ * chunk back until the one before it reached the file.
+ */
+const FILE_WRITE_BUFFER = 1 << 20;
+
 function isBrokenPipe(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
 }
@@ -26,7 +33,9 @@ export async function runExport(invocation: ExportInvocation): Promise<ExitCode>
     onFirst: () => process.stderr.write('interrupting the export (Ctrl+C again to exit at once)\n'),
   });
   const toFile = invocation.outputPath !== undefined;
-  const destination: Writable = toFile ? createWriteStream(invocation.outputPath!) : process.stdout;
+  const destination: Writable = toFile
+    ? createWriteStream(invocation.outputPath!, { highWaterMark: FILE_WRITE_BUFFER })
+    : process.stdout;
   const started = performance.now();
   try {
     const stream = exportRows({ ...invocation.settings, url, connect, signal: interrupt.signal });

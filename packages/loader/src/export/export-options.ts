@@ -8,6 +8,7 @@ export interface ResolvedExport {
   connector: Connector;
   source: SourceSpec;
   partitionOn: string | null;
+  /** Ranges to cut: of partitionOn when given, else of the table's pages (1: no split). */
   partitions: number;
   /** n+1 bound values as text, or null. */
   bounds: string[] | null;
@@ -33,6 +34,11 @@ export function resolveExportOptions(options: ExportOptions): ResolvedExport {
   if (bounds && partitionOn === null)
     throw new LoadConfigError('bounds need partitionOn: the column they bound');
   const partitions = resolvePartitions(options.partitions, bounds, partitionOn);
+  if (partitions > 1 && partitionOn === null && 'query' in source) {
+    throw new LoadConfigError(
+      `${partitions} partitions of a query need partitionOn: a column to split its rows by (a table splits by its pages without one)`,
+    );
+  }
   return {
     connector,
     source,
@@ -72,12 +78,8 @@ function resolvePartitions(
     }
     return bounds.length - 1;
   }
-  if (partitionOn === null) {
-    if (given !== undefined && given > 1) {
-      throw new LoadConfigError(`${given} partitions need partitionOn: a column to split the rows by`);
-    }
-    return 1;
-  }
+  // Without a key the default stays one COPY: the output is then the server's, in the table's order.
+  if (partitionOn === null) return given ?? 1;
   return given ?? DEFAULT_KEYED_PARTITIONS;
 }
 

@@ -9,11 +9,12 @@
  * connection is closed.
  */
 import { AbortError, type Connection } from '@haul/protocol';
+import { BLOCK_KEY, blockRanges, tableBlocks } from './block-ranges.ts';
 import type { ResolvedExport } from './export-options.ts';
 import { copyStatement, formatPrefix, formatSuffix, rowFramer } from './formats.ts';
 import { MergeQueue } from './merge-queue.ts';
 import { EVERYTHING, type KeyRange, planRanges, rangeCondition } from './partitions.ts';
-import { describeKey, describeSource, type ExportSource, type PartitionKey } from './source.ts';
+import { describeKey, describeSource, type ExportSource } from './source.ts';
 import { stringLiteral } from './sql-literal.ts';
 
 /** Bounds the ROLLBACK sent during cleanup; close() is bounded by the connection's own closeTimeout. */
@@ -22,7 +23,8 @@ const BEGIN_SNAPSHOT_READER = 'begin isolation level repeatable read, read only'
 
 interface Plan {
   source: ExportSource;
-  key: PartitionKey | null;
+  /** What the ranges bound: the key column, or the row's ctid; null for one unsplit range. */
+  splitOn: string | null;
   ranges: KeyRange[];
   /** The snapshot every partition imports; null when not consistent or when there is one partition. */
   snapshot: string | null;
@@ -110,18 +112,26 @@ export class ExportRun {
   /** Describes the source and cuts its ranges, inside the snapshot the partitions will share. */
   private async plan(conn: Connection): Promise<Plan> {
     const { signal } = this.controller;
-    const { consistent, partitionOn } = this.config;
+    const { consistent, partitionOn, partitions } = this.config;
     if (consistent) await conn.exec(BEGIN_SNAPSHOT_READER, { signal });
     const source = await describeSource(conn, this.config.source, signal);
-    const key = partitionOn === null ? null : await describeKey(conn, source, partitionOn, signal);
-    const ranges = key ? await planRanges(conn, source, key, this.config, signal) : [EVERYTHING];
+    let splitOn: string | null = null;
+    let ranges = [EVERYTHING];
+    if (partitionOn !== null) {
+      const key = await describeKey(conn, source, partitionOn, signal);
+      splitOn = key.expression;
+      ranges = await planRanges(conn, source, key, this.config, signal);
+    } else if (partitions > 1) {
+      splitOn = BLOCK_KEY;
+      ranges = blockRanges(await tableBlocks(conn, source, signal), partitions);
+    }
     let snapshot: string | null = null;
     if (consistent && ranges.length > 1) {
       // A repeatable-read transaction exports the snapshot its planning queries already used.
       const { rows } = await conn.query<{ id: string }>('select pg_export_snapshot() as id', [], { signal });
       snapshot = rows[0]!.id;
     }
-    return { source, key, ranges, snapshot };
+    return { source, splitOn, ranges, snapshot };
   }
 
   private async importSnapshot(conn: Connection, snapshot: string | null): Promise<Connection> {
@@ -136,9 +146,9 @@ export class ExportRun {
   /** Streams one range's COPY into the queue, a run of whole rows at a time. */
   private async copyPartition(conn: Connection, plan: Plan, range: KeyRange): Promise<void> {
     const { format } = this.config;
-    const where = plan.key ? rangeCondition(plan.key.expression, range) : '';
+    const where = plan.splitOn === null ? '' : rangeCondition(plan.splitOn, range);
     const sql = copyStatement(format, plan.source.from, where);
-    const framer = rowFramer(format, plan.source.columns.length);
+    const framer = rowFramer(format, plan.source.columns.length, plan.ranges.length);
     const out = conn.copyOut(sql, { signal: this.controller.signal });
     // A put that rejects (the export was aborted) leaves the loop, which cancels the COPY.
     for await (const chunk of out) {

@@ -5,7 +5,8 @@
  */
 import { PGCOPY_HEADER, PGCOPY_TRAILER } from '@haul/protocol/copy';
 import type { ExportFormat } from '../api.ts';
-import { BinaryTupleFramer, CsvRowFramer, JsonLineFramer, type RowFramer } from './row-framing.ts';
+import { JsonLineFramer } from './json-lines.ts';
+import { BinaryTupleFramer, CsvRowFramer, PassThroughFramer, type RowFramer } from './row-framing.ts';
 
 const encoder = new TextEncoder();
 
@@ -41,10 +42,15 @@ export function formatSuffix(format: ExportFormat): Uint8Array | null {
   return format === 'binary' ? PGCOPY_TRAILER.slice() : null;
 }
 
-export function rowFramer(format: ExportFormat, columnCount: number): RowFramer {
+/**
+ * How one partition's output is cut at rows. The server's CSV is already the output: alone, it goes
+ * out untouched; beside other partitions, it is cut at rows. Binary and ndjson always lose the
+ * server's PGCOPY framing.
+ */
+export function rowFramer(format: ExportFormat, columnCount: number, partitions: number): RowFramer {
   switch (format) {
     case 'csv':
-      return new CsvRowFramer();
+      return partitions === 1 ? new PassThroughFramer() : new CsvRowFramer();
     case 'binary':
       return new BinaryTupleFramer(columnCount);
     case 'ndjson':

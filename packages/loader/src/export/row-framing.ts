@@ -17,6 +17,18 @@ export interface RowFramer {
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 
+/**
+ * A single partition's output, which nothing is interleaved with: every chunk goes out as it came,
+ * with no look at its bytes. Whole rows matter only where partitions meet.
+ */
+export class PassThroughFramer implements RowFramer {
+  push(chunk: Uint8Array): Uint8Array | null {
+    return chunk.length === 0 ? null : chunk;
+  }
+
+  end(): void {}
+}
+
 /** Server CSV output: a row ends at a newline outside double quotes (quotes inside are doubled). */
 export class CsvRowFramer implements RowFramer {
   private carry: Uint8Array | null = null;
@@ -41,25 +53,46 @@ export class CsvRowFramer implements RowFramer {
       throw new ProtocolError(`CSV COPY output ended inside a row (${this.carry.length} bytes)`);
   }
 
-  /** Position after the last newline outside quotes, or -1; tracks the quote state across the chunk. */
+  /**
+   * Position after the last newline outside quotes, or -1; tracks the quote state across the chunk.
+   * The quote count alone gives the state at the chunk's end, and past the last quote that state
+   * holds, so when the chunk ends on a row (as the server's one-row messages make it, nearly always)
+   * the last newline is found looking back from the end, not by scanning every byte for it.
+   */
   private lastRowEnd(chunk: Uint8Array): number {
-    let inQuotes = this.inQuotes;
-    let pos = 0;
-    let rowsEnd = -1;
-    for (;;) {
-      const quote = chunk.indexOf(QUOTE, pos);
-      if (!inQuotes) {
-        const plainEnd = quote < 0 ? chunk.length : quote;
-        const newline = plainEnd > pos ? chunk.lastIndexOf(NEWLINE, plainEnd - 1) : -1;
-        if (newline >= pos) rowsEnd = newline + 1;
-      }
-      if (quote < 0) break;
+    const startsInQuotes = this.inQuotes;
+    let inQuotes = startsInQuotes;
+    let lastQuote = -1;
+    for (let at = chunk.indexOf(QUOTE); at >= 0; at = chunk.indexOf(QUOTE, at + 1)) {
       inQuotes = !inQuotes;
-      pos = quote + 1;
+      lastQuote = at;
     }
     this.inQuotes = inQuotes;
-    return rowsEnd;
+    if (!inQuotes) {
+      const newline = chunk.lastIndexOf(NEWLINE);
+      if (newline > lastQuote) return newline + 1;
+    }
+    return lastRowEndBefore(chunk, startsInQuotes, lastQuote);
   }
+}
+
+/**
+ * Position after the last newline outside quotes that comes before `limit` (the chunk's last quote),
+ * or -1, walking the chunk quote by quote from its start in state `inQuotes`.
+ */
+function lastRowEndBefore(chunk: Uint8Array, inQuotes: boolean, limit: number): number {
+  let pos = 0;
+  let rowsEnd = -1;
+  while (pos <= limit) {
+    const quote = chunk.indexOf(QUOTE, pos);
+    if (!inQuotes && quote > pos) {
+      const newline = chunk.lastIndexOf(NEWLINE, quote - 1);
+      if (newline >= pos) rowsEnd = newline + 1;
+    }
+    inQuotes = !inQuotes;
+    pos = quote + 1;
+  }
+  return rowsEnd;
 }
 
 /**
@@ -136,64 +169,7 @@ export class BinaryTupleFramer implements RowFramer {
   }
 }
 
-const SPACE = 0x20;
-const CARRIAGE_RETURN = 0x0d;
-const NULL_JSON = new TextEncoder().encode('null');
-
-/**
- * Binary COPY of one text column (each row's JSON) → JSON lines. Raw CR/LF bytes can only be
- * insignificant whitespace (JSON strings escape them), coming from json values embedded verbatim by
- * row_to_json, so they become spaces to keep one row per line.
- */
-export class JsonLineFramer implements RowFramer {
-  private readonly tuples = new BinaryTupleFramer(1);
-
-  push(chunk: Uint8Array): Uint8Array | null {
-    const tuples = this.tuples.push(chunk);
-    return tuples ? toLines(tuples) : null;
-  }
-
-  end(): void {
-    this.tuples.end();
-  }
-}
-
-/** Whole one-field tuples → `value\n` lines. */
-function toLines(tuples: Uint8Array): Uint8Array {
-  let size = 0;
-  for (let at = 0; at < tuples.length; ) {
-    const length = readInt32(tuples, at + 2);
-    size += (length < 0 ? NULL_JSON.length : length) + 1;
-    at += 6 + Math.max(length, 0);
-  }
-  const out = new Uint8Array(size);
-  let written = 0;
-  for (let at = 0; at < tuples.length; ) {
-    const length = readInt32(tuples, at + 2);
-    at += 6;
-    if (length < 0) {
-      out.set(NULL_JSON, written);
-      written += NULL_JSON.length;
-    } else {
-      const start = written;
-      out.set(tuples.subarray(at, at + length), written);
-      written += length;
-      at += length;
-      blankLineBreaks(out, start, written);
-    }
-    out[written++] = NEWLINE;
-  }
-  return out;
-}
-
-function blankLineBreaks(bytes: Uint8Array, start: number, end: number): void {
-  const json = bytes.subarray(start, end);
-  for (const byte of [NEWLINE, CARRIAGE_RETURN]) {
-    for (let at = json.indexOf(byte); at >= 0; at = json.indexOf(byte, at + 1)) json[at] = SPACE;
-  }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);

@@ -172,6 +172,12 @@ describe('haul export flags', () => {
       settings: { table: 'people' },
       quiet: false,
     });
+    // A table splits by its pages without --partition-on.
+    expect(parseExportArgs(['people', '--partitions', '2'])).toEqual({
+      command: 'export',
+      settings: { table: 'people', partitions: 2 },
+      quiet: false,
+    });
     expect(
       parseExportArgs([
         '--query',
@@ -212,7 +218,7 @@ describe('haul export flags', () => {
   it.each([
     [[], /missing what to export/],
     [['t', '--query', 'select 1'], /a table or --query, not both/],
-    [['t', '--partitions', '4'], /--partitions above 1 needs --partition-on/],
+    [['--query', 'select 1', '--partitions', '4'], /--partitions above 1 of a --query needs --partition-on/],
     [['t', '--partitions', 'many'], /--partitions: expected a positive integer/],
     [['t', '--format', 'parquet'], /--format: expected one of csv, ndjson, binary/],
     [['t', '--format', 'binary', '--no-header'], /--header\/--no-header is for csv/],

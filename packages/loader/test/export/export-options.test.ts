@@ -78,6 +78,11 @@ describe('resolveExportOptions', () => {
       bounds: null,
     });
     expect(resolveExportOptions({ ...base, partitionOn: 'id' }).partitions).toBe(4);
+    // A table splits by its pages when no key is given.
+    expect(resolveExportOptions({ ...base, partitions: 3 })).toMatchObject({
+      partitions: 3,
+      partitionOn: null,
+    });
     expect(resolveExportOptions({ ...base, partitionOn: 'id', bounds: [0, 10n, '20'] })).toMatchObject({
       partitions: 2,
       bounds: ['0', '10', '20'],
@@ -88,7 +93,7 @@ describe('resolveExportOptions', () => {
     expect(error({ table: undefined })).toContain('nothing to export');
     expect(error({ query: 'select 1' })).toContain('not both');
     expect(error({ format: 'xml' as never })).toContain('format must be one of');
-    expect(error({ partitions: 3 })).toContain('need partitionOn');
+    expect(error({ table: undefined, query: 'select 1', partitions: 3 })).toContain('need partitionOn');
     expect(error({ partitionOn: 'id', partitions: 0 })).toContain('at least 1');
     expect(error({ partitionOn: 'id', partitions: 2.5 })).toContain('at least 1');
     expect(error({ bounds: [1, 2] })).toContain('bounds need partitionOn');
@@ -99,7 +104,7 @@ describe('resolveExportOptions', () => {
   });
 
   it('throws from exportRows itself, before any connection', () => {
-    expect(() => exportRows({ connector, table: 't', partitions: 2 })).toThrow(LoadConfigError);
+    expect(() => exportRows({ connector, query: 'select 1', partitions: 2 })).toThrow(LoadConfigError);
   });
 });
 

@@ -6,12 +6,8 @@ import { BinaryCopyEncoder } from '@haul/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvField, formatPrefix, formatSuffix } from '../../src/export/formats.ts';
-import {
-  BinaryTupleFramer,
-  CsvRowFramer,
-  JsonLineFramer,
-  type RowFramer,
-} from '../../src/export/row-framing.ts';
+import { JsonLineFramer } from '../../src/export/json-lines.ts';
+import { BinaryTupleFramer, CsvRowFramer, type RowFramer } from '../../src/export/row-framing.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
