@@ -11,6 +11,8 @@
  * fails with 1009 past `maxPendingBytes` rather than grow without limit.
  */
 
+import { pumpReadBatches } from './read-batches.ts';
+
 /** A TCP connection as Web streams, e.g. from `connect()` of `cloudflare:sockets`. */
 export interface TcpStreams {
   readable: ReadableStream<Uint8Array>;
@@ -36,6 +38,8 @@ export interface BridgeOptions {
   highWaterMark?: number;
   /** Bytes received from the WebSocket but not yet accepted by TCP before the bridge gives up. */
   maxPendingBytes?: number;
+  /** TCP reads that arrive together are sent as one message of at most about this many bytes. */
+  maxMessageBytes?: number;
 }
 
 const NORMAL_CLOSURE = 1000;
@@ -78,6 +82,7 @@ export function bridgeWebSocket(
 ): Promise<void> {
   const highWaterMark = options.highWaterMark ?? 256 * 1024;
   const maxPendingBytes = options.maxPendingBytes ?? 32 * 1024 * 1024;
+  const maxBatchBytes = options.maxMessageBytes ?? 64 * 1024;
   const writer = tcp.writable.getWriter();
   const reader = tcp.readable.getReader();
   let done = false;
@@ -136,12 +141,15 @@ export function bridgeWebSocket(
 
   const pump = (async () => {
     try {
-      for (;;) {
-        const { done: eof, value } = await reader.read();
-        if (eof || done) break;
-        ws.send(value);
-        if ((ws.bufferedAmount ?? 0) > highWaterMark) await drained();
-      }
+      await pumpReadBatches(
+        reader,
+        (batch) => {
+          ws.send(batch);
+          return (ws.bufferedAmount ?? 0) > highWaterMark ? drained() : undefined;
+        },
+        () => done,
+        { maxBatchBytes },
+      );
       // The server ended the connection cleanly (e.g. after Terminate or a CancelRequest).
       finish(NORMAL_CLOSURE);
     } catch (error) {

@@ -14,6 +14,9 @@ interface WorkersWebSocket extends ServerWebSocket {
   binaryType: string;
 }
 
+/** A Sec-WebSocket-Extensions value with no extension workerd knows: no compression. */
+const NO_EXTENSIONS = 'none';
+
 declare const WebSocketPair: { new (): { 0: WebSocket; 1: WorkersWebSocket } };
 
 export const workersUpgrade: UpgradeWebSocket = (_c, protocol) => {
@@ -23,7 +26,11 @@ export const workersUpgrade: UpgradeWebSocket = (_c, protocol) => {
   server.accept();
   // From 2026-03-17 binary messages arrive as Blob unless asked for ArrayBuffer.
   server.binaryType = 'arraybuffer';
-  const headers = new Headers();
+  // workerd negotiates permessage-deflate with any client that offers it (browsers and the `ws`
+  // package do) unless the response names the extensions it allows; naming none it knows refuses
+  // compression (an empty value does not: it counts as no header). Deflating protocol bytes cost the
+  // client and the isolate more CPU than the bridge itself; W2's profile had zlib on top.
+  const headers = new Headers({ 'Sec-WebSocket-Extensions': NO_EXTENSIONS });
   if (protocol) headers.set('Sec-WebSocket-Protocol', protocol);
   const response = new Response(null, { status: 101, headers, webSocket: client } as ResponseInit);
   return { socket: server, response };

@@ -56,6 +56,20 @@ describe('workerd /v1/ws', () => {
     }
   });
 
+  it('refuses permessage-deflate, which the ws package and browsers offer', async () => {
+    const ws = new WebSocket(`${base}?token=${TOKEN}&address=${db.address}`);
+    try {
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      // Deflating protocol bytes cost both ends more CPU than the proxy itself (bench W2).
+      expect(ws.extensions).toBe('');
+    } finally {
+      ws.close();
+    }
+  });
+
   it('moves a large result', async () => {
     const conn = await connect(pgUrl, { url: `${base}?token=${TOKEN}`, WebSocket });
     try {
