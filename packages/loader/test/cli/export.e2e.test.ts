@@ -95,8 +95,9 @@ describe(`haul export on ${name}`, () => {
   });
 
   it('exits 2 naming the problem for a bad flag', async () => {
-    const result = await runCli(['export', source, '--partitions', '4', '--url', url]);
+    // --partitions without --partition-on is valid now (block ranges); an unknown flag is not.
+    const result = await runCli(['export', source, '--partition-by-nothing', '--url', url]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--partition-on');
+    expect(result.stderr).toContain('--partition-by-nothing');
   });
 });
