@@ -15,8 +15,17 @@ export { connect };
 /** Bytes per read from a file: large reads keep syscalls and chunk bookkeeping off the profile. */
 const FILE_READ_BYTES = 1 << 20;
 
-/** What an export file buffers before write() asks to wait: chunks gather while a write is in flight. */
+/**
+ * What an export file buffers before write() asks to wait. While one write is in flight the chunks
+ * after it gather and go out together (one writev), where the default 16 KiB would hold every 64 KiB
+ * chunk back until the one before it reached the file.
+ */
 const FILE_WRITE_BUFFER = 1 << 20;
+
+/** The file an export writes into (created or truncated), buffered as above. */
+export function createExportFile(path: string): Writable {
+  return createWriteStream(path, { highWaterMark: FILE_WRITE_BUFFER });
+}
 
 /**
  * A Node byte stream as plain Uint8Array chunks: views over each Buffer, so the loader never meets
@@ -137,5 +146,5 @@ export async function writeStream(
 /** Exports into a file (created or truncated); returns the bytes written. */
 export async function exportToFile(path: string, options: ExportOptions): Promise<number> {
   const stream = exportRows({ connect, ...options });
-  return writeStream(stream, createWriteStream(path, { highWaterMark: FILE_WRITE_BUFFER }));
+  return writeStream(stream, createExportFile(path));
 }

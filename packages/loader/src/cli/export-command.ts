@@ -2,11 +2,10 @@
  * `haul export`: a table or query to stdout or a file, written with backpressure. A reader that goes
  * away (`| head`) ends the export quietly; Ctrl+C stops it with exit 130.
  */
-import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { connect } from '@haul/protocol/node';
 import { exportRows } from '../index.ts';
-import { writeStream } from '../node.ts';
+import { createExportFile, writeStream } from '../node.ts';
 import { databaseUrl } from './database-url.ts';
 import { ExitCode } from './exit-codes.ts';
 import type { ExportInvocation } from './export-args.ts';
@@ -14,13 +13,6 @@ import { exitCodeFor, failureText } from './failure.ts';
 import { watchInterrupt } from './interrupt.ts';
 import { print } from './output.ts';
 import { bytes, seconds } from './units.ts';
-
-/**
- * What the output file buffers before write() asks to wait. While one write is in flight the chunks
- * after it gather and go out together (one writev), where the default 16 KiB would hold every 64 KiB
- * chunk back until the one before it reached the file.
- */
-const FILE_WRITE_BUFFER = 1 << 20;
 
 function isBrokenPipe(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
@@ -33,9 +25,7 @@ export async function runExport(invocation: ExportInvocation): Promise<ExitCode>
     onFirst: () => process.stderr.write('interrupting the export (Ctrl+C again to exit at once)\n'),
   });
   const toFile = invocation.outputPath !== undefined;
-  const destination: Writable = toFile
-    ? createWriteStream(invocation.outputPath!, { highWaterMark: FILE_WRITE_BUFFER })
-    : process.stdout;
+  const destination: Writable = toFile ? createExportFile(invocation.outputPath!) : process.stdout;
   const started = performance.now();
   try {
     const stream = exportRows({ ...invocation.settings, url, connect, signal: interrupt.signal });

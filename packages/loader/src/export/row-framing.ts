@@ -169,7 +169,7 @@ export class BinaryTupleFramer implements RowFramer {
   }
 }
 
-export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);

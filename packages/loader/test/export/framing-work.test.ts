@@ -7,6 +7,7 @@
 import { PGCOPY_HEADER, PGCOPY_TRAILER } from '@haul/protocol/copy';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rowFramer } from '../../src/export/formats.ts';
+import { concat } from './support.ts';
 
 const enc = new TextEncoder();
 const CHUNKS = 8;
@@ -74,13 +75,7 @@ function jsonTuples(rows: number, first: number): Uint8Array {
     tuple.set(json, 6);
     parts.push(tuple);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 function csvWork(rowsPerChunk: number, partitions: number): Work {

@@ -23,6 +23,14 @@ async function visitsOf(work: () => Promise<unknown>): Promise<number> {
   return fifoWork.visits - before;
 }
 
+/** Work at 4N is more than 3× and less than MAX_GROWTH× the work at N. */
+async function expectLinearGrowth(run: (count: number) => Promise<number>): Promise<void> {
+  const small = await run(N);
+  const large = await run(4 * N);
+  expect(large).toBeGreaterThan(3 * small);
+  expect(large).toBeLessThan(MAX_GROWTH * small);
+}
+
 describe('pipeline queue work (counted)', () => {
   it('queueing and answering N statements visits O(N) queue slots', async () => {
     // A small in-flight cap keeps almost every statement in the backlog while the rest are queued.
@@ -35,10 +43,7 @@ describe('pipeline queue work (counted)', () => {
           for (let i = 0; i < count; i++) pending.push(db.query('select $1::int as n', [i]));
           await Promise.all(pending);
         });
-      const small = await run(N);
-      const large = await run(4 * N);
-      expect(large).toBeGreaterThan(3 * small);
-      expect(large).toBeLessThan(MAX_GROWTH * small);
+      await expectLinearGrowth(run);
     } finally {
       await db.close();
     }
@@ -70,10 +75,7 @@ describe('pipeline queue work (counted)', () => {
           await copy;
           await Promise.all(queued);
         });
-      const small = await run(N);
-      const large = await run(4 * N);
-      expect(large).toBeGreaterThan(3 * small);
-      expect(large).toBeLessThan(MAX_GROWTH * small);
+      await expectLinearGrowth(run);
     } finally {
       await db.close();
     }
