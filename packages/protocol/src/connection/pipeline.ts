@@ -5,12 +5,19 @@
  * when a segment fails every statement in it is told what happened to it.
  */
 import { BatchError, PostgresError, ProtocolError } from '../errors.ts';
-import { type BackendMessage, decodeBackend, Tag, type TransactionStatus } from '../messages/backend.ts';
+import {
+  type BackendMessage,
+  decodeBackend,
+  Tag,
+  type TransactionStatus,
+  tagName,
+} from '../messages/backend.ts';
 import { SqlState } from '../sql-state.ts';
 import type { TypeRegistry } from '../types/registry.ts';
 import type { QueryResult, SyncPolicy } from './api.ts';
 import { Fifo } from './fifo.ts';
-import { decodeRow, NO_COLUMNS, type PendingStatement, parseCommandTag, planRows } from './statement.ts';
+import { decodeRow, NO_COLUMNS, type PendingStatement, planRows } from './statement.ts';
+import { readCommandTag, readyStatus } from './tag-bytes.ts';
 
 export interface Segment {
   policy: SyncPolicy;
@@ -93,6 +100,21 @@ export class Pipeline {
       sink.data(body);
       return;
     }
+    // One of each per statement: read from the bytes, no message object (see tag-bytes.ts).
+    if (type === Tag.ReadyForQuery) return this.ready(head, readyStatus(body));
+    if (type === Tag.BindComplete || type === Tag.ParseComplete || type === Tag.CommandComplete) {
+      const st = head?.statements[head.cursor];
+      if (!head || !st)
+        throw new ProtocolError(`unexpected ${tagName(type)} with no statement waiting for it`);
+      if (type === Tag.ParseComplete) {
+        if (st.creates) st.creates.parsed = true;
+      } else if (type === Tag.BindComplete) {
+        this.rebind(st);
+      } else {
+        this.complete(head, st, readCommandTag(body));
+      }
+      return;
+    }
     const message = decodeBackend(type, body);
     switch (message.type) {
       case 'NoticeResponse':
@@ -110,16 +132,6 @@ export class Pipeline {
     const st = head?.statements[head.cursor];
     if (!head || !st) throw new ProtocolError(`unexpected ${message.type} with no statement waiting for it`);
     switch (message.type) {
-      case 'ParseComplete':
-        if (st.creates) st.creates.parsed = true;
-        return;
-      case 'BindComplete':
-        // A cached statement's plan was made by an older registry if a type was registered since.
-        if (st.plan !== null && st.plan.fields.length > 0 && st.plan.version !== this.registry.version) {
-          st.plan = planRows(st.plan.fields, this.registry);
-          if (st.uses) st.uses.plan = st.plan;
-        }
-        return;
       case 'CloseComplete':
         return;
       case 'RowDescription':
@@ -130,22 +142,9 @@ export class Pipeline {
         st.plan = NO_COLUMNS;
         if (st.uses) st.uses.plan = NO_COLUMNS;
         return;
-      case 'CommandComplete':
       case 'EmptyQueryResponse':
-      case 'PortalSuspended': {
-        const tag = message.type === 'CommandComplete' ? message.tag : '';
-        const result = this.result(st, tag);
-        if (st.kind === 'simple') {
-          st.results.push(result);
-          st.rows = [];
-          st.plan = null;
-          return;
-        }
-        st.results.push(result);
-        st.done = true;
-        this.advance(head);
-        return;
-      }
+      case 'PortalSuspended':
+        return this.complete(head, st, { command: '', rowCount: null });
       case 'CopyInResponse':
       case 'CopyOutResponse':
         if (!st.copy || st.copy.direction !== (message.type === 'CopyInResponse' ? 'in' : 'out')) {
@@ -167,9 +166,34 @@ export class Pipeline {
     }
   }
 
-  private result(st: PendingStatement, tag: string): QueryResult {
-    const { command, rowCount } = parseCommandTag(tag);
-    return { rows: st.rows as QueryResult['rows'], fields: st.plan?.fields ?? [], command, rowCount };
+  /** A cached statement's plan was made by an older registry if a type was registered since. */
+  private rebind(st: PendingStatement): void {
+    if (st.plan !== null && st.plan.fields.length > 0 && st.plan.version !== this.registry.version) {
+      st.plan = planRows(st.plan.fields, this.registry);
+      if (st.uses) st.uses.plan = st.plan;
+    }
+  }
+
+  /** CommandComplete, EmptyQueryResponse or PortalSuspended: the statement (or a simple query's part) ended. */
+  private complete(
+    head: Segment,
+    st: PendingStatement,
+    tag: { command: string; rowCount: number | null },
+  ): void {
+    const result: QueryResult = {
+      rows: st.rows as QueryResult['rows'],
+      fields: st.plan?.fields ?? [],
+      command: tag.command,
+      rowCount: tag.rowCount,
+    };
+    st.results.push(result);
+    if (st.kind === 'simple') {
+      st.rows = [];
+      st.plan = null;
+      return;
+    }
+    st.done = true;
+    this.advance(head);
   }
 
   private advance(head: Segment): void {

@@ -106,15 +106,6 @@ export function decodeRow(plan: RowPlan, rowMode: 'object' | 'array', body: Uint
   return row;
 }
 
-/** Splits a CommandComplete tag (`INSERT 0 5`, `SELECT 3`, `CREATE TABLE`) into verb and count. */
-export function parseCommandTag(tag: string): { command: string; rowCount: number | null } {
-  const m = /^(.*?)(?: (\d+))?(?: (\d+))?$/.exec(tag);
-  if (!m) return { command: tag, rowCount: null };
-  const last = m[3] ?? m[2];
-  // INSERT's tag is `INSERT oid rows`: the row count is the last number.
-  return { command: m[1]!, rowCount: last === undefined ? null : Number(last) };
-}
-
 export function newStatement(
   sql: string,
   rowMode: 'object' | 'array' | undefined,

@@ -1,0 +1,64 @@
+/**
+ * The pipeline's most frequent small messages read straight from their bytes: one ReadyForQuery,
+ * BindComplete, ParseComplete and CommandComplete per statement would otherwise each build a message
+ * object (and the command tag a regex match) before being looked at once.
+ */
+import { ProtocolError } from '../errors.ts';
+import type { TransactionStatus } from '../messages/backend.ts';
+
+const SPACE = 0x20;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+/** ReadyForQuery's status byte as a transaction status. */
+export function readyStatus(body: Uint8Array): TransactionStatus {
+  const byte = body[0];
+  if (byte === 0x49) return 'I';
+  if (byte === 0x54) return 'T';
+  if (byte === 0x45) return 'E';
+  const shown = byte === undefined ? 'nothing' : `'${String.fromCharCode(byte)}'`;
+  throw new ProtocolError(`ReadyForQuery with unknown transaction status ${shown}`);
+}
+
+/**
+ * A CommandComplete body (`INSERT 0 5\0`, `SELECT 3\0`, `CREATE TABLE\0`) split into verb and row
+ * count: up to two trailing ` <digits>` groups are numbers (INSERT's is `oid rows`), the last is the
+ * count. Same split as parseCommandTag on the decoded string.
+ */
+export function readCommandTag(body: Uint8Array): { command: string; rowCount: number | null } {
+  let end = body.indexOf(0);
+  if (end < 0) throw new ProtocolError('malformed CommandComplete message: tag not terminated');
+  const last = trailingNumber(body, end);
+  if (last < 0) return { command: text(body, 0, end), rowCount: null };
+  const rowCount = digits(body, last + 1, end);
+  end = last;
+  const before = trailingNumber(body, end);
+  return { command: text(body, 0, before < 0 ? end : before), rowCount };
+}
+
+/** Index of the space that starts a ` <digits>` group ending at `end`, or -1. */
+function trailingNumber(body: Uint8Array, end: number): number {
+  let i = end - 1;
+  while (i >= 0 && body[i]! >= ZERO && body[i]! <= NINE) i--;
+  return i < end - 1 && i >= 0 && body[i] === SPACE ? i : -1;
+}
+
+function digits(body: Uint8Array, from: number, to: number): number {
+  // Past 15 digits a double no longer holds every integer exactly: let Number round it as before.
+  if (to - from > 15) return Number(text(body, from, to));
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (body[i]! - ZERO);
+  return n;
+}
+
+const utf8 = new TextDecoder();
+
+function text(body: Uint8Array, from: number, to: number): string {
+  let ascii = '';
+  for (let i = from; i < to; i++) {
+    const byte = body[i]!;
+    if (byte >= 0x80) return utf8.decode(body.subarray(from, to));
+    ascii += String.fromCharCode(byte);
+  }
+  return ascii;
+}
