@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type CsvFile, writeCsvFile } from './lib/csv-file.ts';
-import { psqlPath, runPsqlCopy } from './lib/loader-commands.ts';
-import { PSQL_EXPORT, runExportBench } from './lib/loader-export.ts';
+import { PSQL_EXPORT, prepareExportTable, runExportBench } from './lib/loader-export.ts';
 import { PSQL_LOAD, runLoadBench } from './lib/loader-load.ts';
 import { MEMORY_TARGET_BYTES, runMemoryBench } from './lib/loader-memory.ts';
 import type { LoaderOptions } from './lib/loader-options.ts';
@@ -25,7 +24,7 @@ import {
   targetLines,
 } from './lib/loader-report.ts';
 import type { LoaderWorkloadEntry } from './lib/loader-results.ts';
-import { LOADER_TABLE, LoaderTable } from './lib/loader-table.ts';
+import { LoaderTable } from './lib/loader-table.ts';
 import { markdownGrid } from './lib/report.ts';
 
 /** Issue 13's targets: A2, the CLI in at most 0.7× psql's time; A3, at most 0.8× with its best partition count. */
@@ -114,11 +113,7 @@ export async function runLoaderWorkloads(
 
     if (selected.has('export') && csv) {
       log(`== ${LOADER_TITLES['loader-export']}`);
-      if ((await table.count()) !== csv.rows) {
-        log('  the table does not hold the file: loading it with psql (unmeasured)');
-        await table.recreate();
-        await runPsqlCopy(url, `\\copy ${LOADER_TABLE} from ${psqlPath(csv.path)} (format csv, header)`);
-      }
+      await prepareExportTable({ url, table, file: csv, log });
       const results = await runExportBench({ url, rows: csv.rows, dir, runs, log });
       const psql = results.find((result) => result.contender === PSQL_EXPORT);
       log(`\n${loaderConsoleTable(results, psql)}\n`);

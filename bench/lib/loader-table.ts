@@ -42,9 +42,24 @@ export class LoaderTable {
     return { rows: Number(row?.rows ?? 0), fingerprint: row?.fingerprint ?? '0' };
   }
 
+  /** The table's rows; 0 when there is no table (A3 run alone, without A2 before it). */
   async count(): Promise<number> {
+    const present = await this.client.query<{ present: boolean }>(
+      'select to_regclass($1) is not null as present',
+      [LOADER_TABLE],
+    );
+    if (present.rows[0]?.present !== true) return 0;
     const result = await this.client.query<{ rows: string }>(`select count(*) as rows from ${LOADER_TABLE}`);
     return Number(result.rows[0]?.rows ?? 0);
+  }
+
+  /**
+   * Visibility hints set and dirty pages written (vacuum freeze, then a checkpoint), so that no
+   * reading run pays for what the load left behind: the first scan after a COPY writes every page.
+   */
+  async settle(): Promise<void> {
+    await this.client.query(`vacuum (freeze, analyze) ${LOADER_TABLE}`);
+    await this.client.query('checkpoint');
   }
 
   async drop(): Promise<void> {
