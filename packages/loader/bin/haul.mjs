@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `haul` executable. The CLI is TypeScript: it runs from a bundle (dist/haul.mjs) built with
+// The `haul` executable inside this repository (the published package's bin is dist/cli/main.js,
+// built by tsc). The CLI is TypeScript: here it runs from a bundle in node_modules/.cache, built with
 // esbuild on first use and rebuilt whenever a source file is newer, because loading ~100 modules
 // through tsx costs half a second per run. If esbuild is unavailable, tsx runs the sources in place.
 import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const entry = join(here, '../src/cli/main.ts');
-const bundle = join(here, '../dist/haul.mjs');
+// Kept out of dist/, which holds the published build (tsc), and out of git.
+const bundle = join(here, '../node_modules/.cache/haul-cli.mjs');
 const sources = [join(here, '../src'), join(here, '../../protocol/src')];
 
 function newestSource() {

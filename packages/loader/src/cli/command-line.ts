@@ -4,7 +4,7 @@ import { type LoadArgs, parseLoadArgs } from './load-args.ts';
 import { parseRecoverArgs, type RecoverArgs } from './recover-args.ts';
 import { UsageError } from './usage-error.ts';
 
-export type CommandLine = LoadArgs | ExportArgs | RecoverArgs | { command: 'help' };
+export type CommandLine = LoadArgs | ExportArgs | RecoverArgs | { command: 'help' } | { command: 'version' };
 
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   const [command, ...rest] = argv;
@@ -20,6 +20,10 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     case '--help':
     case '-h':
       return { command: 'help' };
+    case 'version':
+    case '--version':
+    case '-V':
+      return { command: 'version' };
     default:
       throw new UsageError(`unknown command "${command}": expected load, export or recover`);
   }

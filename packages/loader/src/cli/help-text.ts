@@ -16,7 +16,7 @@ Usage:
                                              list or resolve loads left prepared by a crashed run
 
 The server is --url URL, or DATABASE_URL from the environment.
-Run \`haul <command> --help\` for a command's options.
+Run \`haul <command> --help\` for a command's options; \`haul --version\` prints the version.
 
 ${EXIT_CODES}
 `;

@@ -1,12 +1,14 @@
+#!/usr/bin/env node
 /**
  * The `haul` command: `haul load | export | recover`. Run as `pnpm haul …` from the repository root,
- * or through the package's bin (bin/haul.mjs). Exit codes are in exit-codes.ts and `haul --help`.
+ * or through the package's bin (bin/haul.mjs in this repository, dist/cli/main.js once published). Exit codes are in exit-codes.ts and `haul --help`.
  */
 import { parseCommandLine } from './command-line.ts';
 import { ExitCode } from './exit-codes.ts';
 import { exitCodeFor, failureText } from './failure.ts';
 import { EXPORT_HELP, LOAD_HELP, MAIN_HELP, RECOVER_HELP } from './help-text.ts';
 import { print } from './output.ts';
+import { packageVersion } from './version.ts';
 
 const HELP = { load: LOAD_HELP, export: EXPORT_HELP, recover: RECOVER_HELP } as const;
 
@@ -16,6 +18,10 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     const line = parseCommandLine(argv);
     if (line.command === 'help') {
       await print(process.stdout, MAIN_HELP);
+      return ExitCode.ok;
+    }
+    if (line.command === 'version') {
+      await print(process.stdout, `haul ${packageVersion()}\n`);
       return ExitCode.ok;
     }
     name = line.command;

@@ -7,6 +7,10 @@ import { UsageError } from './usage-error.ts';
 
 type ParseArgsConfig = NonNullable<Parameters<typeof parseArgs>[0]>;
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+/** Named, so the published declarations can spell parseFlags's result. */
+export type ParsedFlags<T extends OptionSpecs> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; allowNegative: true; strict: true }>
+>;
 
 /**
  * `parseArgs` in strict mode with its errors turned into UsageErrors. Node's messages already name
@@ -16,7 +20,7 @@ export function parseFlags<const T extends OptionSpecs>(
   argv: readonly string[],
   options: T,
   command: string,
-) {
+): ParsedFlags<T> {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, allowNegative: true, strict: true });
   } catch (error) {

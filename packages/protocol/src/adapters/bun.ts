@@ -11,7 +11,7 @@ import type { Connection } from '../connection/connection.ts';
 import { AbortError, ConnectionError } from '../errors.ts';
 import type { ByteSocket, SocketFactory, SocketHandlers, TlsOptions } from '../socket.ts';
 import { connectAbortably } from './abortable-connect.ts';
-import type { BunApi, BunSocket, BunSocketHandlers } from './bun-api.d.ts';
+import type { BunApi, BunSocket, BunSocketHandlers } from './bun-api.ts';
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 

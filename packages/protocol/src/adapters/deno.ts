@@ -10,7 +10,7 @@ import type { Connection } from '../connection/connection.ts';
 import { AbortError } from '../errors.ts';
 import type { SocketFactory } from '../socket.ts';
 import { connectAbortably } from './abortable-connect.ts';
-import type { DenoApi, DenoConn } from './deno-api.d.ts';
+import type { DenoApi, DenoConn } from './deno-api.ts';
 import { type StreamTransport, WebStreamSocket } from './web-streams.ts';
 
 const deno = (globalThis as unknown as { Deno: DenoApi }).Deno;

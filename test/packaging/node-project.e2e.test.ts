@@ -1,0 +1,95 @@
+/**
+ * A user's Node 20 project outside this repository, installing only the packed tarballs: a plain
+ * `node app.mjs` (query, pipelined batch, sharded load), `tsc --noEmit` against the published types
+ * under `moduleResolution` bundler and node16, and `haul` from `npm i -g` into a temp prefix.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseTargets } from '../../tools/test-targets.ts';
+import { type Packed, packPackages, sh, userProject } from './support/packed.ts';
+
+const FIXTURE = new URL('./fixtures/node-app/', import.meta.url);
+const SETUP_TIMEOUT = 300_000;
+const target = databaseTargets()[0]!;
+const table = `packed_node_${process.pid}`;
+let packed: Packed;
+let project: string;
+const sql = postgres(target.url, { max: 1, onnotice: () => {} });
+
+beforeAll(async () => {
+  packed = await packPackages(['@haul/protocol', '@haul/loader']);
+  const files = Object.fromEntries(
+    readdirSync(FIXTURE).map((file) => [file, readFileSync(new URL(file, FIXTURE), 'utf8')]),
+  );
+  project = await userProject(packed, 'node-app', files, ['typescript@5.9.3', '@types/node@20']);
+}, SETUP_TIMEOUT);
+
+afterAll(async () => {
+  await sql.unsafe(`drop table if exists ${table}, ${table}_cli`);
+  await sql.end();
+  await packed?.remove();
+});
+
+describe('a Node project installing the tarballs', () => {
+  it('ships built JavaScript and declarations only: every export resolves into dist/', () => {
+    for (const name of ['protocol', 'loader']) {
+      const manifest = JSON.parse(
+        readFileSync(join(project, 'node_modules/@haul', name, 'package.json'), 'utf8'),
+      ) as { exports: Record<string, { types: string; default: string }>; dependencies?: object };
+      for (const entry of Object.values(manifest.exports)) {
+        expect(entry.types).toMatch(/^\.\/dist\/.+\.d\.ts$/);
+        expect(entry.default).toMatch(/^\.\/dist\/.+\.js$/);
+      }
+      expect(Object.keys(manifest.dependencies ?? {})).not.toContain('tsx');
+      expect(Object.keys(manifest.dependencies ?? {})).not.toContain('esbuild');
+    }
+  });
+
+  it('runs a query, a pipelined batch and a sharded load under plain node', async () => {
+    const out = await sh(process.execPath, ['app.mjs'], {
+      cwd: project,
+      env: { DATABASE_URL: target.url, TABLE: table },
+    });
+    const result = JSON.parse(out) as {
+      query: unknown;
+      batch: string[];
+      load: { rows: number; committed: boolean; shards: number };
+    };
+    expect(result.query).toEqual([{ n: 42 }]);
+    expect(result.batch).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(result.load).toEqual({ rows: 20_000, committed: true, shards: 3 });
+    const [stored] = await sql.unsafe(
+      `select count(*)::int as n, sum(id)::bigint as ids, count(*) filter (where name <> 'name ' || id)::int as wrong from ${table}`,
+    );
+    expect(stored).toEqual({ n: 20_000, ids: String((19_999 * 20_000) / 2), wrong: 0 });
+  });
+
+  it.each(['bundler', 'node16'])('type-checks with moduleResolution %s', async (resolution) => {
+    await sh(join(project, 'node_modules/.bin/tsc'), ['-p', `tsconfig.${resolution}.json`], { cwd: project });
+  });
+
+  it('installs `haul` globally: --version, and a CSV load', async () => {
+    const prefix = join(packed.dir, 'global');
+    await sh(
+      'npm',
+      ['install', '-g', '--no-audit', '--no-fund', '--prefix', prefix, ...Object.values(packed.tarballs)],
+      {
+        cwd: packed.dir,
+      },
+    );
+    const haul = join(prefix, 'bin/haul');
+    expect((await sh(haul, ['--version'], { cwd: packed.dir })).trim()).toBe('haul 0.1.0');
+    await sql.unsafe(`create table ${table}_cli (id int, note text)`);
+    const csv = join(packed.dir, 'rows.csv');
+    writeFileSync(csv, 'id,note\n1,"a, quoted"\n2,\n3,"two\nlines"\n');
+    await sh(haul, ['load', csv, '--table', `${table}_cli`, '--url', target.url], { cwd: packed.dir });
+    const rows = await sql.unsafe(`select id, note from ${table}_cli order by id`);
+    expect(rows.map((row) => ({ ...row }))).toEqual([
+      { id: 1, note: 'a, quoted' },
+      { id: 2, note: null },
+      { id: 3, note: 'two\nlines' },
+    ]);
+  });
+});
