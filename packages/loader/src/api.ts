@@ -86,7 +86,7 @@ export interface LoadOptions extends CsvOptions {
    * 'text': re-encoded as COPY text. 'auto' (default): raw when possible, else binary, else text.
    */
   copyFormat?: 'binary' | 'text' | 'raw' | 'auto';
-  /** Bytes of COPY data per chunk dealt to a shard; default 1 MiB. */
+  /** Bytes of COPY data per chunk dealt to a shard; default 256 KiB. */
   chunkBytes?: number;
   /**
    * The most bytes one source row may take; a longer one fails the load (BadRowError, SQLSTATE 54000,

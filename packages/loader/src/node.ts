@@ -12,8 +12,11 @@ import { exportRows, load } from './index.ts';
 
 export { connect };
 
-/** Bytes per read from a file: large reads keep syscalls and chunk bookkeeping off the profile. */
-const FILE_READ_BYTES = 1 << 20;
+/**
+ * Bytes per read from a file: large enough to keep syscalls off the profile, small enough that the
+ * read buffers that become garbage between GCs stay a small part of peak memory (M1, measured).
+ */
+const FILE_READ_BYTES = 256 << 10;
 
 /**
  * What an export file buffers before write() asks to wait. While one write is in flight the chunks

@@ -225,8 +225,11 @@ export class ChunkEncoder {
     endCopyData(w, 0);
     const message = w.bytes.subarray(0, w.length);
     this.w = this.newChunkWriter();
-    const rowEnd = Int32Array.from(this.rowEnd, (end) => end - CHUNK_HEADER);
-    const rowLine = Float64Array.from(this.rowLine);
+    // A plain loop: Int32Array.from with a map function calls it through the iterator protocol.
+    const ends = this.rowEnd;
+    const rowEnd = new Int32Array(ends.length);
+    for (let i = 0; i < ends.length; i++) rowEnd[i] = ends[i]! - CHUNK_HEADER;
+    const rowLine = new Float64Array(this.rowLine);
     const texts = this.plan.keepText ? this.rowText : null;
     const multiLine = this.multiLine?.take(this.raw.endsInLf) ?? null;
     const chunk: EncodedChunk = {

@@ -10,6 +10,14 @@ import type { EncodedChunk } from './chunk.ts';
 const MESSAGE_MAX = 1 << 20;
 
 /**
+ * COPY data bytes a CopyRowMap keeps the rows of, back from the last row sent: twice what the kernel's
+ * buffers hold between us and the server (RECENT_BYTES), so the row the server is reading when it
+ * fails is always still mapped. Rows further back have been read and accepted; a COPY of any size
+ * then keeps a bounded map (M1: flat memory in the file's size).
+ */
+export const ROW_MAP_WINDOW_BYTES = 16 << 20;
+
+/**
  * CopyData messages for bytes[start, end), each complete in one array: the connection may stop
  * between two of them (CopyFail on abort), never inside one, or the server would read the CopyFail
  * as part of an unfinished CopyData.
@@ -94,6 +102,8 @@ interface Segment {
   /** Chunk row index of the segment's first row, and the chunk's row texts (reject mode). */
   readonly offset: number;
   readonly text?: (i: number) => string;
+  /** COPY data bytes of its rows. */
+  readonly bytes: number;
 }
 
 /**
@@ -105,11 +115,18 @@ export class CopyRowMap {
   private readonly segments: Segment[] = [];
   private total = 0;
   private lines = 0;
+  private heldBytes = 0;
+  /** Rows and server lines of the segments let go (the COPY's first ones): no longer mapped. */
+  private droppedRows = 0;
+  private droppedLines = 0;
+
+  constructor(private readonly windowBytes = ROW_MAP_WINDOW_BYTES) {}
 
   /** Records rows [from, to) of `chunk` as the next rows of this COPY. */
   add(chunk: EncodedChunk, from = 0, to = chunk.rows): void {
     if (to <= from) return;
     const serverSteps = this.serverSteps(chunk, from, to);
+    const [start, end] = rowSpan(chunk, from, to);
     this.segments.push({
       firstRow: this.total,
       linesBefore: this.lines,
@@ -119,9 +136,17 @@ export class CopyRowMap {
       sourceSteps: sourceSteps(chunk.rowLine, from, to),
       offset: from,
       ...(chunk.rowText ? { text: chunk.rowText } : {}),
+      bytes: end - start,
     });
     this.total += to - from;
     this.lines += to - from + (serverSteps?.total ?? 0);
+    this.heldBytes += end - start;
+    while (this.segments.length > 1 && this.heldBytes - this.segments[0]!.bytes >= this.windowBytes) {
+      const dropped = this.segments.shift()!;
+      this.heldBytes -= dropped.bytes;
+      this.droppedRows = dropped.firstRow + dropped.count;
+      this.droppedLines = this.segments[0]!.linesBefore;
+    }
   }
 
   get rows(): number {
@@ -135,9 +160,12 @@ export class CopyRowMap {
     return n;
   }
 
-  /** The COPY row (0-based) on which the server's line `line` (1-based) falls; -1 if none was sent. */
+  /**
+   * The COPY row (0-based) on which the server's line `line` (1-based) falls; -1 if none was sent, or
+   * it is older than the window kept.
+   */
   rowAtLine(line: number): number {
-    if (line < 1 || line > this.lines) return -1;
+    if (line <= this.droppedLines || line > this.lines) return -1;
     const segment = this.segments[this.find(line, (s) => s.linesBefore)]!;
     const within = line - segment.linesBefore;
     const steps = segment.serverSteps;
@@ -155,7 +183,7 @@ export class CopyRowMap {
 
   /** Source line and text of the COPY's row `row` (0-based), if it was sent. */
   source(row: number): { line: number; text?: string } | null {
-    if (row < 0 || row >= this.total) return null;
+    if (row < this.droppedRows || row >= this.total) return null;
     const segment = this.segments[this.find(row + 1, (s) => s.firstRow)]!;
     const within = row - segment.firstRow;
     const line = segment.firstLine + within + (segment.sourceSteps?.extraThrough(within) ?? 0);

@@ -35,7 +35,7 @@ import { commitBarrier, commitTwoPhase, formatGid } from './two-phase.ts';
 
 const DEFAULT_SHARDS = 4;
 const MAX_SHARDS = 64;
-const DEFAULT_CHUNK = 1 << 20;
+const DEFAULT_CHUNK = 256 << 10;
 const DEFAULT_BATCH_ROWS = 100_000;
 const ROLLBACK_TIMEOUT = 5_000;
 const DEFAULT_STALL_TIMEOUT = 60_000;

@@ -16,6 +16,9 @@ interface ModelRow {
   cr: number;
 }
 
+/** COPY data bytes per model row: what the map's window is measured in. */
+const ROW_BYTES = 10;
+
 /** A chunk of `rows` (row data is irrelevant here, only the bookkeeping). */
 function chunk(rows: ModelRow[], lfEndings: boolean): EncodedChunk {
   const multi = rows.flatMap((row, i) => (row.lf + row.cr > 0 ? [i] : []));
@@ -29,7 +32,7 @@ function chunk(rows: ModelRow[], lfEndings: boolean): EncodedChunk {
     seq: 0,
     data: new Uint8Array(0),
     rows: rows.length,
-    rowEnd: new Int32Array(rows.length),
+    rowEnd: Int32Array.from(rows, (_, i) => (i + 1) * ROW_BYTES),
     rowLine: Float64Array.from(rows, (row) => row.line),
     firstRow: 0,
     sourceStart: 0,
@@ -109,5 +112,35 @@ describe('CopyRowMap', () => {
     expect(small).toBe(retained(4000));
     // A segment per chunk, a server step and a source step for its one multi-line row.
     expect(small).toBe(50 * 3);
+  });
+
+  it('keeps only the window of the last rows sent: the same entries after 50 and 200 chunks with multi-line rows', () => {
+    const chunkRows = 1000;
+    const build = (chunks: number) => {
+      // A window of 4 chunks' bytes.
+      const map = new CopyRowMap(4 * chunkRows * ROW_BYTES);
+      let line = 1;
+      for (let c = 0; c < chunks; c++) {
+        const rows = Array.from({ length: chunkRows }, (_, i) => {
+          const spans = i % 10 === 2; // a row in ten spans two lines, as in the M1 file
+          const row = { line, lf: spans ? 1 : 0, cr: 0 };
+          line += spans ? 2 : 1;
+          return row;
+        });
+        map.add(chunk(rows, true));
+      }
+      return { map, lines: line - 1 };
+    };
+    const small = build(50);
+    const large = build(200);
+    expect(large.map.retained).toBe(small.map.retained);
+    expect(small.map.retained).toBeLessThanOrEqual(5 * (1 + 2 * (chunkRows / 10)));
+    // The last rows stay mapped; rows older than the window are not.
+    const rows = 200 * chunkRows;
+    expect(large.map.source(rows - 1)).toEqual({ line: large.lines });
+    expect(large.map.rowAtLine(large.lines)).toBe(rows - 1);
+    expect(large.map.source(0)).toBeNull();
+    expect(large.map.rowAtLine(1)).toBe(-1);
+    expect(large.map.rows).toBe(rows);
   });
 });
