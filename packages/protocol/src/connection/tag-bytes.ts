@@ -5,6 +5,7 @@
  */
 import { ProtocolError } from '../errors.ts';
 import type { TransactionStatus } from '../messages/backend.ts';
+import { decodeText as text } from '../types/text/text.ts';
 
 const SPACE = 0x20;
 const ZERO = 0x30;
@@ -49,16 +50,4 @@ function digits(body: Uint8Array, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) n = n * 10 + (body[i]! - ZERO);
   return n;
-}
-
-const utf8 = new TextDecoder();
-
-function text(body: Uint8Array, from: number, to: number): string {
-  let ascii = '';
-  for (let i = from; i < to; i++) {
-    const byte = body[i]!;
-    if (byte >= 0x80) return utf8.decode(body.subarray(from, to));
-    ascii += String.fromCharCode(byte);
-  }
-  return ascii;
 }
