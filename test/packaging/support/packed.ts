@@ -4,7 +4,7 @@
  * fresh projects there that install only those tarballs plus their declared registry dependencies.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,9 +29,8 @@ export async function packPackages(names: readonly string[]): Promise<Packed> {
   for (const name of names) {
     const folder = join(ROOT, 'packages', name.replace('@haul/', ''));
     await run('npx', [...PNPM, 'pack', '--pack-destination', dir], { cwd: folder });
-    const file = (await readdir(dir)).find(
-      (entry) => entry === `${name.slice(1).replace('/', '-')}-0.1.0.tgz`,
-    );
+    const prefix = `${name.slice(1).replace('/', '-')}-`;
+    const file = (await readdir(dir)).find((entry) => entry.startsWith(prefix) && entry.endsWith('.tgz'));
     if (!file) throw new Error(`pnpm pack of ${name} wrote no tarball to ${dir}`);
     tarballs[name] = join(dir, file);
   }
@@ -67,7 +66,7 @@ export async function userProject(
   extraDevDependencies: readonly string[] = [],
 ): Promise<string> {
   const project = join(packed.dir, name);
-  await sh('mkdir', ['-p', project], { cwd: packed.dir });
+  await mkdir(project, { recursive: true });
   await writeFile(join(project, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
   for (const [file, text] of Object.entries(files)) await writeFile(join(project, file), text);
   await sh('npm', ['install', '--no-audit', '--no-fund', ...Object.values(packed.tarballs)], {
