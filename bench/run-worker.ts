@@ -2,7 +2,8 @@
  * The worker section of `pnpm bench` (`--workloads worker`, or `worker-ws` / `worker-load` alone):
  *
  * - W2: `select $1::int` × N pipelined over one connection: Haul over TCP, Haul over the worker's
- *   /v1/ws on Node and on workerd, @neondatabase/serverless through the Node proxy.
+ *   /v1/ws on Node and on workerd (under wrangler dev, and alone through Miniflare),
+ *   @neondatabase/serverless through the Node proxy.
  * - W1: the A2 CSV file POSTed to the worker's load endpoint on Node and on workerd, against
  *   `haul load` run directly, with each server's peak memory.
  *
@@ -14,7 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Contender } from './contenders/types.ts';
-import { HAUL_WS_NODE, HAUL_WS_WORKERD, haulTcp, haulWs, neonWs } from './contenders/ws-select.ts';
+import {
+  HAUL_WS_BARE_WORKERD,
+  HAUL_WS_NODE,
+  HAUL_WS_WORKERD,
+  haulTcp,
+  haulWs,
+  neonWs,
+} from './contenders/ws-select.ts';
 import { writeCsvFile } from './lib/csv-file.ts';
 import type { WorkerSelection } from './lib/loader-options.ts';
 import { LoaderTable } from './lib/loader-table.ts';
@@ -29,7 +37,13 @@ import {
   wsTargetLines,
 } from './lib/worker-report.ts';
 import type { WorkerEntries } from './lib/worker-results.ts';
-import { BENCH_TOKEN, startNodeWorker, startWorkerd, type WorkerServer } from './lib/worker-servers.ts';
+import {
+  BENCH_TOKEN,
+  startBareWorkerd,
+  startNodeWorker,
+  startWorkerd,
+  type WorkerServer,
+} from './lib/worker-servers.ts';
 
 type Log = (line: string) => void;
 
@@ -82,6 +96,9 @@ async function runWsSelect(
       const workerd = await startWorkerd(url);
       servers.push(workerd);
       contenders.push(haulWs(HAUL_WS_WORKERD, { baseUrl: workerd.url, token: BENCH_TOKEN }));
+      const bare = await startBareWorkerd(url);
+      servers.push(bare);
+      contenders.push(haulWs(HAUL_WS_BARE_WORKERD, { baseUrl: bare.url, token: BENCH_TOKEN }));
     }
     contenders.push(neonWs({ baseUrl: node.url, token: BENCH_TOKEN }));
     const results = await measureWorkload(contenders, url, noHooks, options, log);

@@ -16,6 +16,8 @@ import type { Contender, Session } from './types.ts';
 export const HAUL_TCP = 'Haul, TCP';
 export const HAUL_WS_NODE = 'Haul, /v1/ws on Node';
 export const HAUL_WS_WORKERD = 'Haul, /v1/ws on workerd';
+/** workerd through Miniflare: the same isolate without wrangler dev's proxy worker in front. */
+export const HAUL_WS_BARE_WORKERD = 'Haul, /v1/ws on workerd (no wrangler proxy)';
 export const NEON_WS_NODE = '@neondatabase/serverless, /v1/ws on Node';
 
 /** The worker's proxy: its base URL (`http://…`) and the token it wants. */

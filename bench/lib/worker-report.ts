@@ -3,7 +3,13 @@
  * queries/s against Haul over TCP, and the issue's targets as met / MISSED lines. Console tables show
  * every run; the Markdown tables (for the README) show medians only.
  */
-import { HAUL_TCP, HAUL_WS_NODE, HAUL_WS_WORKERD, NEON_WS_NODE } from '../contenders/ws-select.ts';
+import {
+  HAUL_TCP,
+  HAUL_WS_BARE_WORKERD,
+  HAUL_WS_NODE,
+  HAUL_WS_WORKERD,
+  NEON_WS_NODE,
+} from '../contenders/ws-select.ts';
 import { median, medianMs } from './loader-report.ts';
 import type { ContenderResult } from './measure.ts';
 import { markdownGrid, opsText, table } from './report.ts';
@@ -147,13 +153,8 @@ export function wsTargetLines(results: readonly ContenderResult[]): string[] {
       HAUL_OVER_NEON_TARGET,
     ),
   ];
-  if (results.some((result) => result.contender === HAUL_WS_WORKERD && result.status === 'ok'))
-    lines.push(
-      line(
-        `${HAUL_WS_WORKERD} / ${HAUL_TCP}`,
-        qpsRatio(results, HAUL_WS_WORKERD, HAUL_TCP),
-        WS_OVER_TCP_TARGET,
-      ),
-    );
+  for (const workerd of [HAUL_WS_WORKERD, HAUL_WS_BARE_WORKERD])
+    if (results.some((result) => result.contender === workerd && result.status === 'ok'))
+      lines.push(line(`${workerd} / ${HAUL_TCP}`, qpsRatio(results, workerd, HAUL_TCP), WS_OVER_TCP_TARGET));
   return lines;
 }

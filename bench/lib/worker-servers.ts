@@ -6,11 +6,14 @@
  *   second node between us and the server), with DATABASE_URL, HAUL_TOKEN and PORT=0 (a free port).
  * - workerd: `wrangler dev` on the Workers entry, bundled the way apps/worker's tests bundle it, with
  *   an inspector port we choose, so the isolate's heap can be read (lib/inspector-heap.ts).
+ * - workerd alone: the same bundle through Miniflare, with no wrangler proxy worker in front of it, so
+ *   W2 can tell workerd's own cost from the local proxy's (production has no such proxy).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startMiniflare } from '../../apps/worker/test/workerd/miniflare.ts';
 import { startWorkerd as startWranglerDev } from '../../apps/worker/test/workerd/wrangler-dev.ts';
 import { descendants } from './proc-memory.ts';
 
@@ -130,4 +133,16 @@ export async function startWorkerd(databaseUrl: string): Promise<WorkerServer> {
     throw error;
   }
   return { url: workerd.url, memoryPids: () => pids, inspectorPort, stop: () => workerd.stop() };
+}
+
+/**
+ * The same Workers entry in workerd through Miniflare: no proxy worker between the client and the
+ * isolate. No inspector or memory here: W2 only needs its URL.
+ */
+export async function startBareWorkerd(databaseUrl: string): Promise<WorkerServer> {
+  const workerd = await startMiniflare({
+    entry: CLOUDFLARE_ENTRY,
+    vars: { DATABASE_URL: databaseUrl, HAUL_TOKEN: BENCH_TOKEN },
+  });
+  return { url: workerd.url, memoryPids: () => [], inspectorPort: 0, stop: () => workerd.stop() };
 }
