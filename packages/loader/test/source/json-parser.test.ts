@@ -5,12 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type JsonContainer,
-  JsonNumber,
-  JsonParseError,
-  parseJsonText,
-} from '../../src/source/json-parser.ts';
+import { JsonParseError } from '../../src/source/json-lexer.ts';
+import { type JsonContainer, JsonNumber, parseJsonText } from '../../src/source/json-parser.ts';
 import { plainJson } from './helpers.ts';
 
 /** JSON.parse's verdict, with what we refuse on purpose counted as refused. */
