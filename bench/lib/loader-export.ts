@@ -1,6 +1,7 @@
 /**
- * A3: export `bench_loader` to a CSV file with the haul CLI (1 partition, and 4 range partitions on
- * id) against psql's `\copy (select * from t) to (format csv)`. Each output must hold exactly the
+ * A3: export `bench_loader` to a CSV file with the haul CLI (1 partition, and 2 and 4 partitions of
+ * the table's pages, ctid block ranges: what `--partitions N` does for a table) against psql's
+ * `\copy (select * from t) to (format csv)`. Each output must hold exactly the
  * table's rows, counted as CSV records (a quoted newline is not a new row).
  */
 import { rm, stat } from 'node:fs/promises';
@@ -71,7 +72,7 @@ function outputOf(bench: ExportBench, contender: string): string {
 
 function haulExport(bench: ExportBench, partitions: number): LoaderContender {
   const name = `haul export, ${partitions} partition${partitions === 1 ? '' : 's'}`;
-  const split = partitions > 1 ? ['--partition-on', 'id', '--partitions', String(partitions)] : [];
+  const split = partitions > 1 ? ['--partitions', String(partitions)] : [];
   // No header, so the output is comparable line for line with psql's.
   const args = ['export', LOADER_TABLE, '--url', bench.url, '--format', 'csv', '--no-header', '--quiet'];
   return { name, run: () => runHaul([...args, ...split, '-o', outputOf(bench, name)]) };
@@ -95,7 +96,12 @@ function psqlExport(bench: ExportBench, unavailable: string | undefined): Loader
 }
 
 export async function runExportBench(bench: ExportBench): Promise<LoaderResult[]> {
-  const contenders = [haulExport(bench, 1), haulExport(bench, 4), psqlExport(bench, await psqlUnavailable())];
+  const contenders = [
+    haulExport(bench, 1),
+    haulExport(bench, 2),
+    haulExport(bench, 4),
+    psqlExport(bench, await psqlUnavailable()),
+  ];
   // The CLI's bundle is rebuilt on the first start after a source change (A2's warm-up does it when
   // A2 runs first); that start is not what we measure.
   bench.log('  warm-up: one haul export (unmeasured), so the CLI bundle is built');
