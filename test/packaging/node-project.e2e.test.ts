@@ -1,7 +1,9 @@
 /**
  * A user's Node 20 project outside this repository, installing only the packed tarballs: a plain
  * `node app.mjs` (query, pipelined batch, sharded load), `tsc --noEmit` against the published types
- * under `moduleResolution` bundler and node16, and `haul` from `npm i -g` into a temp prefix.
+ * under `moduleResolution` bundler and node16, and `haul` from `npm i -g` into a temp prefix. The
+ * tarballs themselves pass publint (strict) and @arethetypeswrong/cli (esm-only: these packages are
+ * ESM only, so a CommonJS `require` and node10's resolution are out of scope, not problems).
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +32,30 @@ afterAll(async () => {
   await sql.unsafe(`drop table if exists ${table}, ${table}_cli`);
   await sql.end();
   await packed?.remove();
+});
+
+const BIN = join(import.meta.dirname, '../../node_modules/.bin');
+
+describe('the tarballs as published', () => {
+  it.each(['@haul/protocol', '@haul/loader'])('%s: publint --strict reports nothing', async (name) => {
+    const out = await sh(join(BIN, 'publint'), ['run', '--strict', packed.tarballs[name]!], {
+      cwd: packed.dir,
+    });
+    expect(out).toContain('All good!');
+  });
+
+  it.each(['@haul/protocol', '@haul/loader'])('%s: attw finds no wrong types for ESM users', async (name) => {
+    // attw exits 1 on any problem its profile counts (sh then throws with the report); its JSON is
+    // not read, since it exits before a pipe has taken more than 128 KiB of it.
+    const out = await sh(
+      join(BIN, 'attw'),
+      ['--profile', 'esm-only', '-f', 'ascii', packed.tarballs[name]!],
+      {
+        cwd: packed.dir,
+      },
+    );
+    expect(out).toContain(name);
+  });
 });
 
 describe('a Node project installing the tarballs', () => {
