@@ -18,7 +18,7 @@ export { readInt16, readInt32 } from '../types/shared/bytes.ts';
 import { readInt32 } from '../types/shared/bytes.ts';
 
 /** 'PGCOPY\n\xff\r\n\0': the line endings and the NUL catch a stream mangled by text-mode transfer. */
-export const PGCOPY_SIGNATURE = new Uint8Array([
+export const PGCOPY_SIGNATURE: Uint8Array<ArrayBuffer> = new Uint8Array([
   0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00,
 ]);
 
@@ -26,11 +26,11 @@ export const PGCOPY_SIGNATURE = new Uint8Array([
 export const PGCOPY_HEADER_LENGTH = PGCOPY_SIGNATURE.length + 8;
 
 /** The header Haul writes: flags 0 (no OIDs), no header extension. */
-export const PGCOPY_HEADER = new Uint8Array(PGCOPY_HEADER_LENGTH);
+export const PGCOPY_HEADER: Uint8Array<ArrayBuffer> = new Uint8Array(PGCOPY_HEADER_LENGTH);
 PGCOPY_HEADER.set(PGCOPY_SIGNATURE);
 
 /** The trailer: a tuple with field count -1. */
-export const PGCOPY_TRAILER = Uint8Array.of(0xff, 0xff);
+export const PGCOPY_TRAILER: Uint8Array<ArrayBuffer> = Uint8Array.of(0xff, 0xff);
 
 /** Flags bit 16: each tuple carries an OID (WITH OIDS, gone since PostgreSQL 12). */
 const FLAG_HAS_OIDS = 1 << 16;

@@ -23,7 +23,7 @@ export class Framer {
   private partial: Uint8Array = new Uint8Array(256);
   private partialLen = 0;
 
-  constructor(readonly maxMessageSize = 256 * 1024 * 1024) {}
+  constructor(readonly maxMessageSize: number = 256 * 1024 * 1024) {}
 
   /** Hands a chunk over; the framer may keep views into it until the messages in it are consumed. */
   push(chunk: Uint8Array): void {

@@ -87,10 +87,10 @@ export function textLikeCodec(name: string, oid: number): BinaryCodec {
   };
 }
 
-export const textCodec = textLikeCodec('text', Oid.text);
-export const varcharCodec = textLikeCodec('varchar', Oid.varchar);
+export const textCodec: BinaryCodec = textLikeCodec('text', Oid.text);
+export const varcharCodec: BinaryCodec = textLikeCodec('varchar', Oid.varchar);
 /** bpchar: the server pads (or checks) to the column's length; decoding keeps the padding it sends. */
-export const bpcharCodec = textLikeCodec('bpchar', Oid.bpchar);
+export const bpcharCodec: BinaryCodec = textLikeCodec('bpchar', Oid.bpchar);
 /** citext is an extension type: its OID differs per database, so the codec by name has OID 0. */
 export const citextCodec = textLikeCodec('citext', 0);
 
