@@ -1,7 +1,8 @@
 /**
- * A user's Node 20 project outside this repository, installing only the packed tarballs: a plain
- * `node app.mjs` (query, pipelined batch, sharded load), `tsc --noEmit` against the published types
- * under `moduleResolution` bundler and node16, and `haul` from `npm i -g` into a temp prefix. The
+ * A user's project outside this repository, installing only the packed tarballs with npm: the same
+ * scenario (query, pipelined batch, sharded load) under plain `node app.mjs`, `deno run` (npm
+ * packages from the project's node_modules) and `bun run`; `tsc --noEmit` against the published
+ * types under `moduleResolution` bundler and node16; and `haul` from `npm i -g` into a temp prefix. The
  * tarballs themselves pass publint (strict) and @arethetypeswrong/cli (esm-only: these packages are
  * ESM only, so a CommonJS `require` and node10's resolution are out of scope, not problems).
  */
@@ -12,10 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../tools/test-targets.ts';
 import { type Packed, packPackages, sh, userProject } from './support/packed.ts';
 
-const FIXTURE = new URL('./fixtures/node-app/', import.meta.url);
+const FIXTURE = new URL('./fixtures/user-app/', import.meta.url);
 const SETUP_TIMEOUT = 300_000;
 const target = databaseTargets()[0]!;
-const table = `packed_node_${process.pid}`;
+const table = `packed_${process.pid}`;
+const RUNTIMES = ['node', 'deno', 'bun'] as const;
 let packed: Packed;
 let project: string;
 const sql = postgres(target.url, { max: 1, onnotice: () => {} });
@@ -25,16 +27,35 @@ beforeAll(async () => {
   const files = Object.fromEntries(
     readdirSync(FIXTURE).map((file) => [file, readFileSync(new URL(file, FIXTURE), 'utf8')]),
   );
-  project = await userProject(packed, 'node-app', files, ['typescript@5.9.3', '@types/node@20']);
+  project = await userProject(packed, 'user-app', files, ['typescript@5.9.3', '@types/node@20']);
 }, SETUP_TIMEOUT);
 
 afterAll(async () => {
-  await sql.unsafe(`drop table if exists ${table}, ${table}_cli`);
+  const tables = [...RUNTIMES.map((runtime) => `${table}_${runtime}`), `${table}_cli`];
+  await sql.unsafe(`drop table if exists ${tables.join(', ')}`);
   await sql.end();
   await packed?.remove();
 });
 
 const BIN = join(import.meta.dirname, '../../node_modules/.bin');
+/** deno and bun come from npm, as devDependencies of @haul/protocol. */
+const RUNTIME_BIN = join(import.meta.dirname, '../../packages/protocol/node_modules/.bin');
+
+/** How each runtime runs the user's app: a plain script, as a user would start it. */
+function runApp(runtime: (typeof RUNTIMES)[number], name: string): Promise<string> {
+  const cwd = project;
+  switch (runtime) {
+    case 'node':
+      return sh(process.execPath, ['app.mjs'], { cwd, env: { DATABASE_URL: target.url, TABLE: name } });
+    case 'deno':
+      return sh(join(RUNTIME_BIN, 'deno'), ['run', '-A', 'app-deno.ts', target.url, name], {
+        cwd,
+        env: { DENO_DIR: join(packed.dir, '.deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+      });
+    case 'bun':
+      return sh(join(RUNTIME_BIN, 'bun'), ['run', 'app-bun.ts', target.url, name], { cwd });
+  }
+}
 
 describe('the tarballs as published', () => {
   it.each(['@haul/protocol', '@haul/loader'])('%s: publint --strict reports nothing', async (name) => {
@@ -58,7 +79,7 @@ describe('the tarballs as published', () => {
   });
 });
 
-describe('a Node project installing the tarballs', () => {
+describe('a user project installing the tarballs', () => {
   it('ships built JavaScript and declarations only: every export resolves into dist/', () => {
     for (const name of ['protocol', 'loader']) {
       const manifest = JSON.parse(
@@ -73,24 +94,25 @@ describe('a Node project installing the tarballs', () => {
     }
   });
 
-  it('runs a query, a pipelined batch and a sharded load under plain node', async () => {
-    const out = await sh(process.execPath, ['app.mjs'], {
-      cwd: project,
-      env: { DATABASE_URL: target.url, TABLE: table },
-    });
-    const result = JSON.parse(out) as {
-      query: unknown;
-      batch: string[];
-      load: { rows: number; committed: boolean; shards: number };
-    };
-    expect(result.query).toEqual([{ n: 42 }]);
-    expect(result.batch).toEqual(['rejected', 'rejected', 'rejected']);
-    expect(result.load).toEqual({ rows: 20_000, committed: true, shards: 3 });
-    const [stored] = await sql.unsafe(
-      `select count(*)::int as n, sum(id)::bigint as ids, count(*) filter (where name <> 'name ' || id)::int as wrong from ${table}`,
-    );
-    expect(stored).toEqual({ n: 20_000, ids: String((19_999 * 20_000) / 2), wrong: 0 });
-  });
+  it.each(RUNTIMES)(
+    'runs a query, a pipelined batch and a sharded load under %s',
+    async (runtime) => {
+      const name = `${table}_${runtime}`;
+      const result = JSON.parse(await runApp(runtime, name)) as {
+        query: unknown;
+        batch: string[];
+        load: { rows: number; committed: boolean; shards: number };
+      };
+      expect(result.query).toEqual([{ n: 42 }]);
+      expect(result.batch).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(result.load).toEqual({ rows: 20_000, committed: true, shards: 3 });
+      const [stored] = await sql.unsafe(
+        `select count(*)::int as n, sum(id)::bigint as ids, count(*) filter (where name <> 'name ' || id)::int as wrong from ${name}`,
+      );
+      expect(stored).toEqual({ n: 20_000, ids: String((19_999 * 20_000) / 2), wrong: 0 });
+    },
+    120_000,
+  );
 
   it.each(['bundler', 'node16'])('type-checks with moduleResolution %s', async (resolution) => {
     await sh(join(project, 'node_modules/.bin/tsc'), ['-p', `tsconfig.${resolution}.json`], { cwd: project });
