@@ -1,7 +1,8 @@
 /**
  * A user's project outside this repository, installing only the packed tarballs with npm: the same
  * scenario (query, pipelined batch, sharded load) under plain `node app.mjs`, `deno run` (npm
- * packages from the project's node_modules) and `bun run`; `tsc --noEmit` against the published
+ * packages from the project's node_modules), `bun run`, and as a Cloudflare Worker that the project's
+ * own wrangler.json has wrangler bundle, under `wrangler dev`; `tsc --noEmit` against the published
  * types under `moduleResolution` bundler and node16; and `haul` from `npm i -g` into a temp prefix. The
  * tarballs themselves pass publint (strict) and @arethetypeswrong/cli (esm-only: these packages are
  * ESM only, so a CommonJS `require` and node10's resolution are out of scope, not problems).
@@ -10,6 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWranglerDev } from '../../apps/worker/test/workerd/wrangler-dev.ts';
 import { databaseTargets } from '../../tools/test-targets.ts';
 import { type Packed, packPackages, sh, userProject } from './support/packed.ts';
 
@@ -17,7 +19,7 @@ const FIXTURE = new URL('./fixtures/user-app/', import.meta.url);
 const SETUP_TIMEOUT = 300_000;
 const target = databaseTargets()[0]!;
 const table = `packed_${process.pid}`;
-const RUNTIMES = ['node', 'deno', 'bun'] as const;
+const RUNTIMES = ['node', 'deno', 'bun', 'workerd'] as const;
 let packed: Packed;
 let project: string;
 const sql = postgres(target.url, { max: 1, onnotice: () => {} });
@@ -54,6 +56,25 @@ function runApp(runtime: (typeof RUNTIMES)[number], name: string): Promise<strin
       });
     case 'bun':
       return sh(join(RUNTIME_BIN, 'bun'), ['run', 'app-bun.ts', target.url, name], { cwd });
+    case 'workerd':
+      return runUserWorker(name);
+  }
+}
+
+/** The project's own wrangler.json under `wrangler dev`: wrangler bundles worker.ts from node_modules. */
+async function runUserWorker(name: string): Promise<string> {
+  const worker = await runWranglerDev({
+    config: join(project, 'wrangler.json'),
+    cwd: project,
+    vars: { DATABASE_URL: target.url },
+  });
+  try {
+    const response = await fetch(`${worker.url}/run?table=${name}`, { signal: AbortSignal.timeout(60_000) });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`the Worker answered ${response.status}: ${text}\n${worker.output()}`);
+    return text;
+  } finally {
+    await worker.stop();
   }
 }
 

@@ -90,8 +90,31 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WranglerDev
       vars: options.vars,
     }),
   );
+  return runWranglerDev({ config, cwd: dir, removeAfter: dir, ...options });
+}
+
+export interface WranglerProjectOptions {
+  /** The project's own wrangler config (it bundles the project's `main` itself). */
+  config: string;
+  /** Where wrangler runs: the project, whose node_modules the bundle resolves from. */
+  cwd: string;
+  /** Removed once wrangler has stopped (a temp folder of ours); nothing when the caller owns cwd. */
+  removeAfter?: string;
+  /** `--var NAME:VALUE` for each, on top of the config's vars. */
+  vars?: Record<string, string>;
+  inspectorPort?: number;
+  startTimeoutMs?: number;
+  /** Path that answers once the Worker is up (any status); default /healthz. */
+  readyPath?: string;
+}
+
+/** `wrangler dev` on a config as given: a user's own project, bundled by wrangler as a user's is. */
+export async function runWranglerDev(options: WranglerProjectOptions): Promise<WranglerDev> {
+  const { config, cwd } = options;
+  const stateDir = await mkdtemp(path.join(tmpdir(), 'haul-wrangler-state-'));
   const port = await freePort();
   let output = '';
+  const vars = Object.entries(options.vars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
   const child = spawn(
     WRANGLER,
     [
@@ -107,9 +130,12 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WranglerDev
       '--show-interactive-dev-session=false',
       '--log-level',
       'warn',
+      '--persist-to',
+      path.join(stateDir, 'state'),
+      ...vars,
     ],
     {
-      cwd: dir,
+      cwd,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
@@ -119,7 +145,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WranglerDev
         CLOUDFLARE_CF_FETCH_ENABLED: 'false',
         CI: '1',
         FORCE_COLOR: '0',
-        XDG_CONFIG_HOME: path.join(dir, 'config'),
+        XDG_CONFIG_HOME: path.join(stateDir, 'config'),
       },
     },
   );
@@ -136,7 +162,8 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WranglerDev
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     clearTimeout(timer);
     killGroup(child, 'SIGKILL');
-    await rm(dir, { recursive: true, force: true });
+    await rm(stateDir, { recursive: true, force: true });
+    if (options.removeAfter) await rm(options.removeAfter, { recursive: true, force: true });
   };
 
   const url = `http://127.0.0.1:${port}`;
@@ -147,7 +174,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WranglerDev
       throw new Error(`wrangler dev exited (${child.exitCode ?? child.signalCode}):\n${output}`);
     }
     try {
-      await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      await fetch(`${url}${options.readyPath ?? '/healthz'}`, { signal: AbortSignal.timeout(2_000) });
       break;
     } catch {
       if (Date.now() > deadline) {
