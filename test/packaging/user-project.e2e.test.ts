@@ -2,7 +2,8 @@
  * A user's project outside this repository, installing only the packed tarballs with npm: the same
  * scenario (query, pipelined batch, sharded load) under plain `node app.mjs`, `deno run` (npm
  * packages from the project's node_modules), `bun run`, and as a Cloudflare Worker that the project's
- * own wrangler.json has wrangler bundle, under `wrangler dev`; `tsc --noEmit` against the published
+ * own wrangler.json has wrangler bundle, under `wrangler dev`, and in Chromium as a page Vite
+ * builds, through the worker's /v1/ws; `tsc --noEmit` against the published
  * types under `moduleResolution` bundler and node16; and `haul` from `npm i -g` into a temp prefix. The
  * tarballs themselves pass publint (strict) and @arethetypeswrong/cli (esm-only: these packages are
  * ESM only, so a CommonJS `require` and node10's resolution are out of scope, not problems).
@@ -11,15 +12,18 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNodeServer } from '../../apps/worker/src/entries/node.ts';
 import { runWranglerDev } from '../../apps/worker/test/workerd/wrangler-dev.ts';
 import { databaseTargets } from '../../tools/test-targets.ts';
+import { launchChromium, openPage } from '../e2e/support/browser.ts';
+import { serveStatic } from '../e2e/support/static-server.ts';
 import { type Packed, packPackages, sh, userProject } from './support/packed.ts';
 
 const FIXTURE = new URL('./fixtures/user-app/', import.meta.url);
 const SETUP_TIMEOUT = 300_000;
 const target = databaseTargets()[0]!;
 const table = `packed_${process.pid}`;
-const RUNTIMES = ['node', 'deno', 'bun', 'workerd'] as const;
+const RUNTIMES = ['node', 'deno', 'bun', 'workerd', 'chromium'] as const;
 let packed: Packed;
 let project: string;
 const sql = postgres(target.url, { max: 1, onnotice: () => {} });
@@ -29,7 +33,11 @@ beforeAll(async () => {
   const files = Object.fromEntries(
     readdirSync(FIXTURE).map((file) => [file, readFileSync(new URL(file, FIXTURE), 'utf8')]),
   );
-  project = await userProject(packed, 'user-app', files, ['typescript@5.9.3', '@types/node@20']);
+  project = await userProject(packed, 'user-app', files, [
+    'typescript@5.9.3',
+    '@types/node@20',
+    'vite@8.3.8',
+  ]);
 }, SETUP_TIMEOUT);
 
 afterAll(async () => {
@@ -58,6 +66,41 @@ function runApp(runtime: (typeof RUNTIMES)[number], name: string): Promise<strin
       return sh(join(RUNTIME_BIN, 'bun'), ['run', 'app-bun.ts', target.url, name], { cwd });
     case 'workerd':
       return runUserWorker(name);
+    case 'chromium':
+      return runUserPage(name);
+  }
+}
+
+/**
+ * The project's page, built by Vite from the installed tarballs, in Chromium: it reaches PostgreSQL
+ * through the worker's /v1/ws proxy (the Node entry, with a token), as a browser app would.
+ */
+async function runUserPage(name: string): Promise<string> {
+  await sh(join(project, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: project });
+  const token = 'user-page-token';
+  const worker = await startNodeServer({ port: 0, env: { DATABASE_URL: target.url, HAUL_TOKEN: token } });
+  const site = await serveStatic(join(project, 'web-dist'));
+  const browser = await launchChromium();
+  try {
+    const db = new URL(target.url);
+    db.searchParams.set('sslmode', 'disable');
+    const query = new URLSearchParams({
+      proxy: worker.url.replace(/^http/, 'ws'),
+      token,
+      db: db.toString(),
+      table: name,
+    });
+    const { page, problems } = await openPage(browser, `${site.url}/index.html?${query}`);
+    const out = page.locator('#out');
+    await expect.poll(() => out.getAttribute('data-state'), { timeout: 60_000 }).not.toBe('running');
+    const text = (await out.textContent()) ?? '';
+    if ((await out.getAttribute('data-state')) !== 'done') throw new Error(`the page failed: ${text}`);
+    expect(problems).toEqual([]);
+    return text;
+  } finally {
+    await browser.close();
+    await site.close();
+    await worker.close();
   }
 }
 
