@@ -26,24 +26,40 @@ async function loadMiniflare(): Promise<MiniflareConstructor> {
 export async function startMiniflare(options: WorkerdOptions): Promise<Workerd> {
   const dir = await mkdtemp(path.join(tmpdir(), 'haul-miniflare-'));
   const scriptPath = await bundleWorker(options.entry, dir);
+  return startBundled(scriptPath, options, dir);
+}
+
+/**
+ * Serves an already bundled Worker (`scriptPath`, an ES module) in a fresh workerd; `removeAfter` is
+ * deleted on stop. What a cold start costs once the bundle exists: nothing is built here.
+ */
+export async function startBundled(
+  scriptPath: string,
+  options: Omit<WorkerdOptions, 'entry'>,
+  removeAfter?: string,
+): Promise<Workerd> {
   const Miniflare = await loadMiniflare();
   const mf = new Miniflare({
     modules: true,
-    modulesRoot: dir,
+    modulesRoot: path.dirname(scriptPath),
     scriptPath,
     compatibilityDate: options.compatibilityDate ?? '2026-03-17',
+    ...(options.compatibilityFlags ? { compatibilityFlags: options.compatibilityFlags } : {}),
     bindings: options.vars,
     ...(options.hyperdrives ? { hyperdrives: options.hyperdrives } : {}),
     host: '127.0.0.1',
     port: 0,
     cf: false,
   });
+  const cleanup = async () => {
+    if (removeAfter) await rm(removeAfter, { recursive: true, force: true });
+  };
   let url: URL;
   try {
     url = await mf.ready;
   } catch (error) {
     await mf.dispose().catch(() => {});
-    await rm(dir, { recursive: true, force: true });
+    await cleanup();
     throw error;
   }
   return {
@@ -51,7 +67,7 @@ export async function startMiniflare(options: WorkerdOptions): Promise<Workerd> 
     output: () => '',
     stop: async () => {
       await mf.dispose();
-      await rm(dir, { recursive: true, force: true });
+      await cleanup();
     },
   };
 }

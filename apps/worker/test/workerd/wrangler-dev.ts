@@ -33,6 +33,8 @@ export interface WorkerdOptions {
   entry: string;
   vars: Record<string, string>;
   compatibilityDate?: string;
+  /** e.g. `nodejs_compat`, for a library that imports Node built-ins (Miniflare only). */
+  compatibilityFlags?: string[];
   /** Hyperdrive bindings: name → the database URL it fronts (Miniflare only). */
   hyperdrives?: Record<string, string>;
   /** The DevTools inspector's port (the bench reads the isolate's heap there); a free one if unset. */
