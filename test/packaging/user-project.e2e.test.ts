@@ -8,11 +8,13 @@
  * tarballs themselves pass publint (strict) and @arethetypeswrong/cli (esm-only: these packages are
  * ESM only, so a CommonJS `require` and node10's resolution are out of scope, not problems).
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNodeServer } from '../../apps/worker/src/entries/node.ts';
 import { runWranglerDev } from '../../apps/worker/test/workerd/wrangler-dev.ts';
 import { databaseTargets } from '../../tools/test-targets.ts';
 import { launchChromium, openPage } from '../e2e/support/browser.ts';
@@ -24,12 +26,13 @@ const SETUP_TIMEOUT = 300_000;
 const target = databaseTargets()[0]!;
 const table = `packed_${process.pid}`;
 const RUNTIMES = ['node', 'deno', 'bun', 'workerd', 'chromium'] as const;
+const PACKAGES = ['@haul/protocol', '@haul/loader', '@haul/worker'];
 let packed: Packed;
 let project: string;
 const sql = postgres(target.url, { max: 1, onnotice: () => {} });
 
 beforeAll(async () => {
-  packed = await packPackages(['@haul/protocol', '@haul/loader']);
+  packed = await packPackages(PACKAGES);
   const files = Object.fromEntries(
     readdirSync(FIXTURE).map((file) => [file, readFileSync(new URL(file, FIXTURE), 'utf8')]),
   );
@@ -71,14 +74,34 @@ function runApp(runtime: (typeof RUNTIMES)[number], name: string): Promise<strin
   }
 }
 
+/** The project's serve-worker.mjs: @haul/worker/node as installed, in its own process. */
+async function startUserServer(token: string): Promise<{ url: string; close(): Promise<void> }> {
+  const child = spawn(process.execPath, ['serve-worker.mjs'], {
+    cwd: project,
+    env: { ...process.env, DATABASE_URL: target.url, HAUL_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const close = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  if (!line.startsWith('http://')) {
+    await close();
+    throw new Error(`serve-worker.mjs printed ${JSON.stringify(line)}`);
+  }
+  return { url: line, close };
+}
+
 /**
  * The project's page, built by Vite from the installed tarballs, in Chromium: it reaches PostgreSQL
- * through the worker's /v1/ws proxy (the Node entry, with a token), as a browser app would.
+ * through /v1/ws of the project's own server (@haul/worker/node, with a token), as a browser app would.
  */
 async function runUserPage(name: string): Promise<string> {
   await sh(join(project, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: project });
   const token = 'user-page-token';
-  const worker = await startNodeServer({ port: 0, env: { DATABASE_URL: target.url, HAUL_TOKEN: token } });
+  const worker = await startUserServer(token);
   const site = await serveStatic(join(project, 'web-dist'));
   const browser = await launchChromium();
   try {
@@ -122,14 +145,14 @@ async function runUserWorker(name: string): Promise<string> {
 }
 
 describe('the tarballs as published', () => {
-  it.each(['@haul/protocol', '@haul/loader'])('%s: publint --strict reports nothing', async (name) => {
+  it.each(PACKAGES)('%s: publint --strict reports nothing', async (name) => {
     const out = await sh(join(BIN, 'publint'), ['run', '--strict', packed.tarballs[name]!], {
       cwd: packed.dir,
     });
     expect(out).toContain('All good!');
   });
 
-  it.each(['@haul/protocol', '@haul/loader'])('%s: attw finds no wrong types for ESM users', async (name) => {
+  it.each(PACKAGES)('%s: attw finds no wrong types for ESM users', async (name) => {
     // attw exits 1 on any problem its profile counts (sh then throws with the report); its JSON is
     // not read, since it exits before a pipe has taken more than 128 KiB of it.
     const out = await sh(
@@ -145,7 +168,7 @@ describe('the tarballs as published', () => {
 
 describe('a user project installing the tarballs', () => {
   it('ships built JavaScript and declarations only: every export resolves into dist/', () => {
-    for (const name of ['protocol', 'loader']) {
+    for (const name of PACKAGES.map((name) => name.replace('@haul/', ''))) {
       const manifest = JSON.parse(
         readFileSync(join(project, 'node_modules/@haul', name, 'package.json'), 'utf8'),
       ) as { exports: Record<string, { types: string; default: string }>; dependencies?: object };

@@ -4,6 +4,7 @@
  * fresh projects there that install only those tarballs plus their declared registry dependencies.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,10 @@ export async function packPackages(names: readonly string[]): Promise<Packed> {
   const dir = await mkdtemp(join(tmpdir(), 'haul-packed-'));
   const tarballs: Record<string, string> = {};
   for (const name of names) {
-    const folder = join(ROOT, 'packages', name.replace('@haul/', ''));
+    const short = name.replace('@haul/', '');
+    // Libraries live in packages/, the apps that publish a library (the worker) in apps/.
+    const folder = [join(ROOT, 'packages', short), join(ROOT, 'apps', short)].find((dir) => existsSync(dir));
+    if (!folder) throw new Error(`no folder for ${name} under packages/ or apps/`);
     await run('npx', [...PNPM, 'pack', '--pack-destination', dir], { cwd: folder });
     const prefix = `${name.slice(1).replace('/', '-')}-`;
     const file = (await readdir(dir)).find((entry) => entry.startsWith(prefix) && entry.endsWith('.tgz'));

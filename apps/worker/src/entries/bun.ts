@@ -31,16 +31,24 @@ const Bun = (globalThis as unknown as { Bun: BunGlobal }).Bun;
 
 const DEFAULT_PORT = 8787;
 
-function main(): void {
-  const env = Bun.env;
+export interface BunServeOptions {
+  /** Configuration (DATABASE_URL, HAUL_TOKEN, PORT, HAUL_HOST, …); default `Bun.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+/** Serves the worker with `Bun.serve`; `stop()` stops it. For a program of your own. */
+export function serve(options: BunServeOptions = {}): {
+  url: URL;
+  stop(closeActiveConnections?: boolean): Promise<void>;
+} {
+  const env = options.env ?? Bun.env;
   const config = configFromEnv(env);
   const runtime: WorkerRuntime = { name: 'bun', connect };
   const app = createApp(config, runtime);
   const port = env['PORT'] ? Number(env['PORT']) : DEFAULT_PORT;
   const hostname = env['HAUL_HOST'] || '127.0.0.1';
-
   const wsProxy = bunWsProxy(config);
-  const server = Bun.serve({
+  return Bun.serve({
     port,
     hostname,
     idleTimeout: 0,
@@ -48,6 +56,11 @@ function main(): void {
       wsProxy.handles(request) ? wsProxy.upgrade(request, upgrader) : app.fetch(request),
     websocket: wsProxy.websocket,
   });
+}
+
+/** Run as a program (`bun …/bun.ts`): stops on SIGINT/SIGTERM. */
+function main(): void {
+  const server = serve();
   console.log(`haul worker listening on ${server.url.origin} (runtime: bun)`);
   const stop = () => {
     server.stop(true).then(
@@ -59,9 +72,12 @@ function main(): void {
   process.once('SIGTERM', stop);
 }
 
-try {
-  main();
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+// Imported as a library (@haul/worker/bun), nothing starts until `serve()` is called.
+if ((import.meta as ImportMeta & { main?: boolean }).main) {
+  try {
+    main();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
 }

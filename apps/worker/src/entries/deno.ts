@@ -35,25 +35,39 @@ const Deno = (globalThis as unknown as { Deno: DenoGlobal }).Deno;
 
 const DEFAULT_PORT = 8787;
 
-function main(): void {
-  const env = Deno.env.toObject();
+export interface DenoServeOptions {
+  /** Configuration (DATABASE_URL, HAUL_TOKEN, PORT, HAUL_HOST, …); default `Deno.env`. */
+  env?: Record<string, string>;
+  onListen?: (url: string) => void;
+}
+
+/** Serves the worker with `Deno.serve`; `shutdown()` stops it. For a program of your own. */
+export function serve(options: DenoServeOptions = {}): {
+  finished: Promise<void>;
+  shutdown(): Promise<void>;
+} {
+  const env = options.env ?? Deno.env.toObject();
   const config = configFromEnv(env);
   const runtime: WorkerRuntime = { name: 'deno', connect, webSocketProxy: denoWsProxy(config) };
   const app = createApp(config, runtime);
   const port = env['PORT'] ? Number(env['PORT']) : DEFAULT_PORT;
   const hostname = env['HAUL_HOST'] || '127.0.0.1';
-
-  const server = Deno.serve(
+  return Deno.serve(
     {
       port,
       hostname,
       onListen: (address) => {
         const host = address.hostname.includes(':') ? `[${address.hostname}]` : address.hostname;
-        console.log(`haul worker listening on http://${host}:${address.port} (runtime: deno)`);
+        options.onListen?.(`http://${host}:${address.port}`);
       },
     },
     (request) => app.fetch(request),
   );
+}
+
+/** Run as a program (`deno run …/deno.ts`): stops on SIGINT/SIGTERM. */
+function main(): void {
+  const server = serve({ onListen: (url) => console.log(`haul worker listening on ${url} (runtime: deno)`) });
   const stop = () => {
     server.shutdown().then(
       () => Deno.exit(0),
@@ -64,9 +78,12 @@ function main(): void {
   Deno.addSignalListener('SIGTERM', stop);
 }
 
-try {
-  main();
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  Deno.exit(1);
+// Imported as a library (@haul/worker/deno), nothing starts until `serve()` is called.
+if ((import.meta as ImportMeta & { main?: boolean }).main) {
+  try {
+    main();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    Deno.exit(1);
+  }
 }
