@@ -5,7 +5,7 @@
  * any Uint8Array as `this`. Elsewhere (browsers, Deno, Workers) the standard one.
  */
 
-type ByteIndexOf = (this: Uint8Array, byte: number, from: number) => number;
+export type ByteIndexOf = (this: Uint8Array, byte: number, from: number) => number;
 
 const bufferIndexOf = (globalThis as { Buffer?: { prototype: { indexOf: ByteIndexOf } } }).Buffer?.prototype
   .indexOf;

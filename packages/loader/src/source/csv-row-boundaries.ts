@@ -13,7 +13,7 @@
  *
  * Batches it fills have row spans and lines only (FieldBatch.rowsOnly): no field spans.
  */
-import { indexOfByte } from './byte-search.ts';
+import { type ByteIndexOf, indexOfByte } from './byte-search.ts';
 import type { DelimitedFieldBatch } from './delimited-batch.ts';
 import type { DelimitedDialect } from './dialect.ts';
 import { CR, EOL_LF, LF, NEED_MORE, RowScanner, rowError } from './row-scanner.ts';
@@ -25,7 +25,11 @@ export class CsvRowBoundaries extends RowScanner {
   /** The line breaks inside the quoted section quotedEnd just read. */
   private quotedBreaks = 0;
 
-  constructor(dialect: DelimitedDialect) {
+  constructor(
+    dialect: DelimitedDialect,
+    /** The byte search; a test passes one that counts the bytes it looks at. */
+    private readonly indexOf: ByteIndexOf = indexOfByte,
+  ) {
     super(dialect);
     if (dialect.kind !== 'csv') throw new TypeError('CsvRowBoundaries reads the csv dialect only');
   }
@@ -39,6 +43,7 @@ export class CsvRowBoundaries extends RowScanner {
     maxRows: number,
   ): number {
     const quote = this.dialect.quote;
+    const indexOf = this.indexOf;
     const end = data.length;
     let { rowField, rowStart, rowLine } = batch;
     let nr = batch.rowCount;
@@ -48,6 +53,11 @@ export class CsvRowBoundaries extends RowScanner {
     let nextLf = -1;
     let nextCr = -1;
     let nextQuote = -1;
+    // The searches look at data[0, limit) only, as far again past where the batch stops: a whole
+    // file given as one array would otherwise be searched to its end (for a CR an LF file has none)
+    // once per batch. A row running past `limit` doubles it.
+    let limit = Math.min(end, stopAt + (stopAt - from));
+    let view = limit === end ? data : data.subarray(0, limit);
     let i = from;
 
     rows: while (i < end && i < stopAt && nr < maxRows) {
@@ -60,10 +70,16 @@ export class CsvRowBoundaries extends RowScanner {
       // Outside quotes, at j.
       let j = i;
       for (;;) {
-        if (nextLf < j) nextLf = search(data, LF, j, end);
-        if (nextCr < j) nextCr = search(data, CR, j, end);
-        if (nextQuote < j) nextQuote = search(data, quote, j, end);
+        if (nextLf < j) nextLf = search(indexOf, view, LF, j, limit);
+        if (nextCr < j) nextCr = search(indexOf, view, CR, j, limit);
+        if (nextQuote < j) nextQuote = search(indexOf, view, quote, j, limit);
         const t = Math.min(nextLf, nextCr, nextQuote);
+        if (t >= limit && limit < end) {
+          limit = Math.min(end, limit + (limit - from));
+          view = limit === end ? data : data.subarray(0, limit);
+          nextLf = nextCr = nextQuote = -1;
+          continue;
+        }
         if (t >= end) {
           if (!eof) break rows;
           rowEnd = end;
@@ -135,7 +151,7 @@ export class CsvRowBoundaries extends RowScanner {
 }
 
 /** The index of `byte` in data[from, end), or `end`. */
-function search(data: Uint8Array, byte: number, from: number, end: number): number {
-  const at = indexOfByte.call(data, byte, from);
+function search(indexOf: ByteIndexOf, data: Uint8Array, byte: number, from: number, end: number): number {
+  const at = indexOf.call(data, byte, from);
   return at < 0 ? end : at;
 }
