@@ -114,6 +114,10 @@ export class ChunkEncoder {
 
   private *encodeFields(batch: FieldBatch, skip?: (row: number) => boolean): Generator<EncodedChunk> {
     const { rowField, rowStart } = batch;
+    // Rows found without their fields go to the server as they are, which counts and checks them.
+    const rowsOnly = batch.rowsOnly === true;
+    if (rowsOnly && this.plan.format !== 'raw')
+      throw new TypeError('rows without fields need the raw format');
     for (let r = 0; r < batch.rowCount; r++) {
       const rowSourceStart = batch.sourceOffset + rowStart[r]! - rowStart[0]!;
       const rowSourceEnd = batch.sourceOffset + rowStart[r + 1]! - rowStart[0]!;
@@ -126,13 +130,13 @@ export class ChunkEncoder {
       if (this.chunkSourceStart < 0) this.chunkSourceStart = rowSourceStart;
       this.chunkSourceEnd = rowSourceEnd;
       const line = batch.rowLine[r]!;
-      const width = rowField[r + 1]! - rowField[r]!;
+      const width = rowsOnly ? this.plan.width : rowField[r + 1]! - rowField[r]!;
       if (
         this.plan.format === 'raw' &&
         width === this.plan.width &&
         !this.plan.keepText &&
         this.raw.isClean(batch.bytes, rowStart[r]!, rowStart[r + 1]!) &&
-        this.nullsAllowed(batch, rowField[r]!)
+        (rowsOnly || this.nullsAllowed(batch, rowField[r]!))
       ) {
         this.rowEnd.push(this.raw.addToRun(this.w, batch.bytes, rowStart[r]!, rowStart[r + 1]!));
         this.rowLine.push(line);
@@ -300,7 +304,7 @@ export class ChunkEncoder {
   private rawFieldRow(batch: FieldBatch, r: number, line: number): void {
     const columns = this.plan.columns;
     const first = batch.rowField[r]!;
-    for (let c = 0; c < columns.length; c++) {
+    for (let c = 0; c < columns.length && !batch.rowsOnly; c++) {
       if (columns[c]!.notNull && batch.fieldFlags[first + c]! & FIELD_NULL) checkNotNull(columns[c]!, line);
     }
     this.raw.write(this.w, batch.bytes, batch.rowStart[r]!, batch.rowStart[r + 1]!);

@@ -97,6 +97,9 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const dialect = dialectOf(options, firstBatch);
     if (options.createTable) provisional = await ProvisionalTable.open(first, options.table, loadId);
     const plan = await planLoad(first, options, reader, firstBatch, dialect, provisional ?? undefined);
+    // Raw rows need only their boundaries; the server splits and checks the fields. Not in reject
+    // mode, where the encoder's checks set bad rows aside without a refused COPY each.
+    if (plan.format === 'raw' && onError === 'abort') reader.findRowsOnly();
     const control =
       mode === 'batches' ? await BatchControl.open(first, plan.table, loadId, settings.batchRows) : null;
     const twoPhase = mode === 'atomic' && plan.maxPreparedTransactions > 0;

@@ -7,6 +7,7 @@
 
 import type { CsvOptions } from '../api.ts';
 import { ByteWindow } from './byte-window.ts';
+import { CsvRowBoundaries } from './csv-row-boundaries.ts';
 import { CsvScanner } from './csv-scanner.ts';
 import { DelimitedFieldBatch } from './delimited-batch.ts';
 import { type DialectKind, resolveDialect } from './dialect.ts';
@@ -23,6 +24,12 @@ export interface DelimitedParseOptions extends CsvOptions {
   dialect: DialectKind;
   /** Called once with the header row's names when `header` is true (with [] for an empty input). */
   onHeader?: (names: string[]) => void;
+  /**
+   * Asked before each CSV batch after the header: once true, rows are found without their fields
+   * (csv-row-boundaries.ts; the batches are FieldBatch.rowsOnly). For the raw load path, which
+   * decides after the first batch.
+   */
+  rowsOnly?: () => boolean;
 }
 
 export interface BatchLimits {
@@ -49,7 +56,8 @@ export async function* parseDelimited(
   const dialect = resolveDialect({ ...options, kind: options.dialect });
   const targetBytes = Math.max(1, Math.floor(limits.targetBytes ?? DEFAULT_TARGET_BYTES));
   const maxRowBytes = maxRowBytesOf(limits.maxRowBytes);
-  const scanner: RowScanner = dialect.kind === 'csv' ? new CsvScanner(dialect) : new TextScanner(dialect);
+  let scanner: RowScanner = dialect.kind === 'csv' ? new CsvScanner(dialect) : new TextScanner(dialect);
+  let rowsOnly = false;
   const batch = new DelimitedFieldBatch(dialect);
   const window = new ByteWindow(targetBytes);
   const source = chunks[Symbol.asyncIterator]();
@@ -112,6 +120,10 @@ export async function* parseDelimited(
         continue;
       }
 
+      if (!rowsOnly && batch.rowCount === 0 && dialect.kind === 'csv' && options.rowsOnly?.()) {
+        rowsOnly = true;
+        scanner = switchedScanner(scanner, new CsvRowBoundaries(dialect));
+      }
       const stopAt = window.start + targetBytes;
       scanPos = scanner.scan(batch, data, scanPos, eof, stopAt, Number.POSITIVE_INFINITY);
       const drained = eof && scanPos === window.end;
@@ -139,6 +151,13 @@ export async function* parseDelimited(
   } finally {
     await source.return?.();
   }
+}
+
+/** `next`, to go on where `previous` stopped: at the same line, with the line-ending style it found. */
+function switchedScanner(previous: RowScanner, next: RowScanner): RowScanner {
+  next.line = previous.line;
+  next.eol = previous.eol;
+  return next;
 }
 
 /** A row that arrived whole (a source given in one piece) is held to the same bound as a streamed one. */

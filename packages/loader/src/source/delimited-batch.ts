@@ -23,6 +23,8 @@ export class DelimitedFieldBatch implements FieldBatch {
   rowStart: Int32Array;
   rowLine: Float64Array;
   sourceOffset = 0;
+  /** Set by the scanner that fills the batch: see FieldBatch.rowsOnly. */
+  rowsOnly = false;
 
   constructor(
     /** How the spans are to be unescaped (see unescapeField). */
@@ -43,6 +45,7 @@ export class DelimitedFieldBatch implements FieldBatch {
     this.bytes = bytes;
     this.rowCount = 0;
     this.fieldCount = 0;
+    this.rowsOnly = false;
   }
 
   /** Room for at least one more row (its `rowField`/`rowStart` entries and the sealing ones). */

@@ -29,4 +29,9 @@ export interface FieldBatch {
   readonly rowLine: Float64Array;
   /** Byte offset in the whole (decompressed) source of `bytes[rowStart[0]]`. */
   readonly sourceOffset: number;
+  /**
+   * True when only the rows were found (csv-row-boundaries.ts, for the raw load path): `rowStart` and
+   * `rowLine` are filled, the field arrays are not (`rowField` is all 0).
+   */
+  readonly rowsOnly?: boolean;
 }

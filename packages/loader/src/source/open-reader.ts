@@ -82,6 +82,7 @@ function openBytesReader(source: ByteInput, options: RowReaderOptions): Promise<
   resolveDialect({ ...options, kind: dialect, header });
   const opened = openBytes(source);
   const names: { value: string[] | null } = { value: null };
+  const rowsOnly = { value: false };
   const batches = parseDelimited(
     opened.stream,
     {
@@ -90,11 +91,16 @@ function openBytesReader(source: ByteInput, options: RowReaderOptions): Promise<
       onHeader: (found) => {
         names.value = found;
       },
+      rowsOnly: () => rowsOnly.value,
       ...pick(options),
     },
     { targetBytes, maxRowBytes },
   );
-  return startReader(batches, 'fields', opened, () => opened.close(), names);
+  const findRowsOnly = () => {
+    rowsOnly.value = dialect === 'csv';
+    return rowsOnly.value;
+  };
+  return startReader(batches, 'fields', opened, () => opened.close(), names, findRowsOnly);
 }
 
 function resolveFormat(options: RowReaderOptions): SourceFormat {
@@ -159,6 +165,7 @@ async function startReader(
   opened: OpenedBytes | null,
   release: () => Promise<void>,
   headerNames?: { value: string[] | null },
+  findRowsOnly: () => boolean = () => false,
 ): Promise<RowReader> {
   let busy = true;
   let first: IteratorResult<AnyBatch, void>;
@@ -242,6 +249,7 @@ async function startReader(
         await close();
       }
     },
+    findRowsOnly,
     close,
   };
 }

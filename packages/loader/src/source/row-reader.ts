@@ -44,6 +44,11 @@ export interface RowReader {
   readonly bytesRead: number;
   /** All batches in order, the first one (already read to learn the header) included. Call once. */
   batches(): AsyncIterable<RowBatch>;
+  /**
+   * From the next batch on, CSV rows are found without their fields (FieldBatch.rowsOnly): for the
+   * raw load path, where the server splits them. False (and nothing changes) for other sources.
+   */
+  findRowsOnly(): boolean;
   /** Stops reading and releases the source (cancels a stream). Idempotent. */
   close(): Promise<void>;
 }
