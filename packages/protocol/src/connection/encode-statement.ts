@@ -12,13 +12,15 @@ import { StatementCache } from './statement-cache.ts';
 
 /**
  * Writes the statement's messages; returns their size. On an encode error nothing is left in the
- * writer and the error (naming the parameter) is thrown.
+ * writer and the error (naming the parameter) is thrown. `anchored`: these are the first messages of
+ * their Sync segment (see StatementCache.choose).
  */
 export function encodeExtended(
   w: Writer,
   st: PendingStatement,
   params: readonly unknown[],
   cache: StatementCache,
+  anchored: boolean,
 ): number {
   const mark = w.length;
   const values: (string | null)[] = new Array(params.length);
@@ -29,7 +31,7 @@ export function encodeExtended(
   }
   if (params.length > 65535)
     throw new EncodeError(`too many parameters: ${params.length} (max 65535)`, 65536);
-  const choice = cache.choose(StatementCache.key(st.sql, types));
+  const choice = cache.choose(StatementCache.key(st.sql, types), anchored);
   try {
     if (choice === null) {
       parse(w, '', st.sql, types);
@@ -40,10 +42,12 @@ export function encodeExtended(
       if (choice.create) {
         st.creates = choice.entry;
         parse(w, choice.entry.name, st.sql, types);
+        // The statement, not the portal: its description arrives even if this execution's Bind fails,
+        // so executions bound to it never wait for a row description that does not come.
+        describe(w, 'S', choice.entry.name);
       }
+      // No Describe: the row description is the statement's, taken at BindComplete (see Pipeline).
       bindText(w, '', choice.entry.name, values);
-      if (choice.entry.plan) st.plan = choice.entry.plan;
-      else describe(w, 'P', '');
     }
     // A row limit reaches the server too, so a SELECT stops producing rows past it.
     execute(w, '', st.budget?.executeMaxRows ?? 0);

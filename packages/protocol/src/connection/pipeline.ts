@@ -109,6 +109,9 @@ export class Pipeline {
       if (type === Tag.ParseComplete) {
         if (st.creates) st.creates.parsed = true;
       } else if (type === Tag.BindComplete) {
+        // An execution of a cached statement takes its row description here: the Describe sent with
+        // the Parse was answered before this Bind, however early this execution was queued.
+        if (st.plan === null && st.uses !== null) st.plan = st.uses.plan;
         this.rebind(st);
       } else {
         this.complete(head, st, readCommandTag(body));
@@ -133,6 +136,7 @@ export class Pipeline {
     if (!head || !st) throw new ProtocolError(`unexpected ${message.type} with no statement waiting for it`);
     switch (message.type) {
       case 'CloseComplete':
+      case 'ParameterDescription':
         return;
       case 'RowDescription':
         st.plan = planRows(message.fields, this.registry);
@@ -202,9 +206,10 @@ export class Pipeline {
     if (next) this.events.onCurrent(next);
   }
 
-  private fail(head: Segment | undefined, error: PostgresError): void {
-    if (!head) throw error; // an error outside any request (e.g. FATAL at shutdown): the connection handles it
+  private fail(head: Segment | undefined, reported: PostgresError): void {
+    if (!head) throw reported; // an error outside any request (e.g. FATAL at shutdown): the connection handles it
     const st = head.statements[head.cursor];
+    const error = st ? parseOutcome(st, reported) : reported;
     head.error = error;
     head.failedAt = st ? head.cursor : -1;
     if (st) st.error = error;
@@ -222,6 +227,21 @@ export class Pipeline {
     const next = this.current();
     if (next) this.events.onCurrent(next);
   }
+}
+
+/**
+ * The error a failed execution settles with. Before its ParseComplete, a statement's creator failed in
+ * its Parse: that error is the statement's. An execution bound to a statement whose Parse failed hears
+ * "does not exist" (26000) from the server; it gets the Parse's error instead, found by the statement it
+ * named, never by the message text.
+ */
+function parseOutcome(st: PendingStatement, error: PostgresError): PostgresError {
+  if (st.creates !== null && !st.creates.parsed) {
+    st.creates.parseError = error;
+    return error;
+  }
+  const parseError = st.uses?.parseError;
+  return parseError && error.code === SqlState.InvalidSqlStatementName ? parseError : error;
 }
 
 /** Settles every statement of a segment according to how it ended. */

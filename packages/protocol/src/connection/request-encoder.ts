@@ -12,7 +12,7 @@ import { encodeExtended } from './encode-statement.ts';
 import type { Fifo } from './fifo.ts';
 import { newSegment, type Segment, settleWith } from './pipeline.ts';
 import { newStatement, type PendingStatement } from './statement.ts';
-import { StatementCache } from './statement-cache.ts';
+import { mayDropStatements, StatementCache } from './statement-cache.ts';
 import { mayWrite } from './write-classifier.ts';
 
 /** Statements queued together: one unit is encoded contiguously (an atomic batch is never split). */
@@ -92,8 +92,9 @@ export class RequestEncoder {
           queryMessage(this.out, st.sql);
           st.bytes = this.out.length - at;
         } else {
-          st.bytes = encodeExtended(this.out, st, unit.params[i]!, this.cache);
+          st.bytes = encodeExtended(this.out, st, unit.params[i]!, this.cache, i === 0);
         }
+        if (mayDropStatements(st.sql)) this.cache.clear();
         segment.statements.push(st);
       }
     } catch (error) {
@@ -123,10 +124,11 @@ export class RequestEncoder {
       this.closeAuto();
     }
     try {
-      st.bytes = encodeExtended(this.out, st, unit.params[0]!, this.cache);
+      st.bytes = encodeExtended(this.out, st, unit.params[0]!, this.cache, this.openAuto === null);
     } catch (error) {
       return rejectUnencoded(unit.statements, error, 0);
     }
+    if (mayDropStatements(st.sql)) this.cache.clear();
     st.policy = 'auto';
     let segment = this.openAuto;
     if (!segment) {

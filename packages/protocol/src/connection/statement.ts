@@ -31,8 +31,15 @@ export const NO_COLUMNS: RowPlan = { fields: [], names: [], decoders: [], versio
 /** A named server-side prepared statement, reused by later executions of the same SQL. */
 export interface CachedStatement {
   name: string;
-  /** pending until ParseComplete and its row description have both arrived. */
+  /** Its key in the StatementCache. */
+  key: string;
+  /** Set at its ParseComplete; executions bound to it before then are its dependents. */
   parsed: boolean;
+  /** Its Parse opened a Sync segment, so it cannot be skipped: dependents may bind to it before it is parsed. */
+  anchored: boolean;
+  /** The server refused its Parse: every execution bound to it fails with this error. */
+  parseError: PostgresError | null;
+  /** From the Describe sent with its Parse; an execution takes it at its BindComplete. */
   plan: RowPlan | null;
 }
 
