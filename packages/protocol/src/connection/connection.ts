@@ -102,7 +102,7 @@ export class Connection {
     try {
       this.framer.push(chunk);
       for (let type = this.framer.next(); type !== -1; type = this.framer.next()) {
-        this.pipeline.handle(type, this.framer.body);
+        this.pipeline.handle(type, this.framer.bytes, this.framer.start, this.framer.end);
       }
     } catch (error) {
       this.fail(error instanceof Error ? error : new Error(String(error)));

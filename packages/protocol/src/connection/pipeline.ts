@@ -83,25 +83,28 @@ export class Pipeline {
     return head?.statements[head.cursor];
   }
 
-  /** Handles one backend message of the normal (post-startup) phase. `body` is valid only during the call. */
-  handle(type: number, body: Uint8Array): void {
+  /**
+   * Handles one backend message of the normal (post-startup) phase, its body at `bytes[start, end)`
+   * (valid only during the call). The frequent messages are read in place, without a view.
+   */
+  handle(type: number, bytes: Uint8Array, start: number, end: number): void {
     const head = this.segments.peek();
     if (type === Tag.DataRow) {
       const st = head?.statements[head.cursor];
       if (!st?.plan) throw new ProtocolError('DataRow without a RowDescription');
       // Checked before decoding: a row over the budget is never materialised.
-      if (st.budget && !st.budget.admit(st, body.length)) return;
-      st.rows.push(decodeRow(st.plan, st.rowMode, body));
+      if (st.budget && !st.budget.admit(st, end - start)) return;
+      st.rows.push(decodeRow(st.plan, st.rowMode, bytes, start, end));
       return;
     }
     if (type === Tag.CopyData) {
       const sink = head?.statements[head.cursor]?.copy;
       if (!sink) throw new ProtocolError('CopyData outside a COPY');
-      sink.data(body);
+      sink.data(bytes.subarray(start, end));
       return;
     }
     // One of each per statement: read from the bytes, no message object (see tag-bytes.ts).
-    if (type === Tag.ReadyForQuery) return this.ready(head, readyStatus(body));
+    if (type === Tag.ReadyForQuery) return this.ready(head, readyStatus(bytes, start, end));
     if (type === Tag.BindComplete || type === Tag.ParseComplete || type === Tag.CommandComplete) {
       const st = head?.statements[head.cursor];
       if (!head || !st)
@@ -114,11 +117,11 @@ export class Pipeline {
         if (st.plan === null && st.uses !== null) st.plan = st.uses.plan;
         this.rebind(st);
       } else {
-        this.complete(head, st, readCommandTag(body));
+        this.complete(head, st, readCommandTag(bytes, start, end));
       }
       return;
     }
-    const message = decodeBackend(type, body);
+    const message = decodeBackend(type, bytes.subarray(start, end));
     switch (message.type) {
       case 'NoticeResponse':
       case 'NotificationResponse':
