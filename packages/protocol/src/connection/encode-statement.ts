@@ -23,14 +23,19 @@ export function encodeExtended(
   anchored: boolean,
 ): number {
   const mark = w.length;
-  const values: (string | null)[] = new Array(params.length);
-  const types: number[] = new Array(params.length);
-  for (let i = 0; i < params.length; i++) {
-    types[i] = paramTypeOid(params[i]);
-    values[i] = serializeParam(params[i], i + 1);
-  }
   if (params.length > 65535)
     throw new EncodeError(`too many parameters: ${params.length} (max 65535)`, 65536);
+  const values: (string | null)[] = new Array(params.length);
+  let typed: number[] | null = null;
+  for (let i = 0; i < params.length; i++) {
+    const oid = paramTypeOid(params[i]);
+    if (oid !== 0) {
+      typed ??= new Array<number>(params.length).fill(0);
+      typed[i] = oid;
+    }
+    values[i] = serializeParam(params[i], i + 1);
+  }
+  const types = typed ?? unspecifiedTypes(params.length);
   const choice = cache.choose(StatementCache.key(st.sql, types), anchored);
   try {
     if (choice === null) {
@@ -57,4 +62,16 @@ export function encodeExtended(
     throw error;
   }
   return w.length - mark;
+}
+
+/** Shared all-zero (server-inferred) type lists by length, so the common case allocates none. */
+const UNSPECIFIED: (readonly number[])[] = [];
+function unspecifiedTypes(length: number): readonly number[] {
+  if (length >= 64) return new Array<number>(length).fill(0);
+  let types = UNSPECIFIED[length];
+  if (types === undefined) {
+    types = Object.freeze(new Array<number>(length).fill(0));
+    UNSPECIFIED[length] = types;
+  }
+  return types;
 }

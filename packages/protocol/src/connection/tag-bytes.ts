@@ -7,6 +7,14 @@ import { ProtocolError } from '../errors.ts';
 import type { TransactionStatus } from '../messages/backend.ts';
 import { decodeText as text } from '../types/text/text.ts';
 
+/** Verbs that end a statement with a row count: returned as constants, not decoded again per statement. */
+const COUNTED_VERBS = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY', 'FETCH', 'MOVE'].map(
+  (verb) => ({
+    verb,
+    bytes: Uint8Array.from(verb, (c) => c.charCodeAt(0)),
+  }),
+);
+
 const SPACE = 0x20;
 const ZERO = 0x30;
 const NINE = 0x39;
@@ -39,7 +47,17 @@ export function readCommandTag(
   const rowCount = digits(body, last + 1, end);
   end = last;
   const before = trailingNumber(body, start, end);
-  return { command: text(body, start, before < 0 ? end : before), rowCount };
+  return { command: verb(body, start, before < 0 ? end : before), rowCount };
+}
+
+/** The verb at body[start, end): one of COUNTED_VERBS without decoding, else decoded. */
+function verb(body: Uint8Array, start: number, end: number): string {
+  next: for (const known of COUNTED_VERBS) {
+    if (known.bytes.length !== end - start) continue;
+    for (let i = 0; i < known.bytes.length; i++) if (body[start + i] !== known.bytes[i]) continue next;
+    return known.verb;
+  }
+  return text(body, start, end);
 }
 
 /** Index of the space that starts a ` <digits>` group ending at `end` (not before `start`), or -1. */
