@@ -94,7 +94,11 @@ export class Pipeline {
       if (!st?.plan) throw new ProtocolError('DataRow without a RowDescription');
       // Checked before decoding: a row over the budget is never materialised.
       if (st.budget && !st.budget.admit(st, end - start)) return;
-      st.rows.push(decodeRow(st.plan, st.rowMode, bytes, start, end));
+      const row = decodeRow(st.plan, st.rowMode, bytes, start, end);
+      // A first row gets an array of its size: push() onto the empty one would reserve 17 slots, and
+      // most pipelined statements return one row.
+      if (st.rows.length === 0) st.rows = [row];
+      else st.rows.push(row);
       return;
     }
     if (type === Tag.CopyData) {
@@ -193,7 +197,8 @@ export class Pipeline {
       command: tag.command,
       rowCount: tag.rowCount,
     };
-    st.results.push(result);
+    if (st.results.length === 0) st.results = [result];
+    else st.results.push(result);
     if (st.kind === 'simple') {
       st.rows = [];
       st.plan = null;

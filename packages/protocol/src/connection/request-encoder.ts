@@ -94,7 +94,7 @@ export class RequestEncoder {
         } else {
           st.bytes = encodeExtended(this.out, st, unit.params[i]!, this.cache, i === 0);
         }
-        if (mayDropStatements(st.sql)) this.cache.clear();
+        if (dropsStatements(st)) this.cache.clear();
         segment.statements.push(st);
       }
     } catch (error) {
@@ -128,7 +128,7 @@ export class RequestEncoder {
     } catch (error) {
       return rejectUnencoded(unit.statements, error, 0);
     }
-    if (mayDropStatements(st.sql)) this.cache.clear();
+    if (dropsStatements(st)) this.cache.clear();
     st.policy = 'auto';
     let segment = this.openAuto;
     if (!segment) {
@@ -173,6 +173,14 @@ export class RequestEncoder {
     this.inFlightStatements = 0;
     this.inFlightBytes = 0;
   }
+}
+
+/**
+ * Whether the statement just encoded may drop the session's prepared statements. One that reused a
+ * cached statement has the text of one that did not (a text that drops them empties the cache it is in).
+ */
+function dropsStatements(st: PendingStatement): boolean {
+  return (st.uses === null || st.creates !== null) && mayDropStatements(st.sql);
 }
 
 /** Nothing of the unit was sent: the statement that failed to encode gets its error, the rest say why. */
