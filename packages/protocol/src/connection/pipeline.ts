@@ -15,6 +15,7 @@ import {
 import { SqlState } from '../sql-state.ts';
 import type { TypeRegistry } from '../types/registry.ts';
 import type { QueryResult, SyncPolicy } from './api.ts';
+import { append } from './append.ts';
 import { Fifo } from './fifo.ts';
 import { decodeRow, NO_COLUMNS, type PendingStatement, planRows } from './statement.ts';
 import { readCommandTag, readyStatus } from './tag-bytes.ts';
@@ -94,11 +95,7 @@ export class Pipeline {
       if (!st?.plan) throw new ProtocolError('DataRow without a RowDescription');
       // Checked before decoding: a row over the budget is never materialised.
       if (st.budget && !st.budget.admit(st, end - start)) return;
-      const row = decodeRow(st.plan, st.rowMode, bytes, start, end);
-      // A first row gets an array of its size: push() onto the empty one would reserve 17 slots, and
-      // most pipelined statements return one row.
-      if (st.rows.length === 0) st.rows = [row];
-      else st.rows.push(row);
+      st.rows = append(st.rows, decodeRow(st.plan, st.rowMode, bytes, start, end));
       return;
     }
     if (type === Tag.CopyData) {
@@ -197,8 +194,7 @@ export class Pipeline {
       command: tag.command,
       rowCount: tag.rowCount,
     };
-    if (st.results.length === 0) st.results = [result];
-    else st.results.push(result);
+    st.results = append(st.results, result);
     if (st.kind === 'simple') {
       st.rows = [];
       st.plan = null;

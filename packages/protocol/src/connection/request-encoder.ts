@@ -7,6 +7,7 @@ import { query as queryMessage, SYNC } from '../messages/frontend.ts';
 import { SqlState } from '../sql-state.ts';
 import type { Writer } from '../wire/writer.ts';
 import type { QueryResult, SyncPolicy } from './api.ts';
+import { append } from './append.ts';
 import type { ResolvedConfig } from './config.ts';
 import { encodeExtended } from './encode-statement.ts';
 import type { Fifo } from './fifo.ts';
@@ -95,7 +96,7 @@ export class RequestEncoder {
           st.bytes = encodeExtended(this.out, st, unit.params[i]!, this.cache, i === 0);
         }
         if (dropsStatements(st)) this.cache.clear();
-        segment.statements.push(st);
+        segment.statements = append(segment.statements, st);
       }
     } catch (error) {
       this.out.truncate(mark);
@@ -136,7 +137,7 @@ export class RequestEncoder {
       this.openAuto = segment;
       this.segments.push(segment);
     }
-    segment.statements.push(st);
+    segment.statements = append(segment.statements, st);
     segment.endsWithWrite = write;
     this.inFlightStatements++;
     this.inFlightBytes += st.bytes;
