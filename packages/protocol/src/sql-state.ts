@@ -29,6 +29,7 @@ export const SqlState = {
   DeadlockDetected: '40P01',
   SyntaxError: '42601',
   UndefinedTable: '42P01',
+  UndefinedObject: '42704',
   ProgramLimitExceeded: '54000',
   LockNotAvailable: '55P03',
   // Class 57: operator intervention

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../tools/test-targets.ts';
 import { nodeSocket } from '../src/adapters/node.ts';
 import { type ConnectOptions, connectWith } from '../src/connection/connect.ts';
-import type { ByteSocket, SocketFactory } from '../src/socket.ts';
+import type { SocketFactory } from '../src/socket.ts';
+import { observingSocket } from './support/observing-socket.ts';
 
 /** Wraps the Node adapter to count the writes the driver makes and the Syncs in flight at once. */
 function counting(): { factory: SocketFactory; writes: number[]; maxUnanswered: () => number } {
@@ -14,30 +15,16 @@ function counting(): { factory: SocketFactory; writes: number[]; maxUnanswered: 
   let syncsOut = 0;
   let readyIn = 0;
   let maxUnanswered = 0;
-  const factory: SocketFactory = async (options) => {
-    const socket = await nodeSocket(options);
-    const wrapped: ByteSocket = {
-      start: (handlers) =>
-        socket.start({
-          data: (chunk) => {
-            readyIn += countMessages(chunk, 0x5a);
-            handlers.data(chunk);
-          },
-          end: (e) => handlers.end(e),
-        }),
-      write: (chunk) => {
-        writes.push(chunk.length);
-        syncsOut += countSyncs(chunk);
-        maxUnanswered = Math.max(maxUnanswered, syncsOut - readyIn);
-        return socket.write(chunk);
-      },
-      pause: () => socket.pause(),
-      resume: () => socket.resume(),
-      close: (t) => socket.close(t),
-      destroy: (e) => socket.destroy(e),
-    };
-    return wrapped;
-  };
+  const factory = observingSocket({
+    read: (chunk) => {
+      readyIn += countMessages(chunk, 0x5a);
+    },
+    written: (chunk) => {
+      writes.push(chunk.length);
+      syncsOut += countSyncs(chunk);
+      maxUnanswered = Math.max(maxUnanswered, syncsOut - readyIn);
+    },
+  });
   return { factory, writes, maxUnanswered: () => maxUnanswered };
 }
 

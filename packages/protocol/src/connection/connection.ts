@@ -26,6 +26,8 @@ import { Backlog } from './backlog.ts';
 import { Cancellation } from './cancel-policy.ts';
 import { sendCancelRequest } from './cancel-request.ts';
 import type { ResolvedConfig } from './config.ts';
+import { failPending } from './failure.ts';
+import { IdleWaiters } from './idle-waiters.ts';
 import { Outbound } from './outbound.ts';
 import { Pipeline, type Segment, settleWith } from './pipeline.ts';
 import { newCopyUnit, newUnit, RequestEncoder, type Unit } from './request-encoder.ts';
@@ -33,6 +35,9 @@ import { ResultBudget } from './result-budget.ts';
 import type { StartupResult } from './startup.ts';
 import { newStatement } from './statement.ts';
 import { watchUnit } from './watch.ts';
+
+/** The default options, shared: a fresh `{}` per query was garbage at 20k pipelined queries. */
+const NO_OPTIONS: ExtendedQueryOptions = Object.freeze({});
 
 export class Connection {
   readonly processId: number;
@@ -52,7 +57,7 @@ export class Connection {
   private copying = false;
   private closed: Error | null = null;
   private closing: Promise<void> | null = null;
-  private idleWaiters: (() => void)[] = [];
+  private readonly idleWaiters = new IdleWaiters();
 
   constructor(
     private readonly socket: ByteSocket,
@@ -100,7 +105,7 @@ export class Connection {
     try {
       this.framer.push(chunk);
       for (let type = this.framer.next(); type !== -1; type = this.framer.next()) {
-        this.pipeline.handle(type, this.framer.body);
+        this.pipeline.handle(type, this.framer.bytes, this.framer.start, this.framer.end);
       }
     } catch (error) {
       this.fail(error instanceof Error ? error : new Error(String(error)));
@@ -129,7 +134,7 @@ export class Connection {
   query<Row = Record<string, unknown>>(
     sql: string,
     params: readonly unknown[] = [],
-    options: ExtendedQueryOptions = {},
+    options: ExtendedQueryOptions = NO_OPTIONS,
   ): Promise<QueryResult<Row>> {
     let budget: ResultBudget | null;
     try {
@@ -156,7 +161,7 @@ export class Connection {
   }
 
   /** Runs SQL text with the simple protocol (several statements allowed, no parameters); one result each. */
-  exec(sql: string, options: QueryOptions = {}): Promise<QueryResult[]> {
+  exec(sql: string, options: QueryOptions = NO_OPTIONS): Promise<QueryResult[]> {
     return new Promise((resolve, reject) => {
       const st = newStatement(sql, options.rowMode, resolve as (v: unknown) => void, reject);
       st.kind = 'simple';
@@ -258,7 +263,10 @@ export class Connection {
     if (this.closing) return this.closing;
     this.closing = (async () => {
       if (this.closed) return;
-      const timedOut = await this.waitIdle(this.config.closeTimeout);
+      const timedOut = await this.idleWaiters.wait(
+        this.pipeline.idle && this.backlog.length === 0,
+        this.config.closeTimeout,
+      );
       if (this.closed) return;
       if (timedOut) {
         // Don't leave the server working for nobody: cancel what it is running, then drop the socket.
@@ -278,17 +286,6 @@ export class Connection {
       await this.socket.close(this.config.closeTimeout);
     })();
     return this.closing;
-  }
-
-  private waitIdle(timeoutMs: number): Promise<boolean> {
-    if (this.pipeline.idle && this.backlog.length === 0) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(true), timeoutMs);
-      this.idleWaiters.push(() => {
-        clearTimeout(timer);
-        resolve(false);
-      });
-    });
   }
 
   /** Wires signal and timeout (once per unit), then queues the unit for encoding. */
@@ -366,9 +363,7 @@ export class Connection {
   private onSettled(segment: Segment): void {
     this.requests.release(segment);
     if (this.backlog.length > 0) this.pump();
-    if (this.pipeline.idle && this.backlog.length === 0) {
-      for (const wake of this.idleWaiters.splice(0)) wake();
-    }
+    if (this.pipeline.idle && this.backlog.length === 0) this.idleWaiters.wake();
   }
 
   /** The connection is unusable: reject everything pending and drop the socket. */
@@ -376,36 +371,9 @@ export class Connection {
     if (this.closed) return;
     this.closed = error;
     this.outbound.stop(error);
-    for (const segment of this.pipeline.segments.drain()) {
-      for (const st of segment.statements) {
-        const reason =
-          st.error ??
-          (error instanceof ConnectionError
-            ? error
-            : new ConnectionError(`connection failed: ${error.message}`, true, { cause: error }));
-        settleWith(
-          st,
-          st.abortReason && !(error instanceof ConnectionClosedError)
-            ? withCauseOnce(st.abortReason, reason)
-            : reason,
-        );
-      }
-    }
-    for (const unit of this.backlog.drain()) {
-      const reason = new ConnectionError(
-        `connection failed before the query was sent: ${error.message}`,
-        false,
-        { cause: error },
-      );
-      for (const st of unit.statements) settleWith(st, reason);
-    }
+    failPending(this.pipeline.segments.drain(), this.backlog.drain(), error);
     this.requests.reset();
     this.socket.destroy();
-    for (const wake of this.idleWaiters.splice(0)) wake();
+    this.idleWaiters.wake();
   }
-}
-
-function withCauseOnce(reason: Error, cause: Error): Error {
-  if (reason.cause === undefined) Object.defineProperty(reason, 'cause', { value: cause, enumerable: false });
-  return reason;
 }

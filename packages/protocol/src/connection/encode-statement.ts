@@ -12,24 +12,31 @@ import { StatementCache } from './statement-cache.ts';
 
 /**
  * Writes the statement's messages; returns their size. On an encode error nothing is left in the
- * writer and the error (naming the parameter) is thrown.
+ * writer and the error (naming the parameter) is thrown. `anchored`: these are the first messages of
+ * their Sync segment (see StatementCache.choose).
  */
 export function encodeExtended(
   w: Writer,
   st: PendingStatement,
   params: readonly unknown[],
   cache: StatementCache,
+  anchored: boolean,
 ): number {
   const mark = w.length;
-  const values: (string | null)[] = new Array(params.length);
-  const types: number[] = new Array(params.length);
-  for (let i = 0; i < params.length; i++) {
-    types[i] = paramTypeOid(params[i]);
-    values[i] = serializeParam(params[i], i + 1);
-  }
   if (params.length > 65535)
     throw new EncodeError(`too many parameters: ${params.length} (max 65535)`, 65536);
-  const choice = cache.choose(StatementCache.key(st.sql, types));
+  const values: (string | null)[] = new Array(params.length);
+  let typed: number[] | null = null;
+  for (let i = 0; i < params.length; i++) {
+    const oid = paramTypeOid(params[i]);
+    if (oid !== 0) {
+      typed ??= new Array<number>(params.length).fill(0);
+      typed[i] = oid;
+    }
+    values[i] = serializeParam(params[i], i + 1);
+  }
+  const types = typed ?? unspecifiedTypes(params.length);
+  const choice = cache.choose(StatementCache.key(st.sql, types), anchored);
   try {
     if (choice === null) {
       parse(w, '', st.sql, types);
@@ -40,10 +47,12 @@ export function encodeExtended(
       if (choice.create) {
         st.creates = choice.entry;
         parse(w, choice.entry.name, st.sql, types);
+        // The statement, not the portal: its description arrives even if this execution's Bind fails,
+        // so executions bound to it never wait for a row description that does not come.
+        describe(w, 'S', choice.entry.name);
       }
+      // No Describe: the row description is the statement's, taken at BindComplete (see Pipeline).
       bindText(w, '', choice.entry.name, values);
-      if (choice.entry.plan) st.plan = choice.entry.plan;
-      else describe(w, 'P', '');
     }
     // A row limit reaches the server too, so a SELECT stops producing rows past it.
     execute(w, '', st.budget?.executeMaxRows ?? 0);
@@ -53,4 +62,16 @@ export function encodeExtended(
     throw error;
   }
   return w.length - mark;
+}
+
+/** Shared all-zero (server-inferred) type lists by length, so the common case allocates none. */
+const UNSPECIFIED: (readonly number[])[] = [];
+function unspecifiedTypes(length: number): readonly number[] {
+  if (length >= 64) return new Array<number>(length).fill(0);
+  let types = UNSPECIFIED[length];
+  if (types === undefined) {
+    types = Object.freeze(new Array<number>(length).fill(0));
+    UNSPECIFIED[length] = types;
+  }
+  return types;
 }

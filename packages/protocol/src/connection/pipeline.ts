@@ -15,6 +15,7 @@ import {
 import { SqlState } from '../sql-state.ts';
 import type { TypeRegistry } from '../types/registry.ts';
 import type { QueryResult, SyncPolicy } from './api.ts';
+import { append } from './append.ts';
 import { Fifo } from './fifo.ts';
 import { decodeRow, NO_COLUMNS, type PendingStatement, planRows } from './statement.ts';
 import { readCommandTag, readyStatus } from './tag-bytes.ts';
@@ -83,25 +84,28 @@ export class Pipeline {
     return head?.statements[head.cursor];
   }
 
-  /** Handles one backend message of the normal (post-startup) phase. `body` is valid only during the call. */
-  handle(type: number, body: Uint8Array): void {
+  /**
+   * Handles one backend message of the normal (post-startup) phase, its body at `bytes[start, end)`
+   * (valid only during the call). The frequent messages are read in place, without a view.
+   */
+  handle(type: number, bytes: Uint8Array, start: number, end: number): void {
     const head = this.segments.peek();
     if (type === Tag.DataRow) {
       const st = head?.statements[head.cursor];
       if (!st?.plan) throw new ProtocolError('DataRow without a RowDescription');
       // Checked before decoding: a row over the budget is never materialised.
-      if (st.budget && !st.budget.admit(st, body.length)) return;
-      st.rows.push(decodeRow(st.plan, st.rowMode, body));
+      if (st.budget && !st.budget.admit(st, end - start)) return;
+      st.rows = append(st.rows, decodeRow(st.plan, st.rowMode, bytes, start, end));
       return;
     }
     if (type === Tag.CopyData) {
       const sink = head?.statements[head.cursor]?.copy;
       if (!sink) throw new ProtocolError('CopyData outside a COPY');
-      sink.data(body);
+      sink.data(bytes.subarray(start, end));
       return;
     }
     // One of each per statement: read from the bytes, no message object (see tag-bytes.ts).
-    if (type === Tag.ReadyForQuery) return this.ready(head, readyStatus(body));
+    if (type === Tag.ReadyForQuery) return this.ready(head, readyStatus(bytes, start, end));
     if (type === Tag.BindComplete || type === Tag.ParseComplete || type === Tag.CommandComplete) {
       const st = head?.statements[head.cursor];
       if (!head || !st)
@@ -109,13 +113,16 @@ export class Pipeline {
       if (type === Tag.ParseComplete) {
         if (st.creates) st.creates.parsed = true;
       } else if (type === Tag.BindComplete) {
+        // An execution of a cached statement takes its row description here: the Describe sent with
+        // the Parse was answered before this Bind, however early this execution was queued.
+        if (st.plan === null && st.uses !== null) st.plan = st.uses.plan;
         this.rebind(st);
       } else {
-        this.complete(head, st, readCommandTag(body));
+        this.complete(head, st, readCommandTag(bytes, start, end));
       }
       return;
     }
-    const message = decodeBackend(type, body);
+    const message = decodeBackend(type, bytes.subarray(start, end));
     switch (message.type) {
       case 'NoticeResponse':
       case 'NotificationResponse':
@@ -133,6 +140,7 @@ export class Pipeline {
     if (!head || !st) throw new ProtocolError(`unexpected ${message.type} with no statement waiting for it`);
     switch (message.type) {
       case 'CloseComplete':
+      case 'ParameterDescription':
         return;
       case 'RowDescription':
         st.plan = planRows(message.fields, this.registry);
@@ -186,7 +194,7 @@ export class Pipeline {
       command: tag.command,
       rowCount: tag.rowCount,
     };
-    st.results.push(result);
+    st.results = append(st.results, result);
     if (st.kind === 'simple') {
       st.rows = [];
       st.plan = null;
@@ -202,9 +210,10 @@ export class Pipeline {
     if (next) this.events.onCurrent(next);
   }
 
-  private fail(head: Segment | undefined, error: PostgresError): void {
-    if (!head) throw error; // an error outside any request (e.g. FATAL at shutdown): the connection handles it
+  private fail(head: Segment | undefined, reported: PostgresError): void {
+    if (!head) throw reported; // an error outside any request (e.g. FATAL at shutdown): the connection handles it
     const st = head.statements[head.cursor];
+    const error = st ? parseOutcome(st, reported) : reported;
     head.error = error;
     head.failedAt = st ? head.cursor : -1;
     if (st) st.error = error;
@@ -222,6 +231,21 @@ export class Pipeline {
     const next = this.current();
     if (next) this.events.onCurrent(next);
   }
+}
+
+/**
+ * The error a failed execution settles with. Before its ParseComplete, a statement's creator failed in
+ * its Parse: that error is the statement's. An execution bound to a statement whose Parse failed hears
+ * "does not exist" (26000) from the server; it gets the Parse's error instead, found by the statement it
+ * named, never by the message text.
+ */
+function parseOutcome(st: PendingStatement, error: PostgresError): PostgresError {
+  if (st.creates !== null && !st.creates.parsed) {
+    st.creates.parseError = error;
+    return error;
+  }
+  const parseError = st.uses?.parseError;
+  return parseError && error.code === SqlState.InvalidSqlStatementName ? parseError : error;
 }
 
 /** Settles every statement of a segment according to how it ended. */

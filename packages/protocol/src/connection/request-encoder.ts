@@ -7,12 +7,13 @@ import { query as queryMessage, SYNC } from '../messages/frontend.ts';
 import { SqlState } from '../sql-state.ts';
 import type { Writer } from '../wire/writer.ts';
 import type { QueryResult, SyncPolicy } from './api.ts';
+import { append } from './append.ts';
 import type { ResolvedConfig } from './config.ts';
 import { encodeExtended } from './encode-statement.ts';
 import type { Fifo } from './fifo.ts';
 import { newSegment, type Segment, settleWith } from './pipeline.ts';
 import { newStatement, type PendingStatement } from './statement.ts';
-import { StatementCache } from './statement-cache.ts';
+import { mayDropStatements, StatementCache } from './statement-cache.ts';
 import { mayWrite } from './write-classifier.ts';
 
 /** Statements queued together: one unit is encoded contiguously (an atomic batch is never split). */
@@ -92,9 +93,10 @@ export class RequestEncoder {
           queryMessage(this.out, st.sql);
           st.bytes = this.out.length - at;
         } else {
-          st.bytes = encodeExtended(this.out, st, unit.params[i]!, this.cache);
+          st.bytes = encodeExtended(this.out, st, unit.params[i]!, this.cache, i === 0);
         }
-        segment.statements.push(st);
+        if (dropsStatements(st)) this.cache.clear();
+        segment.statements = append(segment.statements, st);
       }
     } catch (error) {
       this.out.truncate(mark);
@@ -123,10 +125,11 @@ export class RequestEncoder {
       this.closeAuto();
     }
     try {
-      st.bytes = encodeExtended(this.out, st, unit.params[0]!, this.cache);
+      st.bytes = encodeExtended(this.out, st, unit.params[0]!, this.cache, this.openAuto === null);
     } catch (error) {
       return rejectUnencoded(unit.statements, error, 0);
     }
+    if (dropsStatements(st)) this.cache.clear();
     st.policy = 'auto';
     let segment = this.openAuto;
     if (!segment) {
@@ -134,7 +137,7 @@ export class RequestEncoder {
       this.openAuto = segment;
       this.segments.push(segment);
     }
-    segment.statements.push(st);
+    segment.statements = append(segment.statements, st);
     segment.endsWithWrite = write;
     this.inFlightStatements++;
     this.inFlightBytes += st.bytes;
@@ -171,6 +174,14 @@ export class RequestEncoder {
     this.inFlightStatements = 0;
     this.inFlightBytes = 0;
   }
+}
+
+/**
+ * Whether the statement just encoded may drop the session's prepared statements. One that reused a
+ * cached statement has the text of one that did not (a text that drops them empties the cache it is in).
+ */
+function dropsStatements(st: PendingStatement): boolean {
+  return (st.uses === null || st.creates !== null) && mayDropStatements(st.sql);
 }
 
 /** Nothing of the unit was sent: the statement that failed to encode gets its error, the rest say why. */

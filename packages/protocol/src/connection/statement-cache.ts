@@ -1,9 +1,26 @@
 /**
  * Named prepared statements per connection, keyed by SQL text and parameter types. The first execution
- * of a text sends Parse with a fresh name in the same flight as its Bind/Describe/Execute (one round
- * trip); later executions send only Bind/Execute, reusing the cached row description.
+ * of a text sends Parse with a fresh name and a Describe of that statement in the same flight as its
+ * Bind/Execute (one round trip). Every later execution sends only Bind/Execute, even while that Parse is
+ * still on its way: the server answers in order, so the statement's row description has arrived before
+ * any later execution's BindComplete, which is where that execution takes it (see Pipeline). At 20k
+ * identical queries queued at once that is one Parse and one Describe, not 20k of each.
  */
 import type { CachedStatement } from './statement.ts';
+import { tokens } from './write-classifier.ts';
+
+/** Cheap prefilter: most statements never mention either word, and need no tokenizing. */
+const DROP_WORDS = /discard|deallocate/i;
+
+/**
+ * Whether `sql` may drop the session's prepared statements (DISCARD ALL/PLANS, DEALLOCATE). Erring
+ * towards yes only costs a Parse per cached text; a miss costs one execution failing with 26000.
+ */
+export function mayDropStatements(sql: string): boolean {
+  if (!DROP_WORDS.test(sql)) return false;
+  const words = tokens(sql);
+  return words.includes('discard') || words.includes('deallocate');
+}
 
 export class StatementCache {
   private readonly entries = new Map<string, CachedStatement>();
@@ -17,26 +34,38 @@ export class StatementCache {
   }
 
   /**
-   * What to use for this execution: a ready statement, a new one to create, or null (use the unnamed
-   * statement: the cached one is still being parsed, or the cache is full).
+   * What to use for this execution: a statement to bind to (parsed, or pending with a Parse nothing can
+   * skip), a new one to create, or null (use the unnamed statement: the cached one's Parse may be skipped
+   * by an earlier failure in its Sync segment, or the cache is full). `anchored`: this execution's Parse
+   * would be the first message of its Sync segment, so the server is sure to attempt it.
    */
-  choose(key: string): { entry: CachedStatement; create: boolean } | null {
+  choose(key: string, anchored: boolean): { entry: CachedStatement; create: boolean } | null {
     const entry = this.entries.get(key);
-    if (entry) return entry.parsed ? { entry, create: false } : null;
+    if (entry) return entry.parsed || entry.anchored ? { entry, create: false } : null;
     if (this.entries.size >= this.capacity) return null;
-    const created: CachedStatement = { name: `haul_${++this.counter}`, parsed: false, plan: null };
+    const created: CachedStatement = {
+      name: `haul_${++this.counter}`,
+      key,
+      parsed: false,
+      anchored,
+      parseError: null,
+      plan: null,
+    };
     this.entries.set(key, created);
     return { entry: created, create: true };
   }
 
-  /** Forgets a statement whose Parse never ran or whose plan the server invalidated. */
+  /**
+   * Forgets a statement whose Parse never ran or failed, or whose plan the server dropped or invalidated.
+   * A no-op once its key names a newer statement (executions still in flight hold the old one).
+   */
   forget(entry: CachedStatement): void {
-    for (const [key, value] of this.entries) {
-      if (value === entry) {
-        this.entries.delete(key);
-        return;
-      }
-    }
+    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+  }
+
+  /** The session's prepared statements are gone (DISCARD ALL, DEALLOCATE): everything after parses afresh. */
+  clear(): void {
+    this.entries.clear();
   }
 
   get size(): number {

@@ -31,8 +31,15 @@ export const NO_COLUMNS: RowPlan = { fields: [], names: [], decoders: [], versio
 /** A named server-side prepared statement, reused by later executions of the same SQL. */
 export interface CachedStatement {
   name: string;
-  /** pending until ParseComplete and its row description have both arrived. */
+  /** Its key in the StatementCache. */
+  key: string;
+  /** Set at its ParseComplete; executions bound to it before then are its dependents. */
   parsed: boolean;
+  /** Its Parse opened a Sync segment, so it cannot be skipped: dependents may bind to it before it is parsed. */
+  anchored: boolean;
+  /** The server refused its Parse: every execution bound to it fails with this error. */
+  parseError: PostgresError | null;
+  /** From the Describe sent with its Parse; an execution takes it at its BindComplete. */
   plan: RowPlan | null;
 }
 
@@ -80,15 +87,21 @@ export interface PendingStatement {
   cleanup: () => void;
 }
 
-/** Decodes one DataRow body with the statement's plan. */
-export function decodeRow(plan: RowPlan, rowMode: 'object' | 'array', body: Uint8Array): unknown {
-  const count = (body[0]! << 8) | body[1]!;
+/** Decodes one DataRow body, `body[start, end)`, with the statement's plan. */
+export function decodeRow(
+  plan: RowPlan,
+  rowMode: 'object' | 'array',
+  body: Uint8Array,
+  start = 0,
+  end = body.length,
+): unknown {
+  if (end - start < 2) throw new ProtocolError('DataRow truncated in its field count');
+  const count = (body[start]! << 8) | body[start + 1]!;
   const { decoders, names } = plan;
   if (count !== decoders.length) {
     throw new ProtocolError(`DataRow has ${count} fields but RowDescription announced ${decoders.length}`);
   }
-  const end = body.length;
-  let pos = 2;
+  let pos = start + 2;
   const row: unknown[] | Record<string, unknown> = rowMode === 'array' ? new Array(count) : {};
   for (let i = 0; i < count; i++) {
     if (pos + 4 > end) throw new ProtocolError('DataRow truncated in a field length');

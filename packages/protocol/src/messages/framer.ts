@@ -2,10 +2,13 @@
  * Streaming framer: bytes in any chunking in, whole backend messages out.
  *
  * Usage: `push(chunk)`, then call `next()` until it returns -1 ("not yet"). After `next()` returns a
- * type byte, `body` views that message's body. LIFETIME: `body` is valid only until the next call to
- * `next()` or `push()` — it may alias the pushed chunk or the framer's own reassembly buffer.
+ * type byte, the message's body is `bytes[start, end)`, or `body` as a view. LIFETIME: both are valid
+ * only until the next call to `next()` or `push()` — `bytes` may be the pushed chunk or the framer's own
+ * reassembly buffer.
  *
  * Whole messages inside a chunk are never copied; only a message split across chunks is reassembled.
+ * Nothing is allocated per message either: `bytes`/`start`/`end` locate it, and `body` builds a view
+ * only for a caller that asks (the pipeline reads its frequent messages straight from `bytes`).
  * A length outside [4, maxMessageSize] is a ProtocolError before anything is allocated for it.
  */
 import { ProtocolError } from '../errors.ts';
@@ -14,8 +17,10 @@ const HEADER = 5;
 const EMPTY = new Uint8Array(0);
 
 export class Framer {
-  /** Body of the message last returned by `next()`. */
-  body: Uint8Array = EMPTY;
+  /** Holds the body of the message last returned by `next()`, at [start, end). */
+  bytes: Uint8Array = EMPTY;
+  start = 0;
+  end = 0;
 
   private chunk: Uint8Array = EMPTY;
   private pos = 0;
@@ -34,6 +39,11 @@ export class Framer {
     this.pos = 0;
   }
 
+  /** A view of the body of the message last returned by `next()`. */
+  get body(): Uint8Array {
+    return this.bytes.subarray(this.start, this.end);
+  }
+
   /** Bytes buffered but not yet returned as messages. */
   get buffered(): number {
     return this.partialLen + (this.chunk.length - this.pos);
@@ -48,8 +58,10 @@ export class Framer {
     if (available >= HEADER) {
       const len = this.checkLength(chunk, pos);
       if (available >= len + 1) {
-        this.body = chunk.subarray(pos + HEADER, pos + 1 + len);
-        this.pos = pos + 1 + len;
+        this.bytes = chunk;
+        this.start = pos + HEADER;
+        this.end = pos + 1 + len;
+        this.pos = this.end;
         return chunk[pos]!;
       }
     }
@@ -76,7 +88,9 @@ export class Framer {
     this.fill(Math.min(total - this.partialLen, this.chunk.length - this.pos));
     if (this.partialLen < total) return -1;
     this.partialLen = 0;
-    this.body = this.partial.subarray(HEADER, total);
+    this.bytes = this.partial;
+    this.start = HEADER;
+    this.end = total;
     return this.partial[0]!;
   }
 

@@ -12,6 +12,9 @@ export class MessageTooLargeError extends Error {
   override name = 'MessageTooLargeError';
 }
 
+/** Up to this many UTF-16 units, ASCII text is copied in a loop rather than through TextEncoder. */
+const SHORT_TEXT = 32;
+
 export class Writer {
   bytes: Uint8Array;
   view: DataView;
@@ -64,6 +67,26 @@ export class Writer {
 
   /** Appends UTF-8 text without a terminator; returns the number of bytes written. */
   text(s: string): number {
+    const n = s.length;
+    if (n <= SHORT_TEXT) {
+      // Names, portals and most parameter values are short ASCII: written byte by byte, without the
+      // view and result object encodeInto costs per call (several per statement).
+      this.ensure(n);
+      const bytes = this.bytes;
+      let at = this.length;
+      for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) return this.encoded(s);
+        bytes[at++] = c;
+      }
+      this.length = at;
+      return n;
+    }
+    return this.encoded(s);
+  }
+
+  /** `text` through TextEncoder: any length, any characters. */
+  private encoded(s: string): number {
     // encodeInto needs room for the worst case (3 bytes per UTF-16 unit).
     this.ensure(s.length * 3);
     const { written } = encoder.encodeInto(s, this.bytes.subarray(this.length));

@@ -34,6 +34,15 @@ describe('readCommandTag', () => {
     expect(readCommandTag(body(tag))).toEqual(byRegex(tag));
   });
 
+  it.each(['SELECT 3', 'INSERT 0 5', 'CREATE TABLE', '1', ' 1', ''])(
+    'splits %j in place inside a larger buffer, digits before it not counted',
+    (tag) => {
+      const inner = body(tag);
+      const bytes = new Uint8Array([0x31, 0x20, 0x37, ...inner, 0x38, 0]);
+      expect(readCommandTag(bytes, 3, 3 + inner.length)).toEqual(byRegex(tag));
+    },
+  );
+
   it('refuses an unterminated tag', () => {
     expect(() => readCommandTag(new TextEncoder().encode('SELECT 1'))).toThrow(ProtocolError);
   });
@@ -46,5 +55,7 @@ describe('readyStatus', () => {
     expect(readyStatus(Uint8Array.of(0x45))).toBe('E');
     expect(() => readyStatus(Uint8Array.of(0x58))).toThrow(ProtocolError);
     expect(() => readyStatus(new Uint8Array(0))).toThrow(ProtocolError);
+    expect(readyStatus(Uint8Array.of(0x45, 0x54), 1, 2)).toBe('T');
+    expect(() => readyStatus(Uint8Array.of(0x49), 1, 1)).toThrow(ProtocolError);
   });
 });

@@ -84,6 +84,19 @@ describe('Framer', () => {
     expect(expected.length).toBe(SAMPLES.length);
   });
 
+  it('locates whole messages inside the pushed chunk itself: no copy and no view per message', () => {
+    const framer = new Framer();
+    framer.push(stream);
+    let at = 0;
+    for (const sample of SAMPLES) {
+      expect(framer.next()).toBe(sample[0]);
+      expect(framer.bytes).toBe(stream);
+      expect([framer.start, framer.end]).toEqual([at + 5, at + sample.length]);
+      at += sample.length;
+    }
+    expect(framer.next()).toBe(-1);
+  });
+
   it('gives the same frames when split at every single point', () => {
     for (let cut = 0; cut <= stream.length; cut++) {
       expect(frames(new Framer(), [stream.subarray(0, cut), stream.subarray(cut)])).toEqual(expected);
