@@ -4,7 +4,7 @@
  * it depends on the Sync policy.
  */
 import { EncodeError } from '../errors.ts';
-import { bindText, describe, execute, parse } from '../messages/frontend.ts';
+import { bindText, close, describe, execute, parse } from '../messages/frontend.ts';
 import { paramTypeOid, serializeParam } from '../types/params.ts';
 import type { Writer } from '../wire/writer.ts';
 import type { PendingStatement } from './statement.ts';
@@ -37,7 +37,13 @@ export function encodeExtended(
   }
   const types = typed ?? unspecifiedTypes(params.length);
   const choice = cache.choose(StatementCache.key(st.sql, types), anchored);
+  // Evicted statements close first; their CloseCompletes come while this execution is current.
+  const closes = cache.takeCloses();
   try {
+    if (closes !== null) {
+      for (const name of closes) close(w, 'S', name);
+      st.closes = closes;
+    }
     if (choice === null) {
       parse(w, '', st.sql, types);
       bindText(w, '', '', values);
@@ -59,6 +65,10 @@ export function encodeExtended(
   } catch (error) {
     w.truncate(mark);
     if (choice?.create) cache.forget(choice.entry);
+    if (closes !== null) {
+      st.closes = null;
+      cache.closeLater(closes);
+    }
     throw error;
   }
   return w.length - mark;

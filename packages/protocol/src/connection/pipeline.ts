@@ -140,6 +140,9 @@ export class Pipeline {
     if (!head || !st) throw new ProtocolError(`unexpected ${message.type} with no statement waiting for it`);
     switch (message.type) {
       case 'CloseComplete':
+        // In the order the Closes were sent; what is left when the statement settles was skipped.
+        st.closes?.shift();
+        return;
       case 'ParameterDescription':
         return;
       case 'RowDescription':

@@ -100,7 +100,11 @@ export class RequestEncoder {
       }
     } catch (error) {
       this.out.truncate(mark);
-      for (const st of segment.statements) if (st.creates) this.cache.forget(st.creates);
+      for (const st of segment.statements) {
+        if (st.creates) this.cache.forget(st.creates);
+        // Its Closes were cut with its messages.
+        if (st.closes !== null) this.cache.closeLater(st.closes);
+      }
       return rejectUnencoded(unit.statements, error, segment.statements.length);
     }
     // A simple Query carries its own implicit Sync.
@@ -158,6 +162,7 @@ export class RequestEncoder {
     for (const st of segment.statements) {
       this.inFlightBytes -= st.bytes;
       if (st.creates && !st.creates.parsed) this.cache.forget(st.creates);
+      if (st.closes !== null && st.closes.length > 0) this.cache.closeLater(st.closes);
       // The server dropped or invalidated the plan: parse afresh next time.
       if (
         st.uses &&

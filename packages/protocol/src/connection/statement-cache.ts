@@ -5,6 +5,12 @@
  * still on its way: the server answers in order, so the statement's row description has arrived before
  * any later execution's BindComplete, which is where that execution takes it (see Pipeline). At 20k
  * identical queries queued at once that is one Parse and one Describe, not 20k of each.
+ *
+ * At `capacity` the least recently used statement is evicted and its name handed back, for a Close
+ * sent before the new Parse; the server then keeps at most `capacity` of ours. A Close runs after
+ * every Bind written before it (the server works in order), so executions already sent to an evicted
+ * statement are unaffected. A Close the server skipped (an earlier error in its Sync segment) is
+ * queued and sent again with the next execution.
  */
 import type { CachedStatement } from './statement.ts';
 import { tokens } from './write-classifier.ts';
@@ -22,8 +28,19 @@ export function mayDropStatements(sql: string): boolean {
   return words.includes('discard') || words.includes('deallocate');
 }
 
+/** What to send for one execution: a statement to bind to (created here if `create`). */
+export interface CacheChoice {
+  entry: CachedStatement;
+  create: boolean;
+}
+
 export class StatementCache {
+  /** In order of last use, least recent first (a Map keeps insertion order; a use re-inserts). */
   private readonly entries = new Map<string, CachedStatement>();
+  /** The entry used last: the common case (one text over and over) skips the re-insert. */
+  private recent: CachedStatement | null = null;
+  /** Names of evicted statements still to Close on the server. */
+  private closing: string[] = [];
   private counter = 0;
 
   constructor(private readonly capacity: number) {}
@@ -39,10 +56,19 @@ export class StatementCache {
    * by an earlier failure in its Sync segment, or the cache is full). `anchored`: this execution's Parse
    * would be the first message of its Sync segment, so the server is sure to attempt it.
    */
-  choose(key: string, anchored: boolean): { entry: CachedStatement; create: boolean } | null {
+  choose(key: string, anchored: boolean): CacheChoice | null {
     const entry = this.entries.get(key);
-    if (entry) return entry.parsed || entry.anchored ? { entry, create: false } : null;
-    if (this.entries.size >= this.capacity) return null;
+    if (entry) {
+      if (!(entry.parsed || entry.anchored)) return null;
+      if (entry !== this.recent) {
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        this.recent = entry;
+      }
+      return { entry, create: false };
+    }
+    if (this.capacity === 0) return null;
+    if (this.entries.size >= this.capacity) this.evictOldest();
     const created: CachedStatement = {
       name: `haul_${++this.counter}`,
       key,
@@ -52,7 +78,29 @@ export class StatementCache {
       plan: null,
     };
     this.entries.set(key, created);
+    this.recent = created;
     return { entry: created, create: true };
+  }
+
+  private evictOldest(): void {
+    const oldest = this.entries.values().next().value as CachedStatement;
+    this.entries.delete(oldest.key);
+    if (this.recent === oldest) this.recent = null;
+    // One whose Parse failed or never ran is not on the server: nothing to close.
+    if (oldest.parseError === null) this.closing.push(oldest.name);
+  }
+
+  /** Statements to Close before the next execution's messages; the caller sends them. */
+  takeCloses(): string[] | null {
+    if (this.closing.length === 0) return null;
+    const names = this.closing;
+    this.closing = [];
+    return names;
+  }
+
+  /** Closes the server skipped: sent again with the next execution. */
+  closeLater(names: readonly string[]): void {
+    this.closing.push(...names);
   }
 
   /**
@@ -61,11 +109,14 @@ export class StatementCache {
    */
   forget(entry: CachedStatement): void {
     if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+    if (this.recent === entry) this.recent = null;
   }
 
   /** The session's prepared statements are gone (DISCARD ALL, DEALLOCATE): everything after parses afresh. */
   clear(): void {
     this.entries.clear();
+    this.recent = null;
+    this.closing = [];
   }
 
   get size(): number {

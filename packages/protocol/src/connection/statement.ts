@@ -63,6 +63,11 @@ export interface PendingStatement {
   creates: CachedStatement | null;
   /** The prepared statement this execution used or created (null: unnamed statement). */
   uses: CachedStatement | null;
+  /**
+   * Statements this execution's messages Close (evicted from the cache) whose CloseComplete has not
+   * come yet; those left when it settles were skipped by the server and are closed again later.
+   */
+  closes: string[] | null;
   /** Bytes of its messages, counted against the in-flight cap until it settles. */
   bytes: number;
   plan: RowPlan | null;
@@ -133,6 +138,7 @@ export function newStatement(
     rowMode: rowMode ?? 'object',
     creates: null,
     uses: null,
+    closes: null,
     bytes: 0,
     plan: null,
     rows: [],

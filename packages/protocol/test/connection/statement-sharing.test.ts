@@ -9,49 +9,13 @@ import { databaseTargets } from '../../../../tools/test-targets.ts';
 import { connectWith } from '../../src/connection/connect.ts';
 import type { Connection } from '../../src/connection/connection.ts';
 import { BatchError, PostgresError } from '../../src/errors.ts';
-import type { SocketFactory } from '../../src/socket.ts';
 import { SqlState } from '../../src/sql-state.ts';
-import { observingSocket } from '../support/observing-socket.ts';
+import { SentMessages } from '../support/sent-messages.ts';
 
 const N = 200;
 const PARSE = 0x50; // 'P'
 const DESCRIBE = 0x44; // 'D'
 const BIND = 0x42; // 'B'
-
-/** Counts the frontend messages of each type the driver sends once `counting` is on (after startup). */
-class SentMessages {
-  readonly byType = new Map<number, number>();
-  counting = false;
-  #pending = new Uint8Array(0);
-
-  count(type: number): number {
-    return this.byType.get(type) ?? 0;
-  }
-
-  reset(): void {
-    this.byType.clear();
-  }
-
-  /** Frames the written bytes (a message may span writes) and tallies each message's type byte. */
-  observe(chunk: Uint8Array): void {
-    if (!this.counting) return;
-    const bytes = new Uint8Array(this.#pending.length + chunk.length);
-    bytes.set(this.#pending);
-    bytes.set(chunk, this.#pending.length);
-    let pos = 0;
-    while (pos + 5 <= bytes.length) {
-      const len = new DataView(bytes.buffer, bytes.byteOffset + pos + 1, 4).getUint32(0);
-      if (pos + 1 + len > bytes.length) break;
-      this.byType.set(bytes[pos]!, this.count(bytes[pos]!) + 1);
-      pos += 1 + len;
-    }
-    this.#pending = bytes.slice(pos);
-  }
-
-  factory(): SocketFactory {
-    return observingSocket({ written: (chunk) => this.observe(chunk) });
-  }
-}
 
 async function open(url: string): Promise<{ db: Connection; sent: SentMessages }> {
   const sent = new SentMessages();
