@@ -117,6 +117,22 @@ export class AbortError extends HaulError {
 }
 
 /**
+ * `db.transaction()` could not do what was asked: `nested` (a transaction is already open on this
+ * connection: transactions do not nest here; use SAVEPOINT inside the callback), `rolled-back` (the
+ * callback returned but the transaction had failed, so COMMIT rolled it back: an error inside was
+ * caught and not rethrown), `ended` (the handle was used after its transaction ended).
+ */
+export class TransactionError extends HaulError {
+  override name = 'TransactionError';
+  constructor(
+    message: string,
+    readonly reason: 'nested' | 'rolled-back' | 'ended',
+  ) {
+    super(message);
+  }
+}
+
+/**
  * A statement did not run to completion because another statement in the same Sync segment failed.
  * `outcome` says what happened to it: `rolled-back` (it ran, its effects were undone),
  * `aborted-transaction` (it ran inside the caller's transaction, which is now failed and must be rolled

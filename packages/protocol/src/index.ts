@@ -19,6 +19,7 @@ export type { AutoSyncOptions, ConnectOptions, SslMode } from './connection/conf
 export { resolveConfig } from './connection/config.ts';
 export { connectWith } from './connection/connect.ts';
 export { Connection } from './connection/connection.ts';
+export type { Transaction, TransactionOptions } from './connection/transaction.ts';
 export { mayWrite } from './connection/write-classifier.ts';
 export { BinaryCopyDecoder } from './copy/binary-decoder.ts';
 export { BinaryCopyEncoder, type CopyColumn, CopyEncodeError } from './copy/binary-encoder.ts';
@@ -40,6 +41,7 @@ export {
   ProtocolError,
   ResultLimitError,
   TimeoutError,
+  TransactionError,
 } from './errors.ts';
 export { FrontendTag, StartupCode } from './messages/frontend.ts';
 export type {

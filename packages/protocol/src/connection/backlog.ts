@@ -3,7 +3,9 @@
  * is among them (a unit queued behind one gets a busy timer), and removal of a unit its caller gave
  * up on without scanning for it.
  */
+import { TimeoutError } from '../errors.ts';
 import { Fifo } from './fifo.ts';
+import { settleWith } from './pipeline.ts';
 import type { Unit } from './request-encoder.ts';
 
 export class Backlog {
@@ -20,9 +22,26 @@ export class Backlog {
     return this.#copies > 0;
   }
 
-  push(unit: Unit): void {
+  /**
+   * Queues `unit`. One that lands behind a COPY (the connection is `copying`, or one is queued) fails
+   * after `busyTimeout` ms with a clear error instead of waiting for the whole data phase.
+   */
+  push(unit: Unit, copying = false, busyTimeout = 0): void {
+    if ((copying || this.holdsCopy) && busyTimeout > 0) this.armQueueTimer(unit, busyTimeout);
     unit.backlogPosition = this.#units.push(unit);
     if (unit.policy === 'copy') this.#copies++;
+  }
+
+  private armQueueTimer(unit: Unit, limit: number): void {
+    unit.queueTimer = setTimeout(() => {
+      unit.queueTimer = undefined;
+      if (!this.remove(unit)) return;
+      const error = new TimeoutError(
+        `connection busy with a COPY for ${limit} ms; the request was not sent (use another connection, or raise busyTimeout)`,
+        'queue',
+      );
+      for (const st of unit.statements) settleWith(st, error);
+    }, limit);
   }
 
   peek(): Unit | undefined {

@@ -9,7 +9,7 @@ import type { CopyColumn } from '../copy/binary-encoder.ts';
 import { CopyIn, type CopySource, type FrameSource, frameChunks, toIterator } from '../copy/copy-in.ts';
 import { CopyOut } from '../copy/copy-out.ts';
 import { copyInRows, copyOutRows, type RowSource } from '../copy/rows.ts';
-import { ConnectionClosedError, ConnectionError, TimeoutError } from '../errors.ts';
+import { ConnectionClosedError, ConnectionError } from '../errors.ts';
 import type { Framer } from '../messages/framer.ts';
 import { TERMINATE } from '../messages/frontend.ts';
 import type { ByteSocket, SocketFactory } from '../socket.ts';
@@ -34,6 +34,7 @@ import { newCopyUnit, newUnit, RequestEncoder, type Unit } from './request-encod
 import { ResultBudget } from './result-budget.ts';
 import type { StartupResult } from './startup.ts';
 import { newStatement } from './statement.ts';
+import { runTransaction, type Transaction, TransactionGate, type TransactionOptions } from './transaction.ts';
 import { watchUnit } from './watch.ts';
 
 /** The default options, shared: a fresh `{}` per query was garbage at 20k pipelined queries. */
@@ -58,6 +59,8 @@ export class Connection {
   private closed: Error | null = null;
   private closing: Promise<void> | null = null;
   private readonly idleWaiters = new IdleWaiters();
+  /** Holds back work queued from outside while `transaction()` owns the connection. */
+  private readonly gate = new TransactionGate();
 
   constructor(
     private readonly socket: ByteSocket,
@@ -258,6 +261,29 @@ export class Connection {
     return out;
   }
 
+  /**
+   * BEGIN, `fn(tx)`, COMMIT (ROLLBACK when it throws); work queued on the connection meanwhile waits
+   * for the end. No nesting. See transaction.ts.
+   */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const host = {
+      conn: this,
+      gate: this.gate,
+      types: this.types,
+      releaseParked: (units: Unit[]) => this.requeue(units),
+    };
+    return runTransaction(host, fn, options);
+  }
+
+  /** Units held back by a transaction, queued in their order once it ends. */
+  private requeue(units: Unit[]): void {
+    for (const unit of units) {
+      if (this.refuseIfClosed(unit)) continue;
+      this.backlog.push(unit, this.copying, this.config.busyTimeout);
+    }
+    this.pump();
+  }
+
   /** Waits for in-flight work (bounded by closeTimeout), sends Terminate and closes the socket. */
   close(): Promise<void> {
     if (this.closing) return this.closing;
@@ -288,26 +314,30 @@ export class Connection {
     return this.closing;
   }
 
+  /** Settles a unit that comes too late (the connection is closed or closing); true if it did. */
+  private refuseIfClosed(unit: Unit): boolean {
+    if (!this.closed && !this.closing) return false;
+    const error = this.closed ?? new ConnectionClosedError('connection is closing', false);
+    for (const st of unit.statements)
+      settleWith(st, new ConnectionClosedError(error.message, false, { cause: error }));
+    return true;
+  }
+
   /** Wires signal and timeout (once per unit), then queues the unit for encoding. */
   private enqueue(unit: Unit, options: QueryOptions): void {
-    if (this.closed || this.closing) {
-      const error = this.closed ?? new ConnectionClosedError('connection is closing', false);
-      for (const st of unit.statements)
-        settleWith(st, new ConnectionClosedError(error.message, false, { cause: error }));
-      return;
-    }
+    if (this.refuseIfClosed(unit)) return;
     const watching = watchUnit(unit.statements, options, this.config.queryTimeout, (reason) =>
       this.abortUnit(unit, reason),
     );
     if (!watching) return;
-    if (this.copying || this.backlog.holdsCopy) this.armQueueTimer(unit);
-    this.backlog.push(unit);
+    if (this.gate.parks(unit)) return;
+    this.backlog.push(unit, this.copying, this.config.busyTimeout);
     this.pump();
   }
 
   /** The caller gave up on a unit: if it is still queued it settles at once, else see Cancellation. */
   private abortUnit(unit: Unit, reason: Error): void {
-    if (this.backlog.remove(unit)) {
+    if (this.gate.remove(unit) || this.backlog.remove(unit)) {
       for (const st of unit.statements) settleWith(st, reason);
       return;
     }
@@ -318,21 +348,6 @@ export class Connection {
     sendCancelRequest(this.socketFactory, this.config, this.tls, this.processId, this.secretKey).catch(() => {
       // Best effort: the grace timer still bounds every wait.
     });
-  }
-
-  /** A unit stuck behind a COPY fails after `busyTimeout` with a clear error instead of waiting forever. */
-  private armQueueTimer(unit: Unit): void {
-    const limit = this.config.busyTimeout;
-    if (!(limit > 0)) return;
-    unit.queueTimer = setTimeout(() => {
-      unit.queueTimer = undefined;
-      if (!this.backlog.remove(unit)) return;
-      const error = new TimeoutError(
-        `connection busy with a COPY for ${limit} ms; the request was not sent (use another connection, or raise busyTimeout)`,
-        'queue',
-      );
-      for (const st of unit.statements) settleWith(st, error);
-    }, limit);
   }
 
   /** Encodes queued units while the in-flight caps allow and no COPY holds the connection. */
