@@ -23,6 +23,7 @@ import {
   widthError,
   withoutStacks,
 } from './bad-row.ts';
+import { BufferPool } from './buffer-pool.ts';
 import type { EncodedChunk } from './chunk.ts';
 import { isJsonColumn, jsonFieldText, loneSurrogateError } from './json-field-text.ts';
 import { MultiLineNotes, RawRowWriter } from './raw-rows.ts';
@@ -59,11 +60,13 @@ export type BadRowHandler = (error: BadRowError, text: string) => void;
 
 /** The CopyData header at the start of every chunk's buffer. */
 const CHUNK_HEADER = COPY_DATA_HEADER_LENGTH;
+/** Room past chunkBytes in a chunk's buffer: the row that crosses chunkBytes ends there (no regrowth). */
+export const CHUNK_SLACK = 65_536;
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
 export class ChunkEncoder {
-  private w: Writer;
+  private readonly w: Writer;
   private rowEnd: number[] = [];
   private rowLine: number[] = [];
   private rowText: string[] = [];
@@ -83,8 +86,11 @@ export class ChunkEncoder {
     private readonly plan: EncodePlan,
     private readonly unescapeBytes: Unescape,
     private readonly onBadRow: BadRowHandler,
+    /** Where chunk buffers come from and go back to (chunk.ts); the default one keeps a few. */
+    readonly pool: BufferPool = new BufferPool(plan.chunkBytes + CHUNK_SLACK, 8),
   ) {
-    this.w = this.newChunkWriter();
+    this.w = new Writer(0);
+    this.startChunk();
     const csv = plan.format === 'raw' && plan.rawDialect?.kind === 'csv';
     this.raw = new RawRowWriter(csv);
     this.multiLine = csv ? new MultiLineNotes(plan.rawDialect!.quote, plan.rawDialect!.escape) : null;
@@ -211,20 +217,27 @@ export class ChunkEncoder {
   }
 
   /**
-   * A writer for the next chunk, its first 5 bytes reserved for a CopyData header: a whole chunk then
-   * goes to the socket as one message without being copied, and its buffer is handed over, not copied.
+   * Points the writer at a pooled buffer for the next chunk, its first 5 bytes reserved for a CopyData
+   * header: a whole chunk then goes to the socket as one message without being copied, and its buffer
+   * is handed over, not copied. One Writer serves every chunk; only its buffer changes hands.
    */
-  private newChunkWriter(): Writer {
-    const w = new Writer(this.plan.chunkBytes + 65_536);
+  private startChunk(): void {
+    const w = this.w;
+    w.bytes = this.pool.take();
+    w.view = new DataView(w.bytes.buffer, w.bytes.byteOffset, w.bytes.byteLength);
+    w.length = 0;
     beginCopyData(w);
-    return w;
   }
 
   private cut(): EncodedChunk {
     const w = this.w;
     endCopyData(w, 0);
-    const message = w.bytes.subarray(0, w.length);
-    this.w = this.newChunkWriter();
+    // A row larger than the slack made the writer grow: that buffer is not the pool's size, and
+    // give() leaves it to the GC.
+    let owned: Uint8Array | null = w.bytes;
+    const message = owned.subarray(0, w.length);
+    const pool = this.pool;
+    this.startChunk();
     // A plain loop: Int32Array.from with a map function calls it through the iterator protocol.
     const ends = this.rowEnd;
     const rowEnd = new Int32Array(ends.length);
@@ -244,6 +257,10 @@ export class ChunkEncoder {
       sourceEnd: this.chunkSourceEnd,
       ...(texts ? { rowText: (i: number) => texts[i] ?? '' } : {}),
       ...(multiLine ? { multiLine } : {}),
+      release() {
+        if (owned) pool.give(owned);
+        owned = null;
+      },
     };
     this.rowEnd = [];
     this.rowLine = [];

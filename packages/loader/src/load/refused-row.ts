@@ -27,7 +27,7 @@ const ROW_ERROR_CLASSES = new Set<string>([
   SqlStateClass.IntegrityConstraintViolation,
 ]);
 
-/** The last chunks one COPY has sent, at least `limit` bytes of them (whole chunks). */
+/** The last chunks one COPY has sent, at least `limit` bytes of them besides the newest (whole chunks). */
 export class RecentChunks {
   private readonly kept: EncodedChunk[] = [];
   private bytes = 0;
@@ -37,11 +37,22 @@ export class RecentChunks {
   add(chunk: EncodedChunk): void {
     // A chunk sent in several ranges is kept once.
     if (this.kept[this.kept.length - 1] === chunk) return;
+    // Before `chunk` joins: every chunk kept was sent, its write awaited (the COPY asks for the next
+    // chunk only then). One with `limit` bytes of them after it has left the socket too, which holds
+    // at most its high-water mark (the ownership rule in chunk.ts).
+    while (this.kept.length > 1 && this.bytes - this.kept[0]!.data.length >= this.limit) {
+      const old = this.kept.shift()!;
+      this.bytes -= old.data.length;
+      old.release?.();
+    }
     this.kept.push(chunk);
     this.bytes += chunk.data.length;
-    while (this.kept.length > 1 && this.bytes - this.kept[0]!.data.length >= this.limit) {
-      this.bytes -= this.kept.shift()!.data.length;
-    }
+  }
+
+  /** The COPY is over (the server read every byte): every chunk kept goes back to its pool. */
+  releaseAll(): void {
+    for (const chunk of this.kept.splice(0)) chunk.release?.();
+    this.bytes = 0;
   }
 
   get chunks(): readonly EncodedChunk[] {
