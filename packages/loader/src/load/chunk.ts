@@ -1,7 +1,7 @@
 /**
  * A unit of work dealt to a shard: encoded COPY rows with what is needed to map errors back to the source.
  *
- * Ownership of a chunk's buffer (`data`, `message`): the encoder takes it from a BufferPool and the
+ * Ownership of a chunk's storage (`data`, `message`, `rowEnd`, `rowLine`): the encoder takes it from a ChunkPool and the
  * chunk gives it back through `release()`, called exactly where nothing can read it any more:
  * - onError 'abort': when the chunk has left its COPY's RecentChunks (refused-row.ts) AND its socket
  *   write is done. RecentChunks lets a chunk go only once RECENT_BYTES of later chunks have been
@@ -11,8 +11,8 @@
  *   the chunks still kept go back too.
  * - onError 'reject': when its COPYs under the savepoint are over (copyChunkWithRejects returned).
  * A chunk that never gets there (a failed load) is left to the GC. After `release()` the chunk's
- * bytes belong to another chunk: nothing may keep `data` or `message` past it (a CopyRowMap keeps
- * none of them).
+ * storage belongs to another chunk: nothing may keep `data`, `message` or the row tables past it (a
+ * CopyRowMap reads them when it records the chunk and keeps none of them).
  */
 
 export interface EncodedChunk {

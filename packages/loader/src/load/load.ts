@@ -23,9 +23,10 @@ import { maxRowBytesOf } from '../source/row-limit.ts';
 import type { RowBatch, RowReader } from '../source/row-reader.ts';
 import { unescapeField } from '../source/unescape.ts';
 import { BatchControl } from './batch-control.ts';
-import { BufferPool } from './buffer-pool.ts';
 import type { EncodedChunk } from './chunk.ts';
-import { CHUNK_SLACK, ChunkEncoder } from './chunk-encoder.ts';
+import { CHUNK_SLACK } from './chunk-builder.ts';
+import { ChunkEncoder } from './chunk-encoder.ts';
+import { ChunkPool } from './chunk-pool.ts';
 import { Coordinator } from './coordinator.ts';
 import { abandonTable, ProvisionalTable } from './create-table.ts';
 import { planLoad } from './plan.ts';
@@ -47,9 +48,9 @@ const DEFAULT_STALL_TIMEOUT = 60_000;
  * The chunk buffers a load keeps for reuse: at most what can be in flight at once, per shard its
  * queue, the chunk it sends, the chunks its COPY keeps (RecentChunks), and the one being filled.
  */
-function chunkPool(chunkBytes: number, shards: number): BufferPool {
+function chunkPool(chunkBytes: number, shards: number): ChunkPool {
   const perShard = SHARD_QUEUE + 2 + Math.ceil(RECENT_BYTES / chunkBytes);
-  return new BufferPool(chunkBytes + CHUNK_SLACK, shards * perShard);
+  return new ChunkPool(chunkBytes + CHUNK_SLACK, shards * perShard);
 }
 
 export async function load(options: LoadOptions): Promise<LoadReport> {

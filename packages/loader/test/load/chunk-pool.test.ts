@@ -1,5 +1,5 @@
 /**
- * The chunk BufferPool's ownership rule (chunk.ts) against a real server: chunks encoded as the COPY
+ * The chunk ChunkPool's ownership rule (chunk.ts) against a real server: chunks encoded as the COPY
  * pulls them, through a shard's transactions in abort and reject mode. The buffers allocated must be
  * the same for N and 4N chunks (every later chunk reuses one given back), and every row must land.
  */
@@ -7,9 +7,10 @@ import type { Connection } from '@haul/protocol';
 import { connect } from '@haul/protocol/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
-import { BufferPool } from '../../src/load/buffer-pool.ts';
 import type { EncodedChunk } from '../../src/load/chunk.ts';
-import { CHUNK_SLACK, ChunkEncoder } from '../../src/load/chunk-encoder.ts';
+import { CHUNK_SLACK } from '../../src/load/chunk-builder.ts';
+import { ChunkEncoder } from '../../src/load/chunk-encoder.ts';
+import { ChunkPool } from '../../src/load/chunk-pool.ts';
 import { Shard } from '../../src/load/shard.ts';
 import { LoadShardTransactions } from '../../src/load/shard-transactions.ts';
 import type { TargetColumn } from '../../src/schema/target.ts';
@@ -78,7 +79,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
   async function run(chunks: number, onError: 'abort' | 'reject') {
     const name = uniqueName('chunk_pool');
     await admin.unsafe(`create table ${name} (n int8)`);
-    const pool = new BufferPool(CHUNK_BYTES + CHUNK_SLACK, 64);
+    const pool = new ChunkPool(CHUNK_BYTES + CHUNK_SLACK, 64);
     const encoder = new ChunkEncoder(
       {
         format: 'text',
