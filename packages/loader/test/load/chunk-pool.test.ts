@@ -11,6 +11,7 @@ import type { EncodedChunk } from '../../src/load/chunk.ts';
 import { CHUNK_SLACK } from '../../src/load/chunk-builder.ts';
 import { ChunkEncoder } from '../../src/load/chunk-encoder.ts';
 import { ChunkPool } from '../../src/load/chunk-pool.ts';
+import { plainColumn } from '../../src/load/new-table.ts';
 import { Shard } from '../../src/load/shard.ts';
 import { LoadShardTransactions } from '../../src/load/shard-transactions.ts';
 import type { TargetColumn } from '../../src/schema/target.ts';
@@ -22,26 +23,7 @@ const RECENT_BYTES = 8 * CHUNK_BYTES;
 /** Rows of "<8 digits>\n": chunks of about CHUNK_BYTES. */
 const ROWS_PER_CHUNK = CHUNK_BYTES / 9;
 
-const column: TargetColumn = {
-  name: 'n',
-  position: 1,
-  typeOid: 20,
-  typeName: 'int8',
-  formatType: 'bigint',
-  typmod: -1,
-  typtype: 'b',
-  baseTypeName: 'int8',
-  baseTyptype: 'b',
-  baseTypmod: -1,
-  elementTypeName: null,
-  elementOid: null,
-  elementBaseTypeName: null,
-  elementBaseTyptype: null,
-  notNull: false,
-  hasDefault: false,
-  identity: '',
-  generated: false,
-};
+const column: TargetColumn = { ...plainColumn('n', 'int8', 1), typeOid: 20, formatType: 'bigint' };
 
 /** Chunks of `rows` integers, each encoded only when the COPY asks for it. */
 function lazyChunks(encoder: ChunkEncoder, rows: number): () => Promise<EncodedChunk | null> {
