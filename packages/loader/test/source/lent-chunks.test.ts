@@ -111,6 +111,20 @@ describe('fileSource', () => {
     expect(await rowsOf(fileSource(gzipped), { format: 'csv' })).toEqual(whole);
   });
 
+  it('a chunk holds its bytes until the chunk after the next one is asked for', async () => {
+    const source = fileSource(join(dir, 'rows.csv'));
+    const copies: Uint8Array[] = [];
+    const chunks: Uint8Array[] = [];
+    for (let next = await source.next(); !next.done; next = await source.next()) {
+      chunks.push(next.value);
+      copies.push(next.value.slice());
+      // The chunk before this one is still the loader's: it must not have been read over.
+      if (chunks.length >= 2) expect(chunks.at(-2)).toEqual(copies.at(-2));
+    }
+    expect(copies.length).toBeGreaterThanOrEqual(3);
+    expect(Buffer.concat(copies).equals(Buffer.from(encode(csvText())))).toBe(true);
+  });
+
   it('an empty file has no rows, and stopping early closes the file', async () => {
     const empty = join(dir, 'empty.csv');
     await writeFile(empty, '');
