@@ -8,6 +8,7 @@ import { psqlPath, psqlUnavailable, reportedRows, runHaul, runPsqlCopy } from '.
 import type { LoaderResult } from './loader-report.ts';
 import { type LoaderContender, measureLoader } from './loader-runs.ts';
 import { LOADER_TABLE, type LoaderTable, type TableSummary } from './loader-table.ts';
+import type { Check } from './measure.ts';
 
 export const PSQL_LOAD = 'psql \\copy from (format csv, header)';
 
@@ -50,8 +51,8 @@ function psqlLoad(bench: LoadBench, unavailable: string | undefined): LoaderCont
  * The reference the checks compare with: psql's load of the file when psql is there, else the first
  * run's (the checks then only catch runs that disagree with each other).
  */
-async function referenceLoad(
-  bench: LoadBench,
+export async function referenceLoad(
+  bench: Pick<LoadBench, 'url' | 'table' | 'file' | 'log'>,
   psqlMissing: string | undefined,
 ): Promise<TableSummary | undefined> {
   if (psqlMissing !== undefined) return undefined;
@@ -64,9 +65,30 @@ async function referenceLoad(
   return bench.table.summarize();
 }
 
+/**
+ * The check after every run: the table holds the file's rows with the reference's values (psql's
+ * load, or else the first run's, which later runs must then agree with).
+ */
+export function referenceCheck(
+  bench: Pick<LoadBench, 'table' | 'file'>,
+  psqlReference: TableSummary | undefined,
+): () => Promise<Check> {
+  let reference = psqlReference;
+  const by = psqlReference ? "psql's load" : "the first run's";
+  return async () => {
+    const found = await bench.table.summarize();
+    reference ??= found;
+    const ok = found.rows === bench.file.rows && found.fingerprint === reference.fingerprint;
+    const detail = ok
+      ? `${found.rows} rows, fingerprint equal to ${by}`
+      : `${found.rows} rows (expected ${bench.file.rows}), fingerprint ${found.fingerprint} (expected ${reference.fingerprint})`;
+    return { ok, detail };
+  };
+}
+
 export async function runLoadBench(bench: LoadBench): Promise<LoaderResult[]> {
   const psqlMissing = await psqlUnavailable();
-  let reference = await referenceLoad(bench, psqlMissing);
+  const reference = await referenceLoad(bench, psqlMissing);
   // tsx compiles the CLI on its first start and caches it; that first start is not what we measure.
   bench.log('  warm-up: one haul run (unmeasured), so tsx has compiled and cached the CLI');
   await bench.table.recreate();
@@ -82,15 +104,7 @@ export async function runLoadBench(bench: LoadBench): Promise<LoaderResult[]> {
     contenders,
     {
       beforeRun: () => bench.table.recreate(),
-      async afterRun() {
-        const found = await bench.table.summarize();
-        reference ??= found;
-        const ok = found.rows === bench.file.rows && found.fingerprint === reference.fingerprint;
-        const detail = ok
-          ? `${found.rows} rows, fingerprint equal to psql's load`
-          : `${found.rows} rows (expected ${bench.file.rows}), fingerprint ${found.fingerprint} (expected ${reference.fingerprint})`;
-        return { ok, detail };
-      },
+      afterRun: referenceCheck(bench, reference),
     },
     {
       workload: 'loader-load',

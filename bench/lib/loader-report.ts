@@ -23,6 +23,8 @@ export interface LoaderResult {
   runsMs: number[];
   /** Peak RSS of each measured run, when measured. */
   runsPeakRssBytes?: number[];
+  /** Client CPU (user + system) of each measured run, when measured. */
+  runsCpuMs?: number[];
   /** A check of the database or the output after each run. */
   checks: Check[];
   /** Rows (and file bytes) each run moved. */

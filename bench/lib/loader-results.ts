@@ -20,6 +20,7 @@ function rounded(result: LoaderResult, psql: LoaderResult | undefined) {
     runsMs: result.runsMs.map((value) => round(value, 2)),
     runsPeakRssBytes: undefined,
     runsPeakRssMB: peaks?.map((bytes) => round(bytes / 1e6, 1)),
+    runsCpuMs: result.runsCpuMs?.map((value) => round(value, 0)),
     medianMs: round(ms, 2),
     medianRowsPerSec: ms === undefined ? undefined : round((result.rows * 1000) / ms, 0),
     medianMBPerSec: ms === undefined ? undefined : round(result.bytes / 1e6 / (ms / 1000), 1),

@@ -10,7 +10,7 @@ export interface LoaderContender {
   name: string;
   /** Why it cannot run here (psql not on PATH); it is then listed as skipped. */
   unavailable?: string;
-  run(): Promise<{ ms: number; peakRssBytes?: number }>;
+  run(): Promise<{ ms: number; peakRssBytes?: number; cpuMs?: number }>;
 }
 
 export interface LoaderHooks {
@@ -58,8 +58,9 @@ export async function measureLoader(
       if (result.status !== 'ok') continue;
       try {
         await hooks.beforeRun(contender);
-        const { ms, peakRssBytes } = await contender.run();
+        const { ms, peakRssBytes, cpuMs } = await contender.run();
         result.runsMs.push(ms);
+        if (cpuMs !== undefined) result.runsCpuMs = [...(result.runsCpuMs ?? []), cpuMs];
         if (peakRssBytes !== undefined)
           result.runsPeakRssBytes = [...(result.runsPeakRssBytes ?? []), peakRssBytes];
         const check = await hooks.afterRun(contender);

@@ -15,10 +15,14 @@ export interface ProcessOutcome {
   peakRssBytes?: number;
   /** How the peak was measured. */
   peakRssSource?: '/usr/bin/time -v' | '/proc VmHWM polling';
+  /** User + system CPU time of the process, in ms, when measured (`/usr/bin/time -v` only). */
+  cpuMs?: number;
 }
 
 const GNU_TIME = '/usr/bin/time';
 const MAX_RSS = /Maximum resident set size \(kbytes\): (\d+)/;
+const USER_TIME = /User time \(seconds\): ([\d.]+)/;
+const SYSTEM_TIME = /System time \(seconds\): ([\d.]+)/;
 
 async function hasGnuTime(): Promise<boolean> {
   try {
@@ -85,6 +89,9 @@ export async function runTimed(
       outcome.peakRssBytes = Number(match[1]) * 1024;
       outcome.peakRssSource = '/usr/bin/time -v';
     }
+    const user = USER_TIME.exec(stderr);
+    const system = SYSTEM_TIME.exec(stderr);
+    if (user && system) outcome.cpuMs = (Number(user[1]) + Number(system[1])) * 1000;
   } else if (options.measureMemory && polledPeak > 0) {
     outcome.peakRssBytes = polledPeak;
     outcome.peakRssSource = '/proc VmHWM polling';

@@ -3,7 +3,8 @@
  * sources (streamed through fs, never read whole), writing an export to a Node stream with
  * backpressure, and `loadFile` / `exportToFile` with the Node socket adapter already plugged in.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { connect } from '@haul/protocol/node';
@@ -56,9 +57,45 @@ export function readableSource(stream: Readable): AsyncIterableIterator<Uint8Arr
   };
 }
 
-/** A file's bytes, streamed; gzip is recognised by the loader from its first bytes. */
+/** Read buffers a fileSource lends in turn: the loader is done with a chunk by the one after next. */
+const FILE_READ_BUFFERS = 2;
+
+/**
+ * A file's bytes, streamed; gzip is recognised by the loader from its first bytes. The chunks are
+ * lent, not given: reads go into FILE_READ_BUFFERS buffers in turn, so a chunk stays valid only until
+ * the chunk after the next one is asked for (byte-source.ts: what the loader guarantees). A fresh
+ * buffer per read would be garbage the moment it was parsed, freed only by an old-generation GC
+ * (M1). Whoever iterates this to keep chunks must copy them.
+ */
 export function fileSource(path: string): AsyncIterableIterator<Uint8Array> {
-  return readableSource(createReadStream(path, { highWaterMark: FILE_READ_BYTES }));
+  const buffers: Uint8Array[] = [];
+  let reads = 0;
+  let handle: Promise<FileHandle> | null = null;
+  let done = false;
+  const finish = async (): Promise<IteratorResult<Uint8Array>> => {
+    done = true;
+    const opened = handle;
+    handle = null;
+    if (opened) await (await opened.catch(() => null))?.close();
+    return { done: true, value: undefined };
+  };
+  return {
+    async next() {
+      if (done) return { done: true, value: undefined };
+      handle ??= open(path, 'r');
+      const file = await handle;
+      const slot = reads++ % FILE_READ_BUFFERS;
+      buffers[slot] ??= new Uint8Array(FILE_READ_BYTES);
+      const buffer = buffers[slot]!;
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return finish();
+      return { done: false, value: buffer.subarray(0, bytesRead) };
+    },
+    return: finish,
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 /** This process's stdin, streamed. */

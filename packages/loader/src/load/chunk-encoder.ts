@@ -5,8 +5,7 @@
  * that cannot be encoded is rolled back out of the chunk and reported with its source line, column
  * and value, before anything of it is sent.
  */
-import { type BinaryCodec, builtinTypes, Writer } from '@haul/protocol';
-import { beginCopyData, COPY_DATA_HEADER_LENGTH, endCopyData } from '@haul/protocol/copy';
+import type { Writer } from '@haul/protocol';
 import type { FromText as FieldConverter } from '@haul/protocol/types';
 import type { BadRowError } from '../errors.ts';
 import type { KeyIndex } from '../schema/key-mapping.ts';
@@ -24,10 +23,11 @@ import {
   withoutStacks,
 } from './bad-row.ts';
 import type { EncodedChunk } from './chunk.ts';
-import { isJsonColumn, jsonFieldText, loneSurrogateError } from './json-field-text.ts';
+import { CHUNK_SLACK, ChunkBuilder } from './chunk-builder.ts';
+import { ChunkPool } from './chunk-pool.ts';
 import { MultiLineNotes, RawRowWriter } from './raw-rows.ts';
-import { writeTextField, writeTextString, writeTextValue } from './text-format.ts';
-import { rowValues } from './value-row.ts';
+import { writeTextField } from './text-format.ts';
+import { ValueRowWriter } from './value-row-writer.ts';
 
 export interface EncodePlan {
   /** 'raw': text rows go through as they are (raw-rows.ts); 'text': re-encoded in COPY text format. */
@@ -57,41 +57,32 @@ export type Unescape = (batch: FieldBatch, field: number) => Uint8Array;
 /** What happens to a row that cannot be encoded: throw (abort) or note it and go on (reject). */
 export type BadRowHandler = (error: BadRowError, text: string) => void;
 
-/** The CopyData header at the start of every chunk's buffer. */
-const CHUNK_HEADER = COPY_DATA_HEADER_LENGTH;
-const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
 export class ChunkEncoder {
-  private w: Writer;
-  private rowEnd: number[] = [];
-  private rowLine: number[] = [];
-  private rowText: string[] = [];
+  /** The chunk being filled; its writer is `w`. */
+  private readonly chunk: ChunkBuilder;
+  private readonly w: Writer;
   /** Raw CSV: this chunk's rows that span lines, noted for the server's line count; else null. */
   private readonly multiLine: MultiLineNotes | null;
-  private seq = 0;
   /** Source rows seen (header excluded), rejected ones included. */
   private rowsSeen = 0;
-  private chunkFirstRow = 0;
-  private chunkSourceStart = -1;
-  private chunkSourceEnd = 0;
-  private scratch = new Uint8Array(256);
-  private readonly codecs: (BinaryCodec | undefined)[];
+  private readonly values: ValueRowWriter;
   private readonly raw: RawRowWriter;
 
   constructor(
     private readonly plan: EncodePlan,
     private readonly unescapeBytes: Unescape,
     private readonly onBadRow: BadRowHandler,
+    /** Where chunk storage comes from and goes back to (chunk.ts); the default one keeps a few. */
+    readonly pool: ChunkPool = new ChunkPool(plan.chunkBytes + CHUNK_SLACK, 8),
   ) {
-    this.w = this.newChunkWriter();
+    this.chunk = new ChunkBuilder(pool, plan.keepText);
+    this.w = this.chunk.w;
     const csv = plan.format === 'raw' && plan.rawDialect?.kind === 'csv';
     this.raw = new RawRowWriter(csv);
     this.multiLine = csv ? new MultiLineNotes(plan.rawDialect!.quote, plan.rawDialect!.escape) : null;
-    this.codecs = plan.columns.map(
-      // A domain's OID is not built in: its base type's typname (quoted: exact, no SQL alias) is.
-      (column) => builtinTypes.codec(column.typeOid) ?? builtinTypes.codec(`"${column.baseTypeName}"`),
-    );
+    this.values = new ValueRowWriter(plan);
   }
 
   /** Source rows consumed so far. */
@@ -109,7 +100,7 @@ export class ChunkEncoder {
   /** The last, partly filled chunk, if any. */
   finish(): EncodedChunk | null {
     this.raw.flush(this.w);
-    return this.rowEnd.length > 0 ? this.cut() : null;
+    return this.chunk.rows > 0 ? this.cut() : null;
   }
 
   private *encodeFields(batch: FieldBatch, skip?: (row: number) => boolean): Generator<EncodedChunk> {
@@ -127,8 +118,8 @@ export class ChunkEncoder {
         if (cut) yield cut;
         continue;
       }
-      if (this.chunkSourceStart < 0) this.chunkSourceStart = rowSourceStart;
-      this.chunkSourceEnd = rowSourceEnd;
+      if (this.chunk.sourceStart < 0) this.chunk.sourceStart = rowSourceStart;
+      this.chunk.sourceEnd = rowSourceEnd;
       const line = batch.rowLine[r]!;
       const width = rowsOnly ? this.plan.width : rowField[r + 1]! - rowField[r]!;
       if (
@@ -138,8 +129,11 @@ export class ChunkEncoder {
         this.raw.isClean(batch.bytes, rowStart[r]!, rowStart[r + 1]!) &&
         (rowsOnly || this.nullsAllowed(batch, rowField[r]!))
       ) {
-        this.rowEnd.push(this.raw.addToRun(this.w, batch.bytes, rowStart[r]!, rowStart[r + 1]!));
-        this.rowLine.push(line);
+        this.chunk.addRow(
+          this.raw.addToRun(this.w, batch.bytes, rowStart[r]!, rowStart[r + 1]!),
+          line,
+          undefined,
+        );
         if (this.multiLine && batch.rowLine[r + 1]! - line > 1) this.noteLines(batch, r);
         const cut = this.boundary(row + 1);
         if (cut) yield cut;
@@ -159,10 +153,8 @@ export class ChunkEncoder {
         if (cut) yield cut;
         continue;
       }
-      this.rowEnd.push(this.w.length);
-      this.rowLine.push(line);
+      this.chunk.addRow(this.w.length, line, this.plan.keepText ? rawRowText(batch, r) : undefined);
       if (this.multiLine && batch.rowLine[r + 1]! - line > 1) this.noteLines(batch, r);
-      if (this.plan.keepText) this.rowText.push(rawRowText(batch, r));
       const cut = this.boundary(row + 1);
       if (cut) yield cut;
     }
@@ -171,8 +163,8 @@ export class ChunkEncoder {
   }
 
   private *encodeValues(batch: ValueBatch, skip?: (row: number) => boolean): Generator<EncodedChunk> {
-    if (this.chunkSourceStart < 0) this.chunkSourceStart = batch.sourceStart;
-    this.chunkSourceEnd = batch.sourceEnd;
+    if (this.chunk.sourceStart < 0) this.chunk.sourceStart = batch.sourceStart;
+    this.chunk.sourceEnd = batch.sourceEnd;
     for (let r = 0; r < batch.rows.length; r++) {
       const row = this.rowsSeen++;
       if (skip?.(row)) {
@@ -186,7 +178,7 @@ export class ChunkEncoder {
       try {
         const unreadable = batch.rowError?.get(r);
         if (unreadable) throw unreadable;
-        this.valueRow(values, line, batch.fromJson === true);
+        this.values.write(this.w, values, line, batch.fromJson === true);
       } catch (error) {
         this.w.truncate(mark);
         this.onBadRow(asBadRow(error, line), batch.rowText?.[r] ?? safeJson(values));
@@ -194,9 +186,11 @@ export class ChunkEncoder {
         if (cut) yield cut;
         continue;
       }
-      this.rowEnd.push(this.w.length);
-      this.rowLine.push(line);
-      if (this.plan.keepText) this.rowText.push(batch.rowText?.[r] ?? safeJson(values));
+      this.chunk.addRow(
+        this.w.length,
+        line,
+        this.plan.keepText ? (batch.rowText?.[r] ?? safeJson(values)) : undefined,
+      );
       const cut = this.boundary(row + 1);
       if (cut) yield cut;
     }
@@ -206,55 +200,16 @@ export class ChunkEncoder {
   private boundary(rowsDone: number): EncodedChunk | null {
     const batchRows = this.plan.batchRows;
     const batchEnd = batchRows !== null && rowsDone % batchRows === 0;
-    if (!batchEnd && this.w.length + this.raw.pending - CHUNK_HEADER < this.plan.chunkBytes) return null;
+    if (!batchEnd && this.chunk.bytes + this.raw.pending < this.plan.chunkBytes) return null;
     this.raw.flush(this.w);
-    const chunk = this.rowEnd.length > 0 ? this.cut() : null;
-    this.chunkFirstRow = rowsDone;
-    this.chunkSourceStart = -1;
+    const chunk = this.chunk.rows > 0 ? this.cut() : null;
+    this.chunk.firstRow = rowsDone;
+    this.chunk.sourceStart = -1;
     return chunk;
-  }
-
-  /**
-   * A writer for the next chunk, its first 5 bytes reserved for a CopyData header: a whole chunk then
-   * goes to the socket as one message without being copied, and its buffer is handed over, not copied.
-   */
-  private newChunkWriter(): Writer {
-    const w = new Writer(this.plan.chunkBytes + 65_536);
-    beginCopyData(w);
-    return w;
   }
 
   private cut(): EncodedChunk {
-    const w = this.w;
-    endCopyData(w, 0);
-    const message = w.bytes.subarray(0, w.length);
-    this.w = this.newChunkWriter();
-    // A plain loop: Int32Array.from with a map function calls it through the iterator protocol.
-    const ends = this.rowEnd;
-    const rowEnd = new Int32Array(ends.length);
-    for (let i = 0; i < ends.length; i++) rowEnd[i] = ends[i]! - CHUNK_HEADER;
-    const rowLine = new Float64Array(this.rowLine);
-    const texts = this.plan.keepText ? this.rowText : null;
-    const multiLine = this.multiLine?.take(this.raw.endsInLf) ?? null;
-    const chunk: EncodedChunk = {
-      seq: this.seq++,
-      data: message.subarray(CHUNK_HEADER),
-      message,
-      rows: rowEnd.length,
-      rowEnd,
-      rowLine,
-      firstRow: this.chunkFirstRow,
-      sourceStart: Math.max(0, this.chunkSourceStart),
-      sourceEnd: this.chunkSourceEnd,
-      ...(texts ? { rowText: (i: number) => texts[i] ?? '' } : {}),
-      ...(multiLine ? { multiLine } : {}),
-    };
-    this.rowEnd = [];
-    this.rowLine = [];
-    this.rowText = [];
-    this.chunkFirstRow = this.rowsSeen;
-    this.chunkSourceStart = -1;
-    return chunk;
+    return this.chunk.cut(this.multiLine?.take(this.raw.endsInLf) ?? null, this.rowsSeen);
   }
 
   private binaryFieldRow(batch: FieldBatch, first: number, line: number): void {
@@ -289,7 +244,7 @@ export class ChunkEncoder {
 
   /** Raw CSV: notes the row just added, which spans lines, for the server's line count. */
   private noteLines(batch: FieldBatch, r: number): void {
-    this.multiLine!.note(batch.bytes, batch.rowStart[r]!, batch.rowStart[r + 1]!, this.rowEnd.length - 1);
+    this.multiLine!.note(batch.bytes, batch.rowStart[r]!, batch.rowStart[r + 1]!, this.chunk.rows - 1);
   }
 
   /** No NULL in a NOT NULL column of the row whose fields start at `first`. */
@@ -328,83 +283,5 @@ export class ChunkEncoder {
       }
     }
     w.u8(0x0a);
-  }
-
-  private valueRow(
-    row: readonly unknown[] | Readonly<Record<string, unknown>>,
-    line: number,
-    fromJson: boolean,
-  ): void {
-    const { columns, format } = this.plan;
-    if (this.plan.keyIndex === null && Array.isArray(row) && row.length !== this.plan.width) {
-      throw widthError(this.plan, line, row.length, 'values');
-    }
-    const values = rowValues(row, this.plan, line);
-    const w = this.w;
-    if (format === 'binary') w.i16(columns.length);
-    for (let c = 0; c < columns.length; c++) {
-      const value = values[c];
-      const column = columns[c]!;
-      // Strings parsed from JSON cannot hold one (the parser refuses unpaired escapes).
-      if (!fromJson && typeof value === 'string') {
-        const lone = loneSurrogateError(value, line, column);
-        if (lone) throw lone;
-      }
-      let text: string | undefined;
-      try {
-        text = jsonFieldText(value, column, fromJson);
-      } catch (error) {
-        throw fieldError(error, line, column, String(value));
-      }
-      if (format === 'text') {
-        if (c > 0) w.u8(0x09);
-        if (value === null || value === undefined) {
-          checkNotNull(column, line);
-          w.u8(0x5c).u8(0x4e);
-        } else if (text !== undefined) {
-          writeTextString(w, text);
-        } else {
-          writeTextValue(w, value, isJsonColumn(column));
-        }
-        continue;
-      }
-      if (value === null || value === undefined) {
-        checkNotNull(column, line);
-        w.i32(-1);
-        continue;
-      }
-      const at = w.beginValue();
-      try {
-        if (text !== undefined) this.writeString(c, text);
-        else if (typeof value === 'string') this.writeString(c, value);
-        else {
-          const codec = this.codecs[c];
-          if (!codec)
-            throw new Error(`a ${typeof value} cannot be written to ${column.formatType}; pass text`);
-          codec.encode(w, value);
-        }
-      } catch (error) {
-        throw fieldError(error, line, column, text ?? (typeof value === 'string' ? value : safeJson(value)));
-      }
-      w.endValue(at);
-    }
-    if (format === 'text') w.u8(0x0a);
-  }
-
-  private writeString(column: number, value: string): void {
-    const need = value.length * 3;
-    if (this.scratch.length < need) this.scratch = new Uint8Array(Math.max(need, this.scratch.length * 2));
-    const scratch = this.scratch;
-    let written = 0;
-    // Short ASCII (numbers' text, codes, names): a byte loop beats encodeInto's fixed cost per call.
-    if (value.length <= 32) {
-      for (; written < value.length; written++) {
-        const unit = value.charCodeAt(written);
-        if (unit >= 0x80) break;
-        scratch[written] = unit;
-      }
-    }
-    if (written < value.length) written = textEncoder.encodeInto(value, scratch).written;
-    this.plan.converters[column]!.write(this.w, scratch, 0, written);
   }
 }

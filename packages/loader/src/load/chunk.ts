@@ -1,4 +1,19 @@
-/** A unit of work dealt to a shard: encoded COPY rows with what is needed to map errors back to the source. */
+/**
+ * A unit of work dealt to a shard: encoded COPY rows with what is needed to map errors back to the source.
+ *
+ * Ownership of a chunk's storage (`data`, `message`, `rowEnd`, `rowLine`): the encoder takes it from a ChunkPool and the
+ * chunk gives it back through `release()`, called exactly where nothing can read it any more:
+ * - onError 'abort': when the chunk has left its COPY's RecentChunks (refused-row.ts) AND its socket
+ *   write is done. RecentChunks lets a chunk go only once RECENT_BYTES of later chunks have been
+ *   written, each write awaited (the COPY pulls its next frame only then); a socket adapter holds at
+ *   most its high-water mark of unsent bytes (256 KiB by default, far below RECENT_BYTES), oldest
+ *   first, so the chunk has left it. At the COPY's end (CommandComplete: the server read everything)
+ *   the chunks still kept go back too.
+ * - onError 'reject': when its COPYs under the savepoint are over (copyChunkWithRejects returned).
+ * A chunk that never gets there (a failed load) is left to the GC. After `release()` the chunk's
+ * storage belongs to another chunk: nothing may keep `data`, `message` or the row tables past it (a
+ * CopyRowMap reads them when it records the chunk and keeps none of them).
+ */
 
 export interface EncodedChunk {
   /** 0-based, in source order. */
@@ -21,6 +36,8 @@ export interface EncodedChunk {
   rowText?(i: number): string;
   /** Raw CSV chunks with rows that span lines: what the server's line count needs (see CopyRowMap). */
   readonly multiLine?: MultiLineRows;
+  /** Gives the chunk's buffer back to its pool (see the rule above); later calls do nothing. */
+  release?(): void;
 }
 
 /**

@@ -10,10 +10,11 @@ import type { EncodedChunk } from './chunk.ts';
 const MESSAGE_MAX = 1 << 20;
 
 /**
- * COPY data bytes a CopyRowMap keeps the rows of, back from the last row sent: twice what the kernel's
- * buffers hold between us and the server (RECENT_BYTES), so the row the server is reading when it
- * fails is always still mapped. Rows further back have been read and accepted; a COPY of any size
- * then keeps a bounded map (M1: flat memory in the file's size).
+ * COPY data bytes a CopyRowMap keeps the rows of, back from the last row sent: more than the kernel's
+ * send and receive buffers between us and the server hold (Linux autotunes them up to 4 and 6 MiB),
+ * so the row the server is reading when it fails is always still mapped. Rows further back have been
+ * read and accepted; a COPY of any size then keeps a bounded map (M1: flat memory in the file's
+ * size). It keeps no chunk data, only a segment per chunk: unlike RECENT_BYTES, it can be generous.
  */
 export const ROW_MAP_WINDOW_BYTES = 16 << 20;
 

@@ -24,11 +24,15 @@ import type { RowBatch, RowReader } from '../source/row-reader.ts';
 import { unescapeField } from '../source/unescape.ts';
 import { BatchControl } from './batch-control.ts';
 import type { EncodedChunk } from './chunk.ts';
+import { CHUNK_SLACK } from './chunk-builder.ts';
 import { ChunkEncoder } from './chunk-encoder.ts';
+import { ChunkPool } from './chunk-pool.ts';
 import { Coordinator } from './coordinator.ts';
 import { abandonTable, ProvisionalTable } from './create-table.ts';
 import { planLoad } from './plan.ts';
 import { ProgressTicker } from './progress.ts';
+import { RECENT_BYTES } from './refused-row.ts';
+import { SHARD_QUEUE } from './shard.ts';
 import { LoadShardTransactions } from './shard-transactions.ts';
 import { StallWatch } from './stall-watch.ts';
 import { commitBarrier, commitTwoPhase, formatGid } from './two-phase.ts';
@@ -39,6 +43,15 @@ const DEFAULT_CHUNK = 256 << 10;
 const DEFAULT_BATCH_ROWS = 100_000;
 const ROLLBACK_TIMEOUT = 5_000;
 const DEFAULT_STALL_TIMEOUT = 60_000;
+
+/**
+ * The chunk buffers a load keeps for reuse: at most what can be in flight at once, per shard its
+ * queue, the chunk it sends, the chunks its COPY keeps (RecentChunks), and the one being filled.
+ */
+function chunkPool(chunkBytes: number, shards: number): ChunkPool {
+  const perShard = SHARD_QUEUE + 2 + Math.ceil(RECENT_BYTES / chunkBytes);
+  return new ChunkPool(chunkBytes + CHUNK_SLACK, shards * perShard);
+}
 
 export async function load(options: LoadOptions): Promise<LoadReport> {
   const settings = validate(options);
@@ -122,6 +135,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
         if (onError === 'abort') throw error;
         pendingRejects.push(rejectedRow(error, text));
       },
+      chunkPool(settings.chunkBytes, maxShards),
     );
     const transactions = new LoadShardTransactions({
       mode,

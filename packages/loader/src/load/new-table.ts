@@ -58,27 +58,30 @@ export function standInTable(table: string, columns: readonly InferredColumn[]):
     schema: parsed.schema ?? '',
     name: parsed.name,
     qualified: quoteQualified(parsed),
-    columns: columns.map(
-      (column, i): TargetColumn => ({
-        name: column.name,
-        position: i + 1,
-        typeOid: 0,
-        typeName: column.type,
-        formatType: column.type,
-        typmod: -1,
-        typtype: 'b',
-        baseTypeName: column.type,
-        baseTyptype: 'b',
-        baseTypmod: -1,
-        elementTypeName: null,
-        elementOid: null,
-        elementBaseTypeName: null,
-        elementBaseTyptype: null,
-        notNull: false,
-        hasDefault: false,
-        identity: '',
-        generated: false,
-      }),
-    ),
+    columns: columns.map((column, i) => plainColumn(column.name, column.type, i + 1)),
+  };
+}
+
+/** A nullable column of base type `type` with no default, as readTable reports one (its OID unknown: 0). */
+export function plainColumn(name: string, type: string, position: number): TargetColumn {
+  return {
+    name,
+    position,
+    typeOid: 0,
+    typeName: type,
+    formatType: type,
+    typmod: -1,
+    typtype: 'b',
+    baseTypeName: type,
+    baseTyptype: 'b',
+    baseTypmod: -1,
+    elementTypeName: null,
+    elementOid: null,
+    elementBaseTypeName: null,
+    elementBaseTyptype: null,
+    notNull: false,
+    hasDefault: false,
+    identity: '',
+    generated: false,
   };
 }

@@ -25,6 +25,8 @@ export interface ShardTransactionsOptions {
   /** SET LOCAL lock_timeout in every shard transaction, in ms. */
   lockTimeout: number;
   reject(chunk: EncodedChunk, row: number, error: BadRowError): Promise<void>;
+  /** Bytes of chunks each abort-mode COPY keeps to find a refused row (RecentChunks); RECENT_BYTES by default. */
+  recentBytes?: number;
 }
 
 export class LoadShardTransactions implements ShardTransactions {
@@ -67,9 +69,10 @@ export class LoadShardTransactions implements ShardTransactions {
       record.rows += rows;
     };
     if (this.options.onError === 'abort') {
-      const recent = new RecentChunks();
+      const recent = new RecentChunks(this.options.recentBytes);
       try {
         await copyChunks(conn, sql, format, next, signal, track, undefined, undefined, recent);
+        recent.releaseAll();
       } catch (error) {
         // Still the server's own error: its CONTEXT named no line we could read.
         if (!(error instanceof PostgresError) || !isRowRefusal(error)) throw error;
@@ -81,6 +84,8 @@ export class LoadShardTransactions implements ShardTransactions {
     const job = { conn, sql, format, signal, reject: this.options.reject };
     for (let chunk = await next(); chunk; chunk = await next()) {
       track(chunk, await copyChunkWithRejects(job, chunk));
+      // Its COPYs are over: the server has read every byte of it (chunk.ts).
+      chunk.release?.();
     }
   }
 

@@ -9,6 +9,11 @@
  * GZIP_HOLD_BYTES decompressed are held back until the stream has ended cleanly, so a small file is
  * verified whole before any row of it is parsed (a bit flip is reported as such, not as the bad row
  * the garbage makes), and a large one fails its load at the end, which then rolls back.
+ *
+ * Chunks may be lent: a source may read into two buffers in turn (fileSource in node.ts), so the
+ * loader is done with a chunk, or has copied what it keeps of it (ByteWindow), before it asks for the
+ * chunk after the next one. Nothing reads ahead between the source and the parser; the one place that
+ * would hold chunks longer, the gunzip pipe (it inflates asynchronously), gets copies.
  */
 import { SourceError } from '../errors.ts';
 
@@ -164,7 +169,8 @@ function gunzip(head: Uint8Array, raw: Puller): Puller {
           return;
         }
         if (result.done) controller.close();
-        else controller.enqueue(asBytes(result.value));
+        // A copy: the pipe may still be inflating it when the source reuses a lent buffer.
+        else controller.enqueue(asBytes(result.value).slice());
       },
       cancel: () => raw.cancel(),
     },

@@ -1,7 +1,9 @@
 /**
  * The bytes a streaming parser has received but not yet handed out: one buffer, reused and grown, that
  * incoming chunks are appended to. A large chunk arriving when nothing is pending is adopted as is
- * instead of copied (a whole file given as one Uint8Array is parsed in place).
+ * instead of copied (a whole file given as one Uint8Array is parsed in place). An adopted chunk is
+ * kept only until the next append, which copies its pending bytes into the owned buffer first: a
+ * source's lent chunk (byte-source.ts) is never read after the chunk following it arrives.
  */
 
 const MIN_CAPACITY = 64 * 1024;
