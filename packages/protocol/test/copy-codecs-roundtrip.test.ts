@@ -580,6 +580,18 @@ describe('random values against the server', () => {
     expect(same).toBe(true);
   });
 
+  it('uuid: random bytes print as the server prints them', async () => {
+    const hex = (bytes: number[]) => bytes.map((byte) => byte.toString(16).padStart(2, '0')).join('');
+    const values = [
+      ...sample(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 16, maxLength: 16 }), 500),
+      new Array<number>(16).fill(0),
+      new Array<number>(16).fill(255),
+    ].map(hex);
+    const { texts, decoded, same } = await throughServer('uuid', values);
+    expectSameList(decoded, texts);
+    expect(same).toBe(true);
+  });
+
   it('date: random days', async () => {
     const days = sample(fc.integer({ min: -2_451_545, max: 2_145_031_948 }));
     const asText = days.map((d) => {
