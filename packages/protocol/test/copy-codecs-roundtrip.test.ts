@@ -543,6 +543,44 @@ describe('random values against the server', () => {
     expectSameList(without.decoded, wall);
   });
 
+  it('timestamptz → Date: edge µs give the server’s own epoch ms (floored), infinities ±Infinity', async () => {
+    const TWO_53 = 2n ** 53n;
+    const edges = [0n, 1n, -1n, 999n, 1000n, 1001n, -999n, -1000n, -1001n, -946_684_800_000_001n];
+    for (const centre of [TWO_53, -TWO_53])
+      for (let d = -1001n; d <= 1001n; d += 143n) edges.push(centre + d);
+    edges.push(TWO_53 - 1n, -TWO_53 - 1n, -211_813_488_000_000_000n, 9_223_371_331_199_999_999n);
+    edges.push(
+      ...sample(fc.bigInt({ min: -211_813_488_000_000_000n, max: 9_223_371_331_199_999_999n }), 200),
+    );
+    const texts = edges.map((us) => {
+      const bytes = new Uint8Array(8);
+      new DataView(bytes.buffer).setBigInt64(0, us);
+      return timestamptzStringCodec.decode(bytes, 0, 8) as string;
+    });
+    texts.push('infinity', '-infinity');
+    const { table } = await copyIn('timestamptz', texts, timestamptzStringCodec);
+    const received = await copyOut('America/New_York', table);
+    const decoder = new BinaryCopyDecoder(['int4', 'timestamptz']);
+    const decoded = received
+      .flatMap((chunk) => decoder.push(chunk))
+      .map((row) => {
+        const value = row[1] as Date | number;
+        return value instanceof Date ? value.getTime() : value;
+      });
+    decoder.end();
+    const oracle = await sql.unsafe(
+      `select case when isfinite(v) then floor(extract(epoch from v) * 1000)::int8::text else v::text end as ms
+       from ${table} order by id`,
+    );
+    const expected = oracle.map(({ ms }) => {
+      if (ms === 'infinity') return Number.POSITIVE_INFINITY;
+      if (ms === '-infinity') return Number.NEGATIVE_INFINITY;
+      const n = Number(ms);
+      return Math.abs(n) > 8.64e15 ? Number.NaN : n; // beyond a Date's range: Invalid Date
+    });
+    expectSameList(decoded, expected, texts);
+  });
+
   it('float4: random floats come back exactly, and print as the same float32', async () => {
     const values = sample(fc.float({ noNaN: true }), 1000);
     const { texts, decoded, same } = await throughServer('float4', values);
@@ -576,6 +614,18 @@ describe('random values against the server', () => {
       500,
     );
     const { texts, decoded, same } = await throughServer('inet', addresses);
+    expectSameList(decoded, texts);
+    expect(same).toBe(true);
+  });
+
+  it('uuid: random bytes print as the server prints them', async () => {
+    const hex = (bytes: number[]) => bytes.map((byte) => byte.toString(16).padStart(2, '0')).join('');
+    const values = [
+      ...sample(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 16, maxLength: 16 }), 500),
+      new Array<number>(16).fill(0),
+      new Array<number>(16).fill(255),
+    ].map(hex);
+    const { texts, decoded, same } = await throughServer('uuid', values);
     expectSameList(decoded, texts);
     expect(same).toBe(true);
   });

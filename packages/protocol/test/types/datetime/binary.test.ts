@@ -154,6 +154,38 @@ const timestampValues = fc.oneof(
   fc.constantFrom(MIN_TIMESTAMP, END_TIMESTAMP - 1n, 0n, -1n, 1n),
 );
 
+/** Epoch ms of a timestamp's µs since 2000, floored, computed in bigint: the reference. */
+const floorMillis = (us: bigint): number => {
+  const ms = us / 1000n - (us % 1000n < 0n ? 1n : 0n);
+  return Number(ms) + Date.UTC(2000, 0, 1);
+};
+const TWO_53 = 2n ** 53n;
+
+describe('timestamptz µs → ms', () => {
+  const around = (centre: bigint) => fc.bigInt({ min: centre - 3000n, max: centre + 3000n });
+  it('floors exactly as bigint division, at the ±2^53 seam and sub-ms negatives included', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          timestampValues,
+          around(0n),
+          around(TWO_53),
+          around(-TWO_53),
+          around(TWO_53 - 1000n * 2n ** 40n),
+          fc.constantFrom(TWO_53 - 1n, TWO_53, -TWO_53, -TWO_53 - 1n, -1n, -999n, -1000n, -1001n, 999n),
+        ),
+        (us) => {
+          const bytes = int64(us);
+          const ms = floorMillis(us);
+          expect((decode(timestamptzCodec, bytes) as Date).getTime()).toBe(ms > 8.64e15 ? Number.NaN : ms);
+          // timestamp shares the path; its wall-clock Date is checked against the text path below.
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+});
+
 describe('decoding agrees with the text path', () => {
   it('timestamptz: Date equal to decodeTimestamptz of the server text', () => {
     fc.assert(
