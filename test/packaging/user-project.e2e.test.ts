@@ -201,6 +201,28 @@ describe('a user project installing the tarballs', () => {
     120_000,
   );
 
+  it("serves the whole API from @haul/worker/cloudflare under the project's wrangler", async () => {
+    const token = 'user-api-token';
+    const worker = await runWranglerDev({
+      config: join(project, 'wrangler-api.json'),
+      cwd: project,
+      vars: { DATABASE_URL: target.url, HAUL_TOKEN: token },
+    });
+    try {
+      const health = await fetch(`${worker.url}/healthz`);
+      expect(await health.json()).toEqual({ ok: true, runtime: 'workerd' });
+      expect((await fetch(`${worker.url}/v1/tables`)).status).toBe(401);
+      const tables = await fetch(`${worker.url}/v1/tables`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(tables.status).toBe(200);
+      const { tables: listed } = (await tables.json()) as { tables: { name: string }[] };
+      expect(listed.map((table) => table.name)).toContain(`${table}_node`);
+    } finally {
+      await worker.stop();
+    }
+  }, 120_000);
+
   it.each(['bundler', 'node16'])('type-checks with moduleResolution %s', async (resolution) => {
     await sh(join(project, 'node_modules/.bin/tsc'), ['-p', `tsconfig.${resolution}.json`], { cwd: project });
   });

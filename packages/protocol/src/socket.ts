@@ -31,6 +31,9 @@ export interface ByteSocket {
   /**
    * Queues bytes for sending; ownership of `chunk` passes to the socket. Returns a promise only when
    * the transport's buffer is full: the caller must wait for it before writing more (backpressure).
+   * A socket holds at most about its high-water mark of written, unsent bytes (256 KiB for the
+   * adapters here); one that keeps more (a whole COPY, say) copies what it keeps. Writers rely on it:
+   * the loader reuses a chunk's buffer once 2 MiB written after it have been accepted (chunk.ts).
    * That promise rejects with ConnectionError if the socket closes meanwhile, so it never hangs. A write
    * after close/destroy is dropped (returns undefined); `end()` reports the failure.
    */

@@ -112,8 +112,11 @@ class PGliteSocket implements ByteSocket {
 
   write(chunk: Uint8Array): Promise<void> | undefined {
     if (this.closed || this.#terminated) return undefined;
-    this.#scan(chunk);
-    this.#pending.push(chunk);
+    // Kept until PGlite runs it (a whole COPY, up to its CopyDone): far past the bytes a writer may
+    // expect a socket to hold (ByteSocket.write), so a copy; the loader reuses its chunk buffers.
+    const owned = chunk.slice();
+    this.#scan(owned);
+    this.#pending.push(owned);
     this.#pendingBytes += chunk.byteLength;
     // After this task's other writes: a pipeline written in one go runs in one call.
     queueMicrotask(() => this.#kick());
