@@ -17,6 +17,7 @@ import { startBundled } from '../apps/worker/test/workerd/miniflare.ts';
 import { bundleWorker } from '../apps/worker/test/workerd/wrangler-dev.ts';
 import { HAUL_BUNDLE_BUDGET_GZIP } from './lib/bundle-budget.ts';
 import { type BundleSize, bundleSize } from './lib/bundle-size.ts';
+import { markdownGrid } from './lib/report.ts';
 
 interface Entry {
   name: string;
@@ -105,12 +106,7 @@ const rows = ENTRIES.map((item) => {
   ];
 });
 const header = ['connect + query + COPY in', 'minified', 'gzipped', '× postgres.js', 'cold start − empty'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]) =>
-  `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-console.log(line(header));
-console.log(`| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`);
-for (const row of rows) console.log(line(row));
+console.log(markdownGrid(header, rows));
 console.log(
   `\nempty Worker's own cold start: ${Math.round(empty)} ms (median of ${runs}); ` +
     `Haul's budget (CI, test/packaging/bundle-size.test.ts): ${kb(HAUL_BUNDLE_BUDGET_GZIP)} gzipped per entry`,

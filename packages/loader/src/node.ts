@@ -87,7 +87,14 @@ export function fileSource(path: string): AsyncIterableIterator<Uint8Array> {
       const slot = reads++ % FILE_READ_BUFFERS;
       buffers[slot] ??= new Uint8Array(FILE_READ_BYTES);
       const buffer = buffers[slot]!;
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await file.read(buffer, 0, buffer.length, null));
+      } catch (error) {
+        // A failed read ends the source: the file is closed here, not left to whoever sees the error.
+        await finish();
+        throw error;
+      }
       if (bytesRead === 0) return finish();
       return { done: false, value: buffer.subarray(0, bytesRead) };
     },

@@ -112,11 +112,15 @@ export class StatementCache {
     if (this.recent === entry) this.recent = null;
   }
 
-  /** The session's prepared statements are gone (DISCARD ALL, DEALLOCATE): everything after parses afresh. */
+  /**
+   * The session's prepared statements may be gone (DISCARD ALL, DEALLOCATE): everything after parses
+   * afresh. What was cached is Closed too, since a DEALLOCATE of one name leaves the others on the
+   * server (a Close of a statement that is gone is no error), and pending Closes stay queued.
+   */
   clear(): void {
+    for (const entry of this.entries.values()) if (entry.parseError === null) this.closing.push(entry.name);
     this.entries.clear();
     this.recent = null;
-    this.closing = [];
   }
 
   get size(): number {

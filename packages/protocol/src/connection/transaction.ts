@@ -163,6 +163,9 @@ export class Transaction implements TransactionMethods {
   }
 }
 
+/** Bounds the ROLLBACK sent after a failure: nothing here waits without a limit. */
+const ROLLBACK_TIMEOUT_MS = 5_000;
+
 function beginSql(options: TransactionOptions): string {
   let sql = 'begin';
   if (options.isolation) sql += ` isolation level ${options.isolation}`;
@@ -190,7 +193,7 @@ export async function runTransaction<T>(
     try {
       result = await fn(tx);
     } catch (error) {
-      if (!host.conn.isClosed) await tx.exec('rollback').catch(() => {});
+      if (!host.conn.isClosed) await tx.exec('rollback', { timeout: ROLLBACK_TIMEOUT_MS }).catch(() => {});
       throw error;
     }
     const [commit] = await tx.exec('commit', own);
@@ -204,7 +207,8 @@ export async function runTransaction<T>(
     return result;
   } catch (error) {
     // BEGIN or COMMIT itself failed, or was aborted: leave no transaction open behind us.
-    if (!host.conn.isClosed && host.conn.transactionStatus !== 'I') await tx.exec('rollback').catch(() => {});
+    if (!host.conn.isClosed && host.conn.transactionStatus !== 'I')
+      await tx.exec('rollback', { timeout: ROLLBACK_TIMEOUT_MS }).catch(() => {});
     throw error;
   } finally {
     tx.end();

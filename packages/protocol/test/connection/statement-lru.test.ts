@@ -70,6 +70,22 @@ describe.each(databaseTargets())('statement LRU on $name', ({ url }) => {
     }
   });
 
+  it('closes what it cached once a DEALLOCATE of one name empties the cache', async () => {
+    const { db } = await open(url, 8);
+    try {
+      await db.query(text(1), [0]);
+      await db.query(text(2), [0]);
+      const [named] = await db.exec(`select name from pg_prepared_statements where statement = '${text(1)}'`);
+      const name = String((named!.rows[0] as { name: string }).name);
+      await db.exec(`deallocate ${name}`);
+      // text(2) is still on the server, but no longer cached: the next execution closes it.
+      await db.query(text(3), [0]);
+      expect(await prepared(db)).toEqual([text(3)]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('sends a Close the server skipped again with the next execution', async () => {
     const { db } = await open(url, 1);
     try {
