@@ -86,12 +86,28 @@ export async function startEmbeddedPostgres(
     try {
       return await startOnce(port, options, deadline, timeoutMs);
     } catch (error) {
-      const portTaken =
-        error instanceof Error &&
-        /could not bind|Address already in use|port answered by another server/i.test(error.message);
+      // Decided from the port itself, not from the server's log text (translated under lc_messages).
+      const portTaken = error instanceof StartupError && (error.strangerOnPort || !(await portIsFree(port)));
       if (!portTaken || attempt >= attempts || Date.now() >= deadline) throw error;
     }
   }
+}
+
+/** Why one start-up attempt failed; `strangerOnPort`: another server answered on the port we picked. */
+class StartupError extends Error {
+  constructor(
+    message: string,
+    readonly strangerOnPort: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}
+
+/** Another server answered on the port, with another data directory. */
+class StrangerOnPortError extends Error {
+  override name = 'StrangerOnPortError';
 }
 
 async function startOnce(
@@ -176,10 +192,11 @@ async function startOnce(
   } catch (error) {
     await stop().catch(() => {});
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(
+    throw new StartupError(
       `Could not start embedded PostgreSQL on 127.0.0.1:${port}: ${reason}\n` +
         `Last server output:\n  ${log.join('\n  ') || '(none)'}\n` +
         'Set HAUL_PG_LOG=1 to stream the server log; as root, an OS user named postgres must exist.',
+      error instanceof StrangerOnPortError,
       { cause: error },
     );
   }
@@ -326,11 +343,11 @@ async function waitUntilReady(
     try {
       const [row] = await sql<{ dir: string }[]>`select current_setting('data_directory') as dir`;
       if (row?.dir !== dataDir)
-        throw new Error(`port answered by another server (data directory ${row?.dir})`);
+        throw new StrangerOnPortError(`port answered by another server (data directory ${row?.dir})`);
       return;
     } catch (error) {
       lastError = error;
-      if (error instanceof Error && error.message.startsWith('port answered')) throw error;
+      if (error instanceof StrangerOnPortError) throw error;
     } finally {
       await sql.end({ timeout: 1 });
     }
@@ -355,6 +372,16 @@ async function stopServer(server: EmbeddedPostgresServer, dataDir: string): Prom
 }
 
 /** Binds port 0 on loopback to learn a port the OS considers free, then releases it. */
+/** Whether nothing listens on 127.0.0.1:`port` now (we can bind it). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
 function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
