@@ -3,14 +3,13 @@
  * sources (streamed through fs, never read whole), writing an export to a Node stream with
  * backpressure, and `loadFile` / `exportToFile` with the Node socket adapter already plugged in.
  */
-import { createWriteStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import type { Readable, Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { connect } from '@haul/protocol/node';
-import type { ExportOptions, LoadOptions, LoadReport } from './api.ts';
-import { exportRows, load } from './index.ts';
+import type { LoadOptions, LoadReport } from './api.ts';
+import { load } from './index.ts';
 
+export { createExportFile, exportToFile, writeFileFrom, writeStream } from './node-export.ts';
 export { connect };
 
 /**
@@ -18,18 +17,6 @@ export { connect };
  * read buffers that become garbage between GCs stay a small part of peak memory (M1, measured).
  */
 const FILE_READ_BYTES = 256 << 10;
-
-/**
- * What an export file buffers before write() asks to wait. While one write is in flight the chunks
- * after it gather and go out together (one writev), where the default 16 KiB would hold every 64 KiB
- * chunk back until the one before it reached the file.
- */
-const FILE_WRITE_BUFFER = 1 << 20;
-
-/** The file an export writes into (created or truncated), buffered as above. */
-export function createExportFile(path: string): Writable {
-  return createWriteStream(path, { highWaterMark: FILE_WRITE_BUFFER });
-}
 
 /**
  * A Node byte stream as plain Uint8Array chunks: views over each Buffer, so the loader never meets
@@ -119,79 +106,4 @@ export function loadFile(
   options: Omit<LoadOptions, 'source' | 'fileName'>,
 ): Promise<LoadReport> {
   return load({ connect, ...options, source: fileSource(path), fileName: path });
-}
-
-/** Waits until `stream` drains, or fails if it errors or closes first (a closed pipe never drains). */
-function drained(stream: Writable): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const settle = () => {
-      stream.off('drain', onDrain);
-      stream.off('error', onError);
-      stream.off('close', onClose);
-    };
-    const onDrain = () => {
-      settle();
-      resolve();
-    };
-    const onError = (error: Error) => {
-      settle();
-      reject(error);
-    };
-    const onClose = () => {
-      settle();
-      reject(new Error('the destination closed before it drained'));
-    };
-    stream.once('drain', onDrain);
-    stream.once('error', onError);
-    stream.once('close', onClose);
-  });
-}
-
-/**
- * Copies a web byte stream into a Node writable, waiting for 'drain' whenever it is full, so a slow
- * reader (a pipe into `less`) holds the export back instead of filling memory. When the destination
- * fails (EPIPE after `| head`), the source is cancelled (which stops the export's queries) and the
- * destination's error is thrown. `end`: end the destination after the last chunk (not for stdout).
- * Returns the bytes written.
- */
-export async function writeStream(
-  source: ReadableStream<Uint8Array>,
-  destination: Writable,
-  options: { end?: boolean } = {},
-): Promise<number> {
-  const reader = source.getReader();
-  let failure: Error | undefined;
-  const onError = (error: Error) => {
-    failure ??= error;
-  };
-  destination.on('error', onError);
-  let written = 0;
-  try {
-    for (;;) {
-      if (failure) throw failure;
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (failure) throw failure;
-      written += value.byteLength;
-      if (!destination.write(value)) await drained(destination);
-    }
-    if (options.end ?? true) {
-      destination.end();
-      await finished(destination);
-    }
-    if (failure) throw failure;
-    return written;
-  } catch (error) {
-    await reader.cancel(error).catch(() => {});
-    throw error;
-  } finally {
-    destination.off('error', onError);
-    reader.releaseLock();
-  }
-}
-
-/** Exports into a file (created or truncated); returns the bytes written. */
-export async function exportToFile(path: string, options: ExportOptions): Promise<number> {
-  const stream = exportRows({ connect, ...options });
-  return writeStream(stream, createExportFile(path));
 }

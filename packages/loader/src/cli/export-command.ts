@@ -2,10 +2,9 @@
  * `haul export`: a table or query to stdout or a file, written with backpressure. A reader that goes
  * away (`| head`) ends the export quietly; Ctrl+C stops it with exit 130.
  */
-import type { Writable } from 'node:stream';
 import { connect } from '@haul/protocol/node';
-import { exportRows } from '../index.ts';
-import { createExportFile, writeStream } from '../node.ts';
+import { exportRows } from '../export/export.ts';
+import { writeFileFrom, writeStream } from '../node-export.ts';
 import { databaseUrl } from './database-url.ts';
 import { ExitCode } from './exit-codes.ts';
 import type { ExportInvocation } from './export-args.ts';
@@ -24,19 +23,18 @@ export async function runExport(invocation: ExportInvocation): Promise<ExitCode>
     stderr: process.stderr,
     onFirst: () => process.stderr.write('interrupting the export (Ctrl+C again to exit at once)\n'),
   });
-  const toFile = invocation.outputPath !== undefined;
-  const destination: Writable = toFile ? createExportFile(invocation.outputPath!) : process.stdout;
+  const path = invocation.outputPath;
+  const toFile = path !== undefined;
   const started = performance.now();
   try {
     const stream = exportRows({ ...invocation.settings, url, connect, signal: interrupt.signal });
-    // stdout is not ours to end; a file is, and ending it flushes it before we report.
-    const written = await writeStream(stream, destination, { end: toFile });
+    // stdout is not ours to end; a file is written and closed before we report.
+    const written = toFile
+      ? await writeFileFrom(stream, path)
+      : await writeStream(stream, process.stdout, { end: false });
     if (toFile && !invocation.quiet) {
       const elapsed = performance.now() - started;
-      await print(
-        process.stderr,
-        `exported ${bytes(written)} to ${invocation.outputPath} in ${seconds(elapsed)}\n`,
-      );
+      await print(process.stderr, `exported ${bytes(written)} to ${path} in ${seconds(elapsed)}\n`);
     }
     return ExitCode.ok;
   } catch (error) {
@@ -49,6 +47,5 @@ export async function runExport(invocation: ExportInvocation): Promise<ExitCode>
     return exitCodeFor(error);
   } finally {
     interrupt.dispose();
-    if (toFile) destination.destroy();
   }
 }

@@ -5,7 +5,6 @@
  */
 import { parseCommandLine } from './command-line.ts';
 import { ExitCode } from './exit-codes.ts';
-import { exitCodeFor, failureText } from './failure.ts';
 import { EXPORT_HELP, LOAD_HELP, MAIN_HELP, RECOVER_HELP } from './help-text.ts';
 import { print } from './output.ts';
 import { packageVersion } from './version.ts';
@@ -40,6 +39,8 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
         return await (await import('./recover-command.ts')).runRecover(line);
     }
   } catch (error) {
+    // Loaded only now: failure.ts reaches the whole protocol, which --version and --help never need.
+    const { exitCodeFor, failureText } = await import('./failure.ts');
     await print(process.stderr, failureText(error, name));
     return exitCodeFor(error);
   }

@@ -31,18 +31,26 @@ select c.relkind as kind,
       .map(([kind, size]) => `when '${kind}' then coalesce(${size}, 0)`)
       .join('\n    ')}
   end / current_setting('block_size')::int8 as blocks
-from pg_class c where c.oid = $1::regclass`;
+from pg_class c where c.oid = to_regclass($1)`;
 
-/** The pages of `source`, a table (options resolution lets no query split by pages). */
-export async function tableBlocks(
+/** What BLOCKS_SQL found: nothing when the name resolves to no relation. */
+export type BlocksRow = { kind: string; blocks: string | null } | undefined;
+
+/**
+ * The pages of the relation `name` (quoted as SQL) names, or nothing: to_regclass, so a missing
+ * table is no error here and the query can be pipelined beside the one that reports it.
+ */
+export async function queryTableBlocks(
   conn: Connection,
-  source: ExportSource,
+  name: string,
   signal: AbortSignal,
-): Promise<number> {
-  const { rows } = await conn.query<{ kind: string; blocks: string | null }>(BLOCKS_SQL, [source.from], {
-    signal,
-  });
-  const row = rows[0];
+): Promise<BlocksRow> {
+  const { rows } = await conn.query<{ kind: string; blocks: string | null }>(BLOCKS_SQL, [name], { signal });
+  return rows[0];
+}
+
+/** The page count of `source`, a table (options resolution lets no query split by pages). */
+export function tableBlocks(source: ExportSource, row: BlocksRow): number {
   if (!row || row.blocks === null) {
     throw new LoadConfigError(
       `${source.label} is not a table (relkind '${row?.kind ?? '?'}'): pass partitionOn, a column to split its rows by`,

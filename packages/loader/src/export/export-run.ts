@@ -9,12 +9,14 @@
  * connection is closed.
  */
 import { AbortError, type Connection } from '@haul/protocol';
-import { BLOCK_KEY, blockRanges, tableBlocks } from './block-ranges.ts';
+import { readRelation } from '../schema/catalog.ts';
+import { parseQualifiedName, quoteQualified } from '../schema/identifiers.ts';
+import { BLOCK_KEY, blockRanges, queryTableBlocks, tableBlocks } from './block-ranges.ts';
 import type { ResolvedExport } from './export-options.ts';
 import { copyStatement, formatPrefix, formatSuffix, rowFramer } from './formats.ts';
 import { MergeQueue } from './merge-queue.ts';
 import { EVERYTHING, type KeyRange, planRanges, rangeCondition } from './partitions.ts';
-import { describeKey, describeSource, type ExportSource } from './source.ts';
+import { describeColumns, describeKey, type ExportSource, sourceFrom } from './source.ts';
 import { stringLiteral } from './sql-literal.ts';
 
 /** Bounds the ROLLBACK sent during cleanup; close() is bounded by the connection's own closeTimeout. */
@@ -109,29 +111,50 @@ export class ExportRun {
     if (suffix) await this.queue.put(suffix);
   }
 
-  /** Describes the source and cuts its ranges, inside the snapshot the partitions will share. */
+  /**
+   * Describes the source and cuts its ranges, inside the snapshot the partitions will share. Two
+   * round trips for a table split by pages: BEGIN, the table's catalog row and its size together
+   * (neither can fail for a missing name, so one cannot abort the transaction under the other),
+   * then its columns and the snapshot export.
+   */
   private async plan(conn: Connection): Promise<Plan> {
     const { signal } = this.controller;
-    const { consistent, partitionOn, partitions } = this.config;
-    if (consistent) await conn.exec(BEGIN_SNAPSHOT_READER, { signal });
-    const source = await describeSource(conn, this.config.source, signal);
+    const { consistent, partitionOn, partitions, source: spec } = this.config;
+    const byBlocks = partitionOn === null && partitions > 1 && 'table' in spec;
+    const [, relation, blocks] = await Promise.all([
+      consistent ? conn.exec(BEGIN_SNAPSHOT_READER, { signal }) : null,
+      'table' in spec ? readRelation(conn, spec.table, { signal }) : null,
+      // In an async function, so a bad name rejects beside readRelation's (same error) instead of throwing.
+      byBlocks ? (async () => queryTableBlocks(conn, quoteTableName(spec.table), signal))() : undefined,
+    ]);
+    const { from, label } = sourceFrom(spec, relation);
     let splitOn: string | null = null;
     let ranges = [EVERYTHING];
+    if (byBlocks) {
+      splitOn = BLOCK_KEY;
+      ranges = blockRanges(tableBlocks({ from, label, columns: [] }, blocks), partitions);
+    }
+    // A repeatable-read transaction exports the snapshot its planning queries already used.
+    const exportsNow = consistent && ranges.length > 1;
+    const [columns, exported] = await Promise.all([
+      describeColumns(conn, from, signal),
+      exportsNow ? this.exportSnapshot(conn) : null,
+    ]);
+    const source: ExportSource = { from, label, columns };
     if (partitionOn !== null) {
       const key = await describeKey(conn, source, partitionOn, signal);
       splitOn = key.expression;
       ranges = await planRanges(conn, source, key, this.config, signal);
-    } else if (partitions > 1) {
-      splitOn = BLOCK_KEY;
-      ranges = blockRanges(await tableBlocks(conn, source, signal), partitions);
     }
-    let snapshot: string | null = null;
-    if (consistent && ranges.length > 1) {
-      // A repeatable-read transaction exports the snapshot its planning queries already used.
-      const { rows } = await conn.query<{ id: string }>('select pg_export_snapshot() as id', [], { signal });
-      snapshot = rows[0]!.id;
-    }
+    const snapshot = exported ?? (consistent && ranges.length > 1 ? await this.exportSnapshot(conn) : null);
     return { source, splitOn, ranges, snapshot };
+  }
+
+  private async exportSnapshot(conn: Connection): Promise<string> {
+    const { rows } = await conn.query<{ id: string }>('select pg_export_snapshot() as id', [], {
+      signal: this.controller.signal,
+    });
+    return rows[0]!.id;
   }
 
   private async importSnapshot(conn: Connection, snapshot: string | null): Promise<Connection> {
@@ -188,4 +211,9 @@ export class ExportRun {
     this.open.clear();
     await Promise.all(closing);
   }
+}
+
+/** A table name as the user wrote it, quoted as SQL, resolved as readRelation resolves it. */
+function quoteTableName(table: string): string {
+  return quoteQualified(parseQualifiedName(table));
 }

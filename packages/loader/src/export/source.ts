@@ -4,7 +4,7 @@
  */
 import type { Connection } from '@haul/protocol';
 import { LoadConfigError } from '../errors.ts';
-import { readTable } from '../schema/catalog.ts';
+import type { Relation } from '../schema/catalog.ts';
 import { quoteIdent } from '../schema/identifiers.ts';
 
 export interface SourceColumn {
@@ -39,30 +39,29 @@ export interface PartitionKey {
 
 export type SourceSpec = { table: string } | { query: string };
 
-export async function describeSource(
-  conn: Connection,
-  spec: SourceSpec,
-  signal: AbortSignal,
-): Promise<ExportSource> {
-  let from: string;
-  let label: string;
+/** The FROM item and label of a source; a table's comes from its catalog row (readRelation). */
+export function sourceFrom(spec: SourceSpec, relation: Relation | null): { from: string; label: string } {
   if ('table' in spec) {
-    const table = await readTable(conn, spec.table);
-    from = table.qualified;
-    label = table.qualified;
-  } else {
-    // Own lines, so a trailing `-- comment` cannot swallow the closing parenthesis.
-    from = `(\n${spec.query.replace(/[\s;]+$/, '')}\n)`;
-    label = 'the query';
+    if (!relation) throw new Error('sourceFrom: a table source needs its relation');
+    return { from: relation.qualified, label: relation.qualified };
   }
+  // Own lines, so a trailing `-- comment` cannot swallow the closing parenthesis.
+  return { from: `(\n${spec.query.replace(/[\s;]+$/, '')}\n)`, label: 'the query' };
+}
+
+/** The source's columns, from a `limit 0` run's field descriptions. */
+export async function describeColumns(
+  conn: Connection,
+  from: string,
+  signal: AbortSignal,
+): Promise<SourceColumn[]> {
   const { fields } = await conn.query(`select * from ${from} q limit 0`, [], { signal });
-  const columns = fields.map((f) => ({
+  return fields.map((f) => ({
     name: f.name,
     typeOid: f.typeOid,
     tableOid: f.tableOid,
     columnAttr: f.columnAttr,
   }));
-  return { from, label, columns };
 }
 
 const KINDS: Record<string, KeyKind> = {

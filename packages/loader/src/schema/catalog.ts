@@ -104,10 +104,39 @@ interface ColumnRow {
  * array has one. A missing table (or a name that is not a table or view) is a LoadConfigError naming it.
  */
 export async function readTable(conn: Connection, table: string): Promise<TargetTable> {
+  const relation = await readRelation(conn, table);
+  const result = await conn.query<ColumnRow>(COLUMNS_SQL, [relation.oid]);
+  return {
+    schema: relation.schema,
+    name: relation.name,
+    qualified: relation.qualified,
+    columns: result.rows.map(toTargetColumn),
+  };
+}
+
+/** A readable relation found by name, without its columns (what an export needs). */
+export interface Relation {
+  oid: number;
+  schema: string;
+  name: string;
+  /** `"schema"."name"`. */
+  qualified: string;
+}
+
+/**
+ * The relation `table` names, as readTable finds it (same errors), in one query that cannot fail
+ * for a missing name (to_regclass), so a caller may pipeline statements before and after it.
+ */
+export async function readRelation(
+  conn: Connection,
+  table: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<Relation> {
   const parsed = parseQualifiedName(table);
   const { rows } = await conn.query<{ oid: number; schema: string; name: string; kind: string }>(
     RELATION_SQL,
     [quoteQualified(parsed)],
+    options.signal ? { signal: options.signal } : {},
   );
   const relation = rows[0];
   if (!relation) throw await missingTable(conn, table, parsed.schema === null);
@@ -115,13 +144,8 @@ export async function readTable(conn: Connection, table: string): Promise<Target
     const kind = OTHER_KINDS[relation.kind] ?? `relation of kind '${relation.kind}'`;
     throw new LoadConfigError(`${table} is a ${kind}, not a table`);
   }
-  const result = await conn.query<ColumnRow>(COLUMNS_SQL, [relation.oid]);
-  return {
-    schema: relation.schema,
-    name: relation.name,
-    qualified: `${quoteIdent(relation.schema)}.${quoteIdent(relation.name)}`,
-    columns: result.rows.map(toTargetColumn),
-  };
+  const qualified = `${quoteIdent(relation.schema)}.${quoteIdent(relation.name)}`;
+  return { oid: relation.oid, schema: relation.schema, name: relation.name, qualified };
 }
 
 function toTargetColumn(row: ColumnRow): TargetColumn {

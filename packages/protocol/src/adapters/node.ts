@@ -3,7 +3,7 @@
  * Also the entry point `@haul/protocol/node`, exporting a `connect` bound to it.
  */
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { type ConnectOptions, connectWith } from '../connection/connect.ts';
 import type { Connection } from '../connection/connection.ts';
 import { AbortError, ConnectionError } from '../errors.ts';
@@ -90,7 +90,10 @@ class NodeByteSocket implements ByteSocket {
     raw.off('close', this.#onClose);
     raw.pause();
     this.#handlers = undefined;
-    const secure = tls.connect({
+    // Loaded on first use: most connections (a local server, sslmode=disable, a refused SSLRequest)
+    // never upgrade, and loading node:tls costs every process ~10 ms of start-up.
+    const { connect: tlsConnect } = await import('node:tls');
+    const secure = tlsConnect({
       socket: raw,
       // host drives certificate checks; SNI (servername) must not be an IP address (RFC 6066).
       host: options.servername,
