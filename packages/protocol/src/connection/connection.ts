@@ -32,8 +32,9 @@ import { Outbound } from './outbound.ts';
 import { Pipeline, type Segment, settleWith } from './pipeline.ts';
 import { newCopyUnit, newUnit, RequestEncoder, type Unit } from './request-encoder.ts';
 import { ResultBudget } from './result-budget.ts';
+import { RetryQueue } from './retry-queue.ts';
 import type { StartupResult } from './startup.ts';
-import { newStatement } from './statement.ts';
+import { NO_PARAMS, newStatement } from './statement.ts';
 import { runTransaction, type Transaction, TransactionGate, type TransactionOptions } from './transaction.ts';
 import { watchUnit } from './watch.ts';
 
@@ -54,6 +55,8 @@ export class Connection {
   private readonly requests: RequestEncoder;
   private readonly cancellation: Cancellation;
   private readonly backlog = new Backlog();
+  /** Statements that did not run, waiting to be sent again (nothing new is written meanwhile). */
+  private readonly retries = new RetryQueue();
   /** A COPY FROM STDIN is in its data phase: nothing else may be written until it ends. */
   private copying = false;
   private closed: Error | null = null;
@@ -79,6 +82,7 @@ export class Connection {
     this.pipeline = new Pipeline(this.types, {
       onCurrent: (st) => this.cancellation.onCurrent(st),
       onSettled: (segment) => this.onSettled(segment),
+      onNotRun: (st) => this.closed === null && this.retries.take(st),
       onAsync: (message) => {
         if (message.type === 'ParameterStatus') this.parameters.set(message.name, message.value);
         else if (message.type === 'NoticeResponse') this.config.onNotice?.(message.fields);
@@ -156,19 +160,19 @@ export class Connection {
     budget: ResultBudget | null,
   ): Promise<QueryResult<Row>> {
     return new Promise((resolve, reject) => {
-      const st = newStatement(sql, options.rowMode, resolve as (v: unknown) => void, reject);
+      const st = newStatement(sql, params, options.rowMode, resolve as (v: unknown) => void, reject);
       st.budget = budget;
       const policy = options.sync ?? 'independent';
-      this.enqueue(newUnit(policy, [st], [params], options.readOnly ?? false), options);
+      this.enqueue(newUnit(policy, [st], options.readOnly ?? false), options);
     });
   }
 
   /** Runs SQL text with the simple protocol (several statements allowed, no parameters); one result each. */
   exec(sql: string, options: QueryOptions = NO_OPTIONS): Promise<QueryResult[]> {
     return new Promise((resolve, reject) => {
-      const st = newStatement(sql, options.rowMode, resolve as (v: unknown) => void, reject);
+      const st = newStatement(sql, NO_PARAMS, options.rowMode, resolve as (v: unknown) => void, reject);
       st.kind = 'simple';
-      this.enqueue(newUnit('simple', [st], [[]]), options);
+      this.enqueue(newUnit('simple', [st]), options);
     });
   }
 
@@ -192,14 +196,19 @@ export class Connection {
       ) as Promise<BatchOutcome<Row>[]>;
     }
     const promises: Promise<QueryResult<Row>>[] = [];
-    const unit = newUnit(policy, [], []);
+    const unit = newUnit(policy, []);
     for (const s of statements) {
       promises.push(
         new Promise((resolve, reject) => {
-          const st = newStatement(s.sql, undefined, resolve as (v: unknown) => void, reject);
+          const st = newStatement(
+            s.sql,
+            s.params ?? NO_PARAMS,
+            undefined,
+            resolve as (v: unknown) => void,
+            reject,
+          );
           st.budget = budget;
           unit.statements.push(st);
-          unit.params.push(s.params ?? []);
         }),
       );
     }
@@ -341,7 +350,10 @@ export class Connection {
       for (const st of unit.statements) settleWith(st, reason);
       return;
     }
-    for (const st of unit.statements) this.cancellation.abandon(st, reason);
+    for (const st of unit.statements) {
+      if (this.retries.remove(st)) settleWith(st, reason);
+      else this.cancellation.abandon(st, reason);
+    }
   }
 
   private sendCancel(): void {
@@ -353,7 +365,7 @@ export class Connection {
   /** Encodes queued units while the in-flight caps allow and no COPY holds the connection. */
   private pump(): void {
     for (let next = this.backlog.peek(); next !== undefined; next = this.backlog.peek()) {
-      if (this.closed || this.copying || !this.requests.hasRoomFor(next)) break;
+      if (this.closed || this.copying || this.retries.holding || !this.requests.hasRoomFor(next)) break;
       const unit = this.backlog.shift()!;
       this.requests.encode(unit);
       const copy = unit.statements[0]?.copy;
@@ -377,6 +389,12 @@ export class Connection {
 
   private onSettled(segment: Segment): void {
     this.requests.release(segment);
+    const again = this.retries.settled(segment, this.pipeline.idle);
+    if (again !== null) {
+      // Nothing is in flight and nothing was written after them: first in line, in their order.
+      for (const unit of again) this.requests.encode(unit);
+      this.outbound.flushSoon();
+    }
     if (this.backlog.length > 0) this.pump();
     if (this.pipeline.idle && this.backlog.length === 0) this.idleWaiters.wake();
   }
@@ -387,6 +405,7 @@ export class Connection {
     this.closed = error;
     this.outbound.stop(error);
     failPending(this.pipeline.segments.drain(), this.backlog.drain(), error);
+    this.retries.drain(error);
     this.requests.reset();
     this.socket.destroy();
     this.idleWaiters.wake();

@@ -18,11 +18,11 @@ import { StatementCache } from './statement-cache.ts';
 export function encodeExtended(
   w: Writer,
   st: PendingStatement,
-  params: readonly unknown[],
   cache: StatementCache,
   anchored: boolean,
 ): number {
   const mark = w.length;
+  const { params } = st;
   if (params.length > 65535)
     throw new EncodeError(`too many parameters: ${params.length} (max 65535)`, 65536);
   const values: (string | null)[] = new Array(params.length);

@@ -25,6 +25,9 @@ export function planRows(fields: FieldInfo[], registry: TypeRegistry): RowPlan {
   };
 }
 
+/** The parameters of a statement that has none, shared. */
+export const NO_PARAMS: readonly unknown[] = Object.freeze([]);
+
 /** No columns: no decoder to go stale, so any version will do. */
 export const NO_COLUMNS: RowPlan = { fields: [], names: [], decoders: [], version: -1 };
 
@@ -37,8 +40,15 @@ export interface CachedStatement {
   parsed: boolean;
   /** Its Parse opened a Sync segment, so it cannot be skipped: dependents may bind to it before it is parsed. */
   anchored: boolean;
-  /** The server refused its Parse: every execution bound to it fails with this error. */
+  /** The server refused its Parse (see Pipeline's parseOutcome for what its dependents get). */
   parseError: PostgresError | null;
+  /**
+   * Taken out of the cache before its Parse was answered (a statement that may end a transaction was
+   * queued after it, see StatementCache.fence): once parsed it is Closed, since nothing else will.
+   */
+  fenced: boolean;
+  /** Its text may end a transaction (see mayEndTransaction), classified once when it was created. */
+  endsTransaction: boolean;
   /** From the Describe sent with its Parse; an execution takes it at its BindComplete. */
   plan: RowPlan | null;
 }
@@ -57,6 +67,8 @@ export interface PendingStatement {
   /** For COPY: where the copy-phase messages go. */
   copy: CopySink | null;
   sql: string;
+  /** The caller's parameters, kept until it settles: an execution that did not run may be sent again. */
+  params: readonly unknown[];
   policy: SyncPolicy;
   rowMode: 'object' | 'array';
   /** The prepared statement this execution created (its Parse was sent with this one). */
@@ -85,6 +97,15 @@ export interface PendingStatement {
   /** Set once the caller's signal or timeout fired; the error it will settle with if the server cancels. */
   abortReason: Error | null;
   cancelSent: boolean;
+  /** Its BindComplete came: from there on a failure is its own execution's. */
+  bound: boolean;
+  /**
+   * It failed at its Bind because the cached statement it named was not there, for a reason that was
+   * not its own (see Pipeline's parseOutcome): nothing of it ran.
+   */
+  notRun: boolean;
+  /** It has been sent again once after not running; a second time it settles with the error. */
+  retried: boolean;
   settled: boolean;
   resolve: (value: QueryResult | QueryResult[]) => void;
   reject: (reason: Error) => void;
@@ -126,6 +147,7 @@ export function decodeRow(
 
 export function newStatement(
   sql: string,
+  params: readonly unknown[],
   rowMode: 'object' | 'array' | undefined,
   resolve: (value: unknown) => void,
   reject: (reason: Error) => void,
@@ -134,6 +156,7 @@ export function newStatement(
     kind: 'extended',
     copy: null,
     sql,
+    params,
     policy: 'independent',
     rowMode: rowMode ?? 'object',
     creates: null,
@@ -150,6 +173,9 @@ export function newStatement(
     error: null,
     abortReason: null,
     cancelSent: false,
+    bound: false,
+    notRun: false,
+    retried: false,
     settled: false,
     resolve,
     reject,
@@ -158,3 +184,17 @@ export function newStatement(
 }
 
 function noop(): void {}
+
+/** Clears what its first sending left, keeping the caller's side (promise, watch, params), to send it again. */
+export function resetForRetry(st: PendingStatement): void {
+  st.retried = true;
+  st.notRun = false;
+  st.bound = false;
+  st.creates = null;
+  st.uses = null;
+  st.closes = null;
+  st.bytes = 0;
+  st.plan = null;
+  st.error = null;
+  st.done = false;
+}
