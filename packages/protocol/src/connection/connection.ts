@@ -34,7 +34,7 @@ import { newCopyUnit, newUnit, RequestEncoder, type Unit } from './request-encod
 import { ResultBudget } from './result-budget.ts';
 import { RetryQueue } from './retry-queue.ts';
 import type { StartupResult } from './startup.ts';
-import { NO_PARAMS, newStatement } from './statement.ts';
+import { captureSettlers, NO_PARAMS, newStatement, settlers } from './statement.ts';
 import { runTransaction, type Transaction, TransactionGate, type TransactionOptions } from './transaction.ts';
 import { watchUnit } from './watch.ts';
 
@@ -159,12 +159,15 @@ export class Connection {
     options: ExtendedQueryOptions,
     budget: ResultBudget | null,
   ): Promise<QueryResult<Row>> {
-    return new Promise((resolve, reject) => {
-      const st = newStatement(sql, params, options.rowMode, resolve as (v: unknown) => void, reject);
-      st.budget = budget;
-      const policy = options.sync ?? 'independent';
-      this.enqueue(newUnit(policy, [st], options.readOnly ?? false), options);
-    });
+    const promise = new Promise<QueryResult<Row>>(captureSettlers);
+    const st = newStatement(sql, params, options.rowMode, settlers.resolve, settlers.reject);
+    st.budget = budget;
+    try {
+      this.enqueue(newUnit(options.sync ?? 'independent', [st], options.readOnly ?? false), options);
+    } catch (error) {
+      settleWith(st, error instanceof Error ? error : new Error(String(error)));
+    }
+    return promise;
   }
 
   /** Runs SQL text with the simple protocol (several statements allowed, no parameters); one result each. */
@@ -335,14 +338,15 @@ export class Connection {
   /** Wires signal and timeout (once per unit), then queues the unit for encoding. */
   private enqueue(unit: Unit, options: QueryOptions): void {
     if (this.refuseIfClosed(unit)) return;
-    const watching = watchUnit(unit.statements, options, this.config.queryTimeout, (reason) =>
-      this.abortUnit(unit, reason),
-    );
+    const watching = watchUnit(unit, options, this.config.queryTimeout, this.onAbort);
     if (!watching) return;
     if (this.gate.parks(unit)) return;
     this.backlog.push(unit, this.copying, this.config.busyTimeout);
     this.pump();
   }
+
+  /** abortUnit as a value made once, for watchUnit: not a closure per query. */
+  private readonly onAbort = (unit: Unit, reason: Error): void => this.abortUnit(unit, reason);
 
   /** The caller gave up on a unit: if it is still queued it settles at once, else see Cancellation. */
   private abortUnit(unit: Unit, reason: Error): void {

@@ -18,7 +18,15 @@ import type { QueryResult, SyncPolicy } from './api.ts';
 import { append } from './append.ts';
 import { Fifo } from './fifo.ts';
 import { notRunError, parseOutcome } from './not-run.ts';
-import { type CachedStatement, decodeRow, NO_COLUMNS, type PendingStatement, planRows } from './statement.ts';
+import {
+  type CachedStatement,
+  decodeRow,
+  NO_COLUMNS,
+  NO_RESULTS,
+  NO_ROWS,
+  type PendingStatement,
+  planRows,
+} from './statement.ts';
 import { readCommandTag, readyStatus } from './tag-bytes.ts';
 
 export interface Segment {
@@ -33,7 +41,6 @@ export interface Segment {
   error: PostgresError | null;
   /** The last statement's classification, for the `auto` write rule. */
   endsWithWrite: boolean;
-  bytes: number;
 }
 
 export function newSegment(policy: SyncPolicy): Segment {
@@ -45,7 +52,6 @@ export function newSegment(policy: SyncPolicy): Segment {
     failedAt: -2,
     error: null,
     endsWithWrite: false,
-    bytes: 0,
   };
 }
 
@@ -205,18 +211,20 @@ export class Pipeline {
     tag: { command: string; rowCount: number | null },
   ): void {
     const result: QueryResult = {
-      rows: st.rows as QueryResult['rows'],
+      // The shared empty list is never handed out: a caller may push onto its rows.
+      rows: (st.rows === NO_ROWS ? [] : st.rows) as QueryResult['rows'],
       fields: st.plan?.fields ?? [],
       command: tag.command,
       rowCount: tag.rowCount,
     };
-    st.results = append(st.results, result);
     if (st.kind === 'simple') {
-      st.rows = [];
+      st.results = append(st.results, result);
+      st.rows = NO_ROWS;
       st.plan = null;
       return;
     }
-    st.done = true;
+    // One result: kept as is, no one-element list per statement.
+    st.result = result;
     this.advance(head);
   }
 
@@ -289,7 +297,7 @@ export function settleSegment(segment: Segment, status: TransactionStatus): void
   let settledThrough = -1;
   const failed = failedAt === -1 ? statements.length : failedAt;
   for (let i = 0; i < failed; i++) {
-    const command = statements[i]!.results[0]?.command;
+    const command = (statements[i]!.result ?? statements[i]!.results[0])?.command;
     if (command !== undefined && TXN_END.has(command)) settledThrough = i;
   }
   for (let i = 0; i < statements.length; i++) {
@@ -336,7 +344,8 @@ export function settleSegment(segment: Segment, status: TransactionStatus): void
 /** What a statement the server completed settles with: its result, or the limit its rows crossed. */
 function succeeded(st: PendingStatement): QueryResult | QueryResult[] | Error {
   if (st.limitError) return st.limitError;
-  return st.kind === 'simple' ? st.results : st.results[0]!;
+  if (st.kind === 'simple') return st.results === NO_RESULTS ? [] : st.results;
+  return st.result!;
 }
 
 function withCause(reason: Error, cause: Error): Error {

@@ -47,12 +47,6 @@ export function mayEndTransaction(sql: string): boolean {
   return false;
 }
 
-/** What to send for one execution: a statement to bind to (created here if `create`). */
-export interface CacheChoice {
-  entry: CachedStatement;
-  create: boolean;
-}
-
 export class StatementCache {
   /** In order of last use, least recent first (a Map keeps insertion order; a use re-inserts). */
   private readonly entries = new Map<string, CachedStatement>();
@@ -61,6 +55,8 @@ export class StatementCache {
   /** Names of evicted statements still to Close on the server. */
   private closing: string[] = [];
   private counter = 0;
+  /** Whether the last choose() created the statement it returned (a field, not an object per call). */
+  created = false;
 
   constructor(private readonly capacity: number) {}
 
@@ -71,11 +67,12 @@ export class StatementCache {
 
   /**
    * What to use for this execution: a statement to bind to (parsed, or pending with a Parse nothing can
-   * skip), a new one to create, or null (use the unnamed statement: the cached one's Parse may be skipped
+   * skip), a new one to create (`created` says which), or null (use the unnamed statement: the cached one's Parse may be skipped
    * by an earlier failure in its Sync segment, or the cache is full). `anchored`: this execution's Parse
    * would be the first message of its Sync segment, so the server is sure to attempt it.
    */
-  choose(key: string, anchored: boolean): CacheChoice | null {
+  choose(key: string, anchored: boolean): CachedStatement | null {
+    this.created = false;
     const entry = this.entries.get(key);
     if (entry) {
       if (!(entry.parsed || entry.anchored)) return null;
@@ -84,7 +81,7 @@ export class StatementCache {
         this.entries.set(key, entry);
         this.recent = entry;
       }
-      return { entry, create: false };
+      return entry;
     }
     if (this.capacity === 0) return null;
     if (this.entries.size >= this.capacity) this.evictOldest();
@@ -100,7 +97,8 @@ export class StatementCache {
     };
     this.entries.set(key, created);
     this.recent = created;
-    return { entry: created, create: true };
+    this.created = true;
+    return created;
   }
 
   private evictOldest(): void {
