@@ -26,7 +26,7 @@ import { Backlog } from './backlog.ts';
 import { Cancellation } from './cancel-policy.ts';
 import { sendCancelRequest } from './cancel-request.ts';
 import type { ResolvedConfig } from './config.ts';
-import { failPending } from './failure.ts';
+import { failPending, refuseLate } from './failure.ts';
 import { IdleWaiters } from './idle-waiters.ts';
 import { Outbound } from './outbound.ts';
 import { Pipeline, type Segment, settleWith } from './pipeline.ts';
@@ -201,19 +201,10 @@ export class Connection {
     const promises: Promise<QueryResult<Row>>[] = [];
     const unit = newUnit(policy, []);
     for (const s of statements) {
-      promises.push(
-        new Promise((resolve, reject) => {
-          const st = newStatement(
-            s.sql,
-            s.params ?? NO_PARAMS,
-            undefined,
-            resolve as (v: unknown) => void,
-            reject,
-          );
-          st.budget = budget;
-          unit.statements.push(st);
-        }),
-      );
+      promises.push(new Promise<QueryResult<Row>>(captureSettlers));
+      const st = newStatement(s.sql, s.params ?? NO_PARAMS, undefined, settlers.resolve, settlers.reject);
+      st.budget = budget;
+      unit.statements.push(st);
     }
     this.enqueue(unit, options);
     return Promise.allSettled(promises) as Promise<BatchOutcome<Row>[]>;
@@ -328,11 +319,7 @@ export class Connection {
 
   /** Settles a unit that comes too late (the connection is closed or closing); true if it did. */
   private refuseIfClosed(unit: Unit): boolean {
-    if (!this.closed && !this.closing) return false;
-    const error = this.closed ?? new ConnectionClosedError('connection is closing', false);
-    for (const st of unit.statements)
-      settleWith(st, new ConnectionClosedError(error.message, false, { cause: error }));
-    return true;
+    return refuseLate(unit, this.closed, this.closing !== null);
   }
 
   /** Wires signal and timeout (once per unit), then queues the unit for encoding. */
