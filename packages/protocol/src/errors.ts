@@ -153,6 +153,26 @@ export class BatchError extends HaulError {
 }
 
 /**
+ * A statement was never executed: it was bound to a prepared statement (sent with an earlier execution
+ * of the same SQL) that was not there when the server reached it, for a reason that was not this
+ * statement's — that statement's Parse was cancelled (`prepare-failed`, `cause` its error; the same for
+ * a Parse that failed before a ROLLBACK or another statement changed what it would meet), or the session
+ * dropped it (`statement-dropped`, e.g. a DEALLOCATE inside a function; `cause` the server's 26000).
+ * Haul sends such a statement again once, itself, when nothing written after it has run; this error
+ * says it could not without running it out of order. Nothing of it ran: sending it again is safe.
+ */
+export class StatementNotRunError extends HaulError {
+  override name = 'StatementNotRunError';
+  constructor(
+    message: string,
+    readonly reason: 'prepare-failed' | 'statement-dropped',
+    override readonly cause: PostgresError,
+  ) {
+    super(message, { cause });
+  }
+}
+
+/**
  * A statement's result went past the caller's `limits` (`maxRows` / `maxBytes`): its rows were let go
  * as soon as the limit was crossed, and it settles with this instead of a result. The server ran the
  * statement without error — a SELECT stops producing rows there, a write runs to completion — so its

@@ -40,6 +40,7 @@ export {
   type PostgresErrorFields,
   ProtocolError,
   ResultLimitError,
+  StatementNotRunError,
   TimeoutError,
   TransactionError,
 } from './errors.ts';

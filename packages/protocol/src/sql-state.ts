@@ -19,6 +19,7 @@ export const SqlState = {
   NotNullViolation: '23502',
   UniqueViolation: '23505',
   CheckViolation: '23514',
+  ActiveSqlTransaction: '25001',
   ReadOnlySqlTransaction: '25006',
   InFailedSqlTransaction: '25P02',
   InvalidSqlStatementName: '26000',

@@ -26,14 +26,15 @@ import { Backlog } from './backlog.ts';
 import { Cancellation } from './cancel-policy.ts';
 import { sendCancelRequest } from './cancel-request.ts';
 import type { ResolvedConfig } from './config.ts';
-import { failPending } from './failure.ts';
+import { failPending, refuseLate } from './failure.ts';
 import { IdleWaiters } from './idle-waiters.ts';
 import { Outbound } from './outbound.ts';
 import { Pipeline, type Segment, settleWith } from './pipeline.ts';
 import { newCopyUnit, newUnit, RequestEncoder, type Unit } from './request-encoder.ts';
 import { ResultBudget } from './result-budget.ts';
+import { RetryQueue } from './retry-queue.ts';
 import type { StartupResult } from './startup.ts';
-import { newStatement } from './statement.ts';
+import { captureSettlers, NO_PARAMS, newStatement, settlers } from './statement.ts';
 import { runTransaction, type Transaction, TransactionGate, type TransactionOptions } from './transaction.ts';
 import { watchUnit } from './watch.ts';
 
@@ -54,6 +55,8 @@ export class Connection {
   private readonly requests: RequestEncoder;
   private readonly cancellation: Cancellation;
   private readonly backlog = new Backlog();
+  /** Statements that did not run, waiting to be sent again (nothing new is written meanwhile). */
+  private readonly retries = new RetryQueue();
   /** A COPY FROM STDIN is in its data phase: nothing else may be written until it ends. */
   private copying = false;
   private closed: Error | null = null;
@@ -79,6 +82,7 @@ export class Connection {
     this.pipeline = new Pipeline(this.types, {
       onCurrent: (st) => this.cancellation.onCurrent(st),
       onSettled: (segment) => this.onSettled(segment),
+      onNotRun: (st) => this.closed === null && this.retries.take(st),
       onAsync: (message) => {
         if (message.type === 'ParameterStatus') this.parameters.set(message.name, message.value);
         else if (message.type === 'NoticeResponse') this.config.onNotice?.(message.fields);
@@ -155,20 +159,23 @@ export class Connection {
     options: ExtendedQueryOptions,
     budget: ResultBudget | null,
   ): Promise<QueryResult<Row>> {
-    return new Promise((resolve, reject) => {
-      const st = newStatement(sql, options.rowMode, resolve as (v: unknown) => void, reject);
-      st.budget = budget;
-      const policy = options.sync ?? 'independent';
-      this.enqueue(newUnit(policy, [st], [params], options.readOnly ?? false), options);
-    });
+    const promise = new Promise<QueryResult<Row>>(captureSettlers);
+    const st = newStatement(sql, params, options.rowMode, settlers.resolve, settlers.reject);
+    st.budget = budget;
+    try {
+      this.enqueue(newUnit(options.sync ?? 'independent', [st], options.readOnly ?? false), options);
+    } catch (error) {
+      settleWith(st, error instanceof Error ? error : new Error(String(error)));
+    }
+    return promise;
   }
 
   /** Runs SQL text with the simple protocol (several statements allowed, no parameters); one result each. */
   exec(sql: string, options: QueryOptions = NO_OPTIONS): Promise<QueryResult[]> {
     return new Promise((resolve, reject) => {
-      const st = newStatement(sql, options.rowMode, resolve as (v: unknown) => void, reject);
+      const st = newStatement(sql, NO_PARAMS, options.rowMode, resolve as (v: unknown) => void, reject);
       st.kind = 'simple';
-      this.enqueue(newUnit('simple', [st], [[]]), options);
+      this.enqueue(newUnit('simple', [st]), options);
     });
   }
 
@@ -192,16 +199,12 @@ export class Connection {
       ) as Promise<BatchOutcome<Row>[]>;
     }
     const promises: Promise<QueryResult<Row>>[] = [];
-    const unit = newUnit(policy, [], []);
+    const unit = newUnit(policy, []);
     for (const s of statements) {
-      promises.push(
-        new Promise((resolve, reject) => {
-          const st = newStatement(s.sql, undefined, resolve as (v: unknown) => void, reject);
-          st.budget = budget;
-          unit.statements.push(st);
-          unit.params.push(s.params ?? []);
-        }),
-      );
+      promises.push(new Promise<QueryResult<Row>>(captureSettlers));
+      const st = newStatement(s.sql, s.params ?? NO_PARAMS, undefined, settlers.resolve, settlers.reject);
+      st.budget = budget;
+      unit.statements.push(st);
     }
     this.enqueue(unit, options);
     return Promise.allSettled(promises) as Promise<BatchOutcome<Row>[]>;
@@ -316,24 +319,21 @@ export class Connection {
 
   /** Settles a unit that comes too late (the connection is closed or closing); true if it did. */
   private refuseIfClosed(unit: Unit): boolean {
-    if (!this.closed && !this.closing) return false;
-    const error = this.closed ?? new ConnectionClosedError('connection is closing', false);
-    for (const st of unit.statements)
-      settleWith(st, new ConnectionClosedError(error.message, false, { cause: error }));
-    return true;
+    return refuseLate(unit, this.closed, this.closing !== null);
   }
 
   /** Wires signal and timeout (once per unit), then queues the unit for encoding. */
   private enqueue(unit: Unit, options: QueryOptions): void {
     if (this.refuseIfClosed(unit)) return;
-    const watching = watchUnit(unit.statements, options, this.config.queryTimeout, (reason) =>
-      this.abortUnit(unit, reason),
-    );
+    const watching = watchUnit(unit, options, this.config.queryTimeout, this.onAbort);
     if (!watching) return;
     if (this.gate.parks(unit)) return;
     this.backlog.push(unit, this.copying, this.config.busyTimeout);
     this.pump();
   }
+
+  /** abortUnit as a value made once, for watchUnit: not a closure per query. */
+  private readonly onAbort = (unit: Unit, reason: Error): void => this.abortUnit(unit, reason);
 
   /** The caller gave up on a unit: if it is still queued it settles at once, else see Cancellation. */
   private abortUnit(unit: Unit, reason: Error): void {
@@ -341,7 +341,10 @@ export class Connection {
       for (const st of unit.statements) settleWith(st, reason);
       return;
     }
-    for (const st of unit.statements) this.cancellation.abandon(st, reason);
+    for (const st of unit.statements) {
+      if (this.retries.remove(st)) settleWith(st, reason);
+      else this.cancellation.abandon(st, reason);
+    }
   }
 
   private sendCancel(): void {
@@ -353,7 +356,7 @@ export class Connection {
   /** Encodes queued units while the in-flight caps allow and no COPY holds the connection. */
   private pump(): void {
     for (let next = this.backlog.peek(); next !== undefined; next = this.backlog.peek()) {
-      if (this.closed || this.copying || !this.requests.hasRoomFor(next)) break;
+      if (this.closed || this.copying || this.retries.holding || !this.requests.hasRoomFor(next)) break;
       const unit = this.backlog.shift()!;
       this.requests.encode(unit);
       const copy = unit.statements[0]?.copy;
@@ -377,6 +380,12 @@ export class Connection {
 
   private onSettled(segment: Segment): void {
     this.requests.release(segment);
+    const again = this.retries.settled(segment, this.pipeline.idle);
+    if (again !== null) {
+      // Nothing is in flight and nothing was written after them: first in line, in their order.
+      for (const unit of again) this.requests.encode(unit);
+      this.outbound.flushSoon();
+    }
     if (this.backlog.length > 0) this.pump();
     if (this.pipeline.idle && this.backlog.length === 0) this.idleWaiters.wake();
   }
@@ -387,6 +396,7 @@ export class Connection {
     this.closed = error;
     this.outbound.stop(error);
     failPending(this.pipeline.segments.drain(), this.backlog.drain(), error);
+    this.retries.drain(error);
     this.requests.reset();
     this.socket.destroy();
     this.idleWaiters.wake();

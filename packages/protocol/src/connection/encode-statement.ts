@@ -18,11 +18,11 @@ import { StatementCache } from './statement-cache.ts';
 export function encodeExtended(
   w: Writer,
   st: PendingStatement,
-  params: readonly unknown[],
   cache: StatementCache,
   anchored: boolean,
 ): number {
   const mark = w.length;
+  const { params } = st;
   if (params.length > 65535)
     throw new EncodeError(`too many parameters: ${params.length} (max 65535)`, 65536);
   const values: (string | null)[] = new Array(params.length);
@@ -37,6 +37,7 @@ export function encodeExtended(
   }
   const types = typed ?? unspecifiedTypes(params.length);
   const choice = cache.choose(StatementCache.key(st.sql, types), anchored);
+  const create = cache.created;
   // Evicted statements close first; their CloseCompletes come while this execution is current.
   const closes = cache.takeCloses();
   try {
@@ -49,22 +50,22 @@ export function encodeExtended(
       bindText(w, '', '', values);
       describe(w, 'P', '');
     } else {
-      st.uses = choice.entry;
-      if (choice.create) {
-        st.creates = choice.entry;
-        parse(w, choice.entry.name, st.sql, types);
+      st.uses = choice;
+      if (create) {
+        st.creates = choice;
+        parse(w, choice.name, st.sql, types);
         // The statement, not the portal: its description arrives even if this execution's Bind fails,
         // so executions bound to it never wait for a row description that does not come.
-        describe(w, 'S', choice.entry.name);
+        describe(w, 'S', choice.name);
       }
       // No Describe: the row description is the statement's, taken at BindComplete (see Pipeline).
-      bindText(w, '', choice.entry.name, values);
+      bindText(w, '', choice.name, values);
     }
     // A row limit reaches the server too, so a SELECT stops producing rows past it.
     execute(w, '', st.budget?.executeMaxRows ?? 0);
   } catch (error) {
     w.truncate(mark);
-    if (choice?.create) cache.forget(choice.entry);
+    if (create && choice !== null) cache.forget(choice);
     if (closes !== null) {
       st.closes = null;
       cache.closeLater(closes);

@@ -35,6 +35,15 @@ export function failPending(sent: Segment[], queued: Unit[], error: Error): void
   }
 }
 
+/** Settles a unit that comes after the connection closed (`closed`) or began closing; true if it did. */
+export function refuseLate(unit: Unit, closed: Error | null, closing: boolean): boolean {
+  if (!closed && !closing) return false;
+  const error = closed ?? new ConnectionClosedError('connection is closing', false);
+  for (const st of unit.statements)
+    settleWith(st, new ConnectionClosedError(error.message, false, { cause: error }));
+  return true;
+}
+
 function withCauseOnce(reason: Error, cause: Error): Error {
   if (reason.cause === undefined) Object.defineProperty(reason, 'cause', { value: cause, enumerable: false });
   return reason;

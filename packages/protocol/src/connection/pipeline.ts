@@ -17,7 +17,16 @@ import type { TypeRegistry } from '../types/registry.ts';
 import type { QueryResult, SyncPolicy } from './api.ts';
 import { append } from './append.ts';
 import { Fifo } from './fifo.ts';
-import { decodeRow, NO_COLUMNS, type PendingStatement, planRows } from './statement.ts';
+import { notRunError, parseOutcome } from './not-run.ts';
+import {
+  type CachedStatement,
+  decodeRow,
+  NO_COLUMNS,
+  NO_RESULTS,
+  NO_ROWS,
+  type PendingStatement,
+  planRows,
+} from './statement.ts';
 import { readCommandTag, readyStatus } from './tag-bytes.ts';
 
 export interface Segment {
@@ -32,7 +41,6 @@ export interface Segment {
   error: PostgresError | null;
   /** The last statement's classification, for the `auto` write rule. */
   endsWithWrite: boolean;
-  bytes: number;
 }
 
 export function newSegment(policy: SyncPolicy): Segment {
@@ -44,7 +52,6 @@ export function newSegment(policy: SyncPolicy): Segment {
     failedAt: -2,
     error: null,
     endsWithWrite: false,
-    bytes: 0,
   };
 }
 
@@ -62,12 +69,23 @@ export interface PipelineEvents {
   /** A segment settled; its statements no longer count as in flight. */
   onSettled(segment: Segment): void;
   onAsync(message: BackendMessage): void;
+  /**
+   * A statement alone in its segment did not run (see parseOutcome): true if the connection takes it,
+   * to send again; it is then left unsettled. False: it settles with a StatementNotRunError.
+   */
+  onNotRun(statement: PendingStatement): boolean;
 }
 
 export class Pipeline {
   /** Oldest first; the head is the segment the server is answering. */
   readonly segments = new Fifo<Segment>();
   transactionStatus: TransactionStatus = 'I';
+  /**
+   * The statement whose Parse failed last, while only its own executions have run since (`streakFrom`
+   * is the segment it failed in): its dependents then meet what its Parse met. Null once anything else ran.
+   */
+  private streak: CachedStatement | null = null;
+  private streakFrom: Segment | null = null;
 
   constructor(
     private readonly registry: TypeRegistry,
@@ -116,6 +134,7 @@ export class Pipeline {
         // An execution of a cached statement takes its row description here: the Describe sent with
         // the Parse was answered before this Bind, however early this execution was queued.
         if (st.plan === null && st.uses !== null) st.plan = st.uses.plan;
+        st.bound = true;
         this.rebind(st);
       } else {
         this.complete(head, st, readCommandTag(bytes, start, end));
@@ -192,18 +211,20 @@ export class Pipeline {
     tag: { command: string; rowCount: number | null },
   ): void {
     const result: QueryResult = {
-      rows: st.rows as QueryResult['rows'],
+      // The shared empty list is never handed out: a caller may push onto its rows.
+      rows: (st.rows === NO_ROWS ? [] : st.rows) as QueryResult['rows'],
       fields: st.plan?.fields ?? [],
       command: tag.command,
       rowCount: tag.rowCount,
     };
-    st.results = append(st.results, result);
     if (st.kind === 'simple') {
-      st.rows = [];
+      st.results = append(st.results, result);
+      st.rows = NO_ROWS;
       st.plan = null;
       return;
     }
-    st.done = true;
+    // One result: kept as is, no one-element list per statement.
+    st.result = result;
     this.advance(head);
   }
 
@@ -216,7 +237,12 @@ export class Pipeline {
   private fail(head: Segment | undefined, reported: PostgresError): void {
     if (!head) throw reported; // an error outside any request (e.g. FATAL at shutdown): the connection handles it
     const st = head.statements[head.cursor];
-    const error = st ? parseOutcome(st, reported) : reported;
+    const error = st ? parseOutcome(st, reported, this.sameState(head, st)) : reported;
+    // A creator's failed Parse: its dependents answered next meet what it met (see parseOutcome).
+    if (st !== undefined && st.creates !== null && st.creates.parseError === error) {
+      this.streak = st.creates;
+      this.streakFrom = head;
+    }
     head.error = error;
     head.failedAt = st ? head.cursor : -1;
     if (st) st.error = error;
@@ -229,26 +255,35 @@ export class Pipeline {
     this.transactionStatus = status;
     if (!head?.synced) throw new ProtocolError('ReadyForQuery with no Sync outstanding');
     this.segments.shift();
-    settleSegment(head, status);
+    if (this.streak !== null && head !== this.streakFrom) this.follow(head);
+    const first = head.statements[0]!;
+    const taken =
+      head.error !== null && head.statements.length === 1 && first.notRun && this.events.onNotRun(first);
+    if (!taken) settleSegment(head, status);
     this.events.onSettled(head);
     const next = this.current();
     if (next) this.events.onCurrent(next);
   }
-}
 
-/**
- * The error a failed execution settles with. Before its ParseComplete, a statement's creator failed in
- * its Parse: that error is the statement's. An execution bound to a statement whose Parse failed hears
- * "does not exist" (26000) from the server; it gets the Parse's error instead, found by the statement it
- * named, never by the message text.
- */
-function parseOutcome(st: PendingStatement, error: PostgresError): PostgresError {
-  if (st.creates !== null && !st.creates.parsed) {
-    st.creates.parseError = error;
-    return error;
+  /** Whether only executions of `st`'s statement ran since its Parse failed, up to `st` itself. */
+  private sameState(head: Segment, st: PendingStatement): boolean {
+    if (this.streak === null || st.uses !== this.streak) return false;
+    if (head === this.streakFrom) return true;
+    for (let i = 0; i < head.cursor; i++) if (head.statements[i]!.uses !== this.streak) return false;
+    return true;
   }
-  const parseError = st.uses?.parseError;
-  return parseError && error.code === SqlState.InvalidSqlStatementName ? parseError : error;
+
+  /** A segment answered after the streak began: anything in it that ran, other than its dependents, ends it. */
+  private follow(head: Segment): void {
+    const ran = head.failedAt >= 0 ? head.failedAt + 1 : head.statements.length;
+    for (let i = 0; i < ran; i++) {
+      if (head.statements[i]!.uses !== this.streak) {
+        this.streak = null;
+        this.streakFrom = null;
+        return;
+      }
+    }
+  }
 }
 
 /** Settles every statement of a segment according to how it ended. */
@@ -262,15 +297,24 @@ export function settleSegment(segment: Segment, status: TransactionStatus): void
   let settledThrough = -1;
   const failed = failedAt === -1 ? statements.length : failedAt;
   for (let i = 0; i < failed; i++) {
-    const command = statements[i]!.results[0]?.command;
+    const command = (statements[i]!.result ?? statements[i]!.results[0])?.command;
     if (command !== undefined && TXN_END.has(command)) settledThrough = i;
   }
   for (let i = 0; i < statements.length; i++) {
     const st = statements[i]!;
     if (i === failedAt || statements.length === 1) {
+      const own = st.notRun
+        ? notRunError(
+            st,
+            error,
+            st.retried ? 'it had been sent again once already' : 'its Sync segment held other statements',
+          )
+        : error;
       settleWith(
         st,
-        st.abortReason && error.code === SqlState.QueryCanceled ? withCause(st.abortReason, error) : error,
+        st.abortReason && (own !== error || error.code === SqlState.QueryCanceled)
+          ? withCause(st.abortReason, own)
+          : own,
       );
     } else if (i <= settledThrough) {
       settleWith(st, succeeded(st));
@@ -300,10 +344,11 @@ export function settleSegment(segment: Segment, status: TransactionStatus): void
 /** What a statement the server completed settles with: its result, or the limit its rows crossed. */
 function succeeded(st: PendingStatement): QueryResult | QueryResult[] | Error {
   if (st.limitError) return st.limitError;
-  return st.kind === 'simple' ? st.results : st.results[0]!;
+  if (st.kind === 'simple') return st.results === NO_RESULTS ? [] : st.results;
+  return st.result!;
 }
 
-function withCause(reason: Error, cause: PostgresError): Error {
+function withCause(reason: Error, cause: Error): Error {
   if (reason.cause === undefined) Object.defineProperty(reason, 'cause', { value: cause, enumerable: false });
   return reason;
 }

@@ -12,8 +12,8 @@ import type { ResolvedConfig } from './config.ts';
 import { encodeExtended } from './encode-statement.ts';
 import type { Fifo } from './fifo.ts';
 import { newSegment, type Segment, settleWith } from './pipeline.ts';
-import { newStatement, type PendingStatement } from './statement.ts';
-import { mayDropStatements, StatementCache } from './statement-cache.ts';
+import { NO_PARAMS, newStatement, type PendingStatement } from './statement.ts';
+import { mayDropStatements, mayEndTransaction, StatementCache } from './statement-cache.ts';
 import { mayWrite } from './write-classifier.ts';
 
 /** Statements queued together: one unit is encoded contiguously (an atomic batch is never split). */
@@ -21,7 +21,6 @@ export interface Unit {
   /** `simple`: a Query message; `copy`: a COPY statement sent as a Query, whose data phase follows. */
   policy: SyncPolicy | 'simple' | 'copy';
   statements: PendingStatement[];
-  params: (readonly unknown[])[];
   /** `auto` only: the caller says the statement does not write. */
   readOnly: boolean;
   /** Armed while the unit waits behind a COPY, so a busy connection fails clearly instead of hanging. */
@@ -31,13 +30,8 @@ export interface Unit {
 }
 
 /** A unit of `statements`, not queued yet. */
-export function newUnit(
-  policy: Unit['policy'],
-  statements: PendingStatement[],
-  params: (readonly unknown[])[],
-  readOnly = false,
-): Unit {
-  return { policy, statements, params, readOnly, queueTimer: undefined, backlogPosition: -1 };
+export function newUnit(policy: Unit['policy'], statements: PendingStatement[], readOnly = false): Unit {
+  return { policy, statements, readOnly, queueTimer: undefined, backlogPosition: -1 };
 }
 
 /** A COPY statement alone in its unit; `result` settles with the statement. */
@@ -48,9 +42,9 @@ export function newCopyUnit(sql: string): { st: PendingStatement; unit: Unit; re
     resolveResult = resolve as (value: unknown) => void;
     rejectResult = reject;
   });
-  const st = newStatement(sql, 'object', resolveResult, rejectResult);
+  const st = newStatement(sql, NO_PARAMS, 'object', resolveResult, rejectResult);
   st.kind = 'copy';
-  return { st, unit: newUnit('copy', [st], [[]]), result };
+  return { st, unit: newUnit('copy', [st]), result };
 }
 
 export class RequestEncoder {
@@ -93,9 +87,9 @@ export class RequestEncoder {
           queryMessage(this.out, st.sql);
           st.bytes = this.out.length - at;
         } else {
-          st.bytes = encodeExtended(this.out, st, unit.params[i]!, this.cache, i === 0);
+          st.bytes = encodeExtended(this.out, st, this.cache, i === 0);
         }
-        if (dropsStatements(st)) this.cache.clear();
+        this.invalidate(st);
         segment.statements = append(segment.statements, st);
       }
     } catch (error) {
@@ -129,11 +123,11 @@ export class RequestEncoder {
       this.closeAuto();
     }
     try {
-      st.bytes = encodeExtended(this.out, st, unit.params[0]!, this.cache, this.openAuto === null);
+      st.bytes = encodeExtended(this.out, st, this.cache, this.openAuto === null);
     } catch (error) {
       return rejectUnencoded(unit.statements, error, 0);
     }
-    if (dropsStatements(st)) this.cache.clear();
+    this.invalidate(st);
     st.policy = 'auto';
     let segment = this.openAuto;
     if (!segment) {
@@ -146,6 +140,21 @@ export class RequestEncoder {
     this.inFlightStatements++;
     this.inFlightBytes += st.bytes;
     if (st.bytes > rules.largeStatementBytes) this.closeAuto();
+  }
+
+  /** What the statement just encoded does to the cache: it may drop the session's statements, or end its transaction. */
+  private invalidate(st: PendingStatement): void {
+    const reused = st.uses !== null && st.creates === null ? st.uses : null;
+    // A reused text was classified when its statement was created (one that drops them is never reused:
+    // it empties the cache it is in).
+    if (reused !== null) {
+      if (reused.endsTransaction) this.cache.fence(reused);
+      return;
+    }
+    if (mayDropStatements(st.sql)) return this.cache.clear();
+    const ends = mayEndTransaction(st.sql);
+    if (st.creates !== null) st.creates.endsTransaction = ends;
+    if (ends) this.cache.fence(st.uses);
   }
 
   /** Ends the open `auto` segment with its Sync (end of tick, or before a segment of another policy). */
@@ -162,6 +171,8 @@ export class RequestEncoder {
     for (const st of segment.statements) {
       this.inFlightBytes -= st.bytes;
       if (st.creates && !st.creates.parsed) this.cache.forget(st.creates);
+      // Fenced while pending: out of the cache, so nothing else would Close it.
+      else if (st.creates?.fenced) this.cache.closeLater([st.creates.name]);
       if (st.closes !== null && st.closes.length > 0) this.cache.closeLater(st.closes);
       // The server dropped or invalidated the plan: parse afresh next time.
       if (
@@ -179,14 +190,6 @@ export class RequestEncoder {
     this.inFlightStatements = 0;
     this.inFlightBytes = 0;
   }
-}
-
-/**
- * Whether the statement just encoded may drop the session's prepared statements. One that reused a
- * cached statement has the text of one that did not (a text that drops them empties the cache it is in).
- */
-function dropsStatements(st: PendingStatement): boolean {
-  return (st.uses === null || st.creates !== null) && mayDropStatements(st.sql);
 }
 
 /** Nothing of the unit was sent: the statement that failed to encode gets its error, the rest say why. */

@@ -6,7 +6,7 @@
  */
 import { ConfigError, ResultLimitError } from '../errors.ts';
 import type { ResultLimits } from './api.ts';
-import type { PendingStatement } from './statement.ts';
+import { NO_ROWS, type PendingStatement } from './statement.ts';
 
 /** Execute's row count is an int32, and the server is asked for one row past the cap. */
 const MAX_ROWS_LIMIT = 2 ** 31 - 2;
@@ -59,7 +59,7 @@ export class ResultBudget {
     const kept = st.rows.length;
     this.rows -= kept;
     this.bytes -= st.keptBytes;
-    st.rows = [];
+    st.rows = NO_ROWS;
     st.keptBytes = 0;
     const what = limit === 'rows' ? `${max} rows` : `${max} bytes of rows`;
     st.limitError = new ResultLimitError(

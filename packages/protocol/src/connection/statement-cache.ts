@@ -28,10 +28,23 @@ export function mayDropStatements(sql: string): boolean {
   return words.includes('discard') || words.includes('deallocate');
 }
 
-/** What to send for one execution: a statement to bind to (created here if `create`). */
-export interface CacheChoice {
-  entry: CachedStatement;
-  create: boolean;
+/** Cheap prefilter for mayEndTransaction: the words a transaction-ending statement starts with. */
+const EXIT_WORDS = /commit|rollback|abort|end|prepare/i;
+const EXIT_LEADERS = new Set(['commit', 'rollback', 'abort', 'end', 'prepare']);
+
+/**
+ * Whether `sql` has a statement that may end the transaction, or leave a failed one (COMMIT, END,
+ * ROLLBACK [TO SAVEPOINT], ABORT, PREPARE TRANSACTION): PostgreSQL's IsTransactionExitStmt, the only
+ * statements a failed transaction still runs. Only a statement's first word counts (`case … end` is not
+ * END). Erring towards yes costs a Parse per pending text; a miss leaves dependents to parseOutcome.
+ */
+export function mayEndTransaction(sql: string): boolean {
+  if (!EXIT_WORDS.test(sql)) return false;
+  const words = tokens(sql);
+  for (let i = 0; i < words.length; i++) {
+    if ((i === 0 || words[i - 1] === ';') && EXIT_LEADERS.has(words[i]!)) return true;
+  }
+  return false;
 }
 
 export class StatementCache {
@@ -42,6 +55,8 @@ export class StatementCache {
   /** Names of evicted statements still to Close on the server. */
   private closing: string[] = [];
   private counter = 0;
+  /** Whether the last choose() created the statement it returned (a field, not an object per call). */
+  created = false;
 
   constructor(private readonly capacity: number) {}
 
@@ -52,11 +67,12 @@ export class StatementCache {
 
   /**
    * What to use for this execution: a statement to bind to (parsed, or pending with a Parse nothing can
-   * skip), a new one to create, or null (use the unnamed statement: the cached one's Parse may be skipped
+   * skip), a new one to create (`created` says which), or null (use the unnamed statement: the cached one's Parse may be skipped
    * by an earlier failure in its Sync segment, or the cache is full). `anchored`: this execution's Parse
    * would be the first message of its Sync segment, so the server is sure to attempt it.
    */
-  choose(key: string, anchored: boolean): CacheChoice | null {
+  choose(key: string, anchored: boolean): CachedStatement | null {
+    this.created = false;
     const entry = this.entries.get(key);
     if (entry) {
       if (!(entry.parsed || entry.anchored)) return null;
@@ -65,7 +81,7 @@ export class StatementCache {
         this.entries.set(key, entry);
         this.recent = entry;
       }
-      return { entry, create: false };
+      return entry;
     }
     if (this.capacity === 0) return null;
     if (this.entries.size >= this.capacity) this.evictOldest();
@@ -75,11 +91,14 @@ export class StatementCache {
       parsed: false,
       anchored,
       parseError: null,
+      fenced: false,
+      endsTransaction: false,
       plan: null,
     };
     this.entries.set(key, created);
     this.recent = created;
-    return { entry: created, create: true };
+    this.created = true;
+    return created;
   }
 
   private evictOldest(): void {
@@ -110,6 +129,21 @@ export class StatementCache {
   forget(entry: CachedStatement): void {
     if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
     if (this.recent === entry) this.recent = null;
+  }
+
+  /**
+   * A statement that may end the transaction was just queued (see mayEndTransaction): executions queued
+   * after it must not bind to a statement whose Parse was sent before it. That Parse may fail for the
+   * transaction's sake (25P02 in a failed one), which says nothing of executions after the ROLLBACK; so
+   * every entry not yet parsed leaves the cache (the next execution parses afresh, once, in its place in
+   * the pipeline) and is Closed once parsed. `keep` is the entry the ending statement itself used.
+   */
+  fence(keep: CachedStatement | null): void {
+    for (const entry of this.entries.values()) {
+      if (entry.parsed || entry === keep) continue;
+      entry.fenced = true;
+      this.forget(entry);
+    }
   }
 
   /**

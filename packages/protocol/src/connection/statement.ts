@@ -25,6 +25,17 @@ export function planRows(fields: FieldInfo[], registry: TypeRegistry): RowPlan {
   };
 }
 
+/**
+ * Shared empty lists every statement starts with: `append` replaces them at the first item, so they
+ * are never written to (frozen to be sure), and a statement that gets none allocates none. They are
+ * never handed to a caller, who might push onto them (see Pipeline.complete).
+ */
+export const NO_ROWS: unknown[] = Object.freeze([]) as unknown as unknown[];
+export const NO_RESULTS: QueryResult[] = Object.freeze([]) as unknown as QueryResult[];
+
+/** The parameters of a statement that has none, shared. */
+export const NO_PARAMS: readonly unknown[] = Object.freeze([]);
+
 /** No columns: no decoder to go stale, so any version will do. */
 export const NO_COLUMNS: RowPlan = { fields: [], names: [], decoders: [], version: -1 };
 
@@ -37,8 +48,15 @@ export interface CachedStatement {
   parsed: boolean;
   /** Its Parse opened a Sync segment, so it cannot be skipped: dependents may bind to it before it is parsed. */
   anchored: boolean;
-  /** The server refused its Parse: every execution bound to it fails with this error. */
+  /** The server refused its Parse (see Pipeline's parseOutcome for what its dependents get). */
   parseError: PostgresError | null;
+  /**
+   * Taken out of the cache before its Parse was answered (a statement that may end a transaction was
+   * queued after it, see StatementCache.fence): once parsed it is Closed, since nothing else will.
+   */
+  fenced: boolean;
+  /** Its text may end a transaction (see mayEndTransaction), classified once when it was created. */
+  endsTransaction: boolean;
   /** From the Describe sent with its Parse; an execution takes it at its BindComplete. */
   plan: RowPlan | null;
 }
@@ -57,6 +75,8 @@ export interface PendingStatement {
   /** For COPY: where the copy-phase messages go. */
   copy: CopySink | null;
   sql: string;
+  /** The caller's parameters, kept until it settles: an execution that did not run may be sent again. */
+  params: readonly unknown[];
   policy: SyncPolicy;
   rowMode: 'object' | 'array';
   /** The prepared statement this execution created (its Parse was sent with this one). */
@@ -80,11 +100,21 @@ export interface PendingStatement {
   limitError: ResultLimitError | null;
   /** Results of a simple query, one per statement in its text. */
   results: QueryResult[];
-  done: boolean;
+  /** The result of an extended statement or COPY, once its CommandComplete came. */
+  result: QueryResult | null;
   error: PostgresError | null;
   /** Set once the caller's signal or timeout fired; the error it will settle with if the server cancels. */
   abortReason: Error | null;
   cancelSent: boolean;
+  /** Its BindComplete came: from there on a failure is its own execution's. */
+  bound: boolean;
+  /**
+   * It failed at its Bind because the cached statement it named was not there, for a reason that was
+   * not its own (see Pipeline's parseOutcome): nothing of it ran.
+   */
+  notRun: boolean;
+  /** It has been sent again once after not running; a second time it settles with the error. */
+  retried: boolean;
   settled: boolean;
   resolve: (value: QueryResult | QueryResult[]) => void;
   reject: (reason: Error) => void;
@@ -126,6 +156,7 @@ export function decodeRow(
 
 export function newStatement(
   sql: string,
+  params: readonly unknown[],
   rowMode: 'object' | 'array' | undefined,
   resolve: (value: unknown) => void,
   reject: (reason: Error) => void,
@@ -134,6 +165,7 @@ export function newStatement(
     kind: 'extended',
     copy: null,
     sql,
+    params,
     policy: 'independent',
     rowMode: rowMode ?? 'object',
     creates: null,
@@ -141,15 +173,18 @@ export function newStatement(
     closes: null,
     bytes: 0,
     plan: null,
-    rows: [],
+    rows: NO_ROWS,
     budget: null,
     keptBytes: 0,
     limitError: null,
-    results: [],
-    done: false,
+    results: NO_RESULTS,
+    result: null,
     error: null,
     abortReason: null,
     cancelSent: false,
+    bound: false,
+    notRun: false,
+    retried: false,
     settled: false,
     resolve,
     reject,
@@ -158,3 +193,33 @@ export function newStatement(
 }
 
 function noop(): void {}
+
+/**
+ * Where captureSettlers leaves the resolve/reject of the promise just made; read at once. A shared
+ * executor instead of an arrow per query: at 20k pipelined queries each arrow and its context were
+ * garbage the scavenger had to walk.
+ */
+export const settlers: { resolve: (value: unknown) => void; reject: (reason: Error) => void } = {
+  resolve: noop,
+  reject: noop,
+};
+
+/** A Promise executor that keeps nothing: `new Promise(captureSettlers)`, then read `settlers`. */
+export function captureSettlers(resolve: (value: never) => void, reject: (reason: Error) => void): void {
+  settlers.resolve = resolve as (value: unknown) => void;
+  settlers.reject = reject;
+}
+
+/** Clears what its first sending left, keeping the caller's side (promise, watch, params), to send it again. */
+export function resetForRetry(st: PendingStatement): void {
+  st.retried = true;
+  st.notRun = false;
+  st.bound = false;
+  st.creates = null;
+  st.uses = null;
+  st.closes = null;
+  st.bytes = 0;
+  st.plan = null;
+  st.error = null;
+  st.result = null;
+}

@@ -5,15 +5,16 @@
 import { AbortError, TimeoutError } from '../errors.ts';
 import type { QueryOptions } from './api.ts';
 import { settleWith } from './pipeline.ts';
-import type { PendingStatement } from './statement.ts';
+import type { Unit } from './request-encoder.ts';
 
 /** Returns false (having rejected every statement) when the signal has already fired. */
 export function watchUnit(
-  statements: PendingStatement[],
+  unit: Unit,
   options: QueryOptions,
   defaultTimeout: number,
-  abort: (reason: Error) => void,
+  abortUnit: (unit: Unit, reason: Error) => void,
 ): boolean {
+  const { statements } = unit;
   const timeout = options.timeout ?? defaultTimeout;
   const { signal } = options;
   if (signal?.aborted) {
@@ -21,7 +22,9 @@ export function watchUnit(
       settleWith(st, new AbortError('query aborted before it was sent', { cause: signal.reason }));
     return false;
   }
+  // The common case allocates nothing: no closure exists for a query with neither.
   if (!signal && !(timeout > 0)) return true;
+  const abort = (reason: Error) => abortUnit(unit, reason);
   const onAbort = () => abort(new AbortError('query aborted', { cause: signal?.reason }));
   const timer =
     timeout > 0

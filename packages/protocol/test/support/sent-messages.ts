@@ -32,7 +32,14 @@ export class SentMessages {
     this.#pending = bytes.slice(pos);
   }
 
+  /**
+   * Taps the first socket only: that is the session. Later ones carry a CancelRequest, which has no type
+   * byte: framed with the session's bytes it swallowed every message after it.
+   */
   factory(): SocketFactory {
-    return observingSocket({ written: (chunk) => this.observe(chunk) });
+    const session = observingSocket({ written: (chunk) => this.observe(chunk) });
+    const others = observingSocket({});
+    let opened = 0;
+    return (options) => (opened++ === 0 ? session(options) : others(options));
   }
 }
