@@ -12,7 +12,7 @@ const CHOICES: readonly WorkloadChoice[] = ['select', 'insert', 'copy'];
 export interface BenchOptions {
   /** Operations per measured run. */
   count: number;
-  /** Operations in the unmeasured warm-up run of each contender. */
+  /** Operations in the unmeasured warm-up run of each contender; default twice `count`. */
   warmup: number;
   /** Measured runs per contender; the table shows the median. */
   runs: number;
@@ -79,9 +79,13 @@ export function parseOptions(argv: string[]): BenchOptions {
   });
   const quick = values.quick === true;
   const pipeline = values['pgbench-pipeline'];
+  const count = positiveInt('count', values.count, quick ? QUICK_DEFAULTS.count : 20_000);
   return {
-    count: positiveInt('count', values.count, quick ? QUICK_DEFAULTS.count : 20_000),
-    warmup: positiveInt('warmup', values.warmup, quick ? QUICK_DEFAULTS.warmup : 1_000),
+    count,
+    // Two runs' worth: V8 is still compiling the hot paths through the first 20k (266 optimizing
+    // compiles and young-generation growth, measured), so a 1,000-op warm-up left every contender's
+    // first measured run slow. The same warm-up for each contender.
+    warmup: positiveInt('warmup', values.warmup, quick ? QUICK_DEFAULTS.warmup : 2 * count),
     runs: positiveInt('runs', values.runs, 3),
     workloads: workloadList(values.workloads),
     copyRows: positiveInt('copy-rows', values['copy-rows'], quick ? QUICK_DEFAULTS.copyRows : 1_000_000),
