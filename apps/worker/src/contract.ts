@@ -95,6 +95,8 @@ export interface LoadQuery {
   /** At most HAUL_MAX_SHARDS; omitted: the loader's 'auto' within the cap. */
   shards?: number;
   mode?: 'atomic' | 'batches';
+  /** How an atomic load commits: 'staged' publishes a staging table in one transaction (resumable by loadId). */
+  commit?: 'auto' | 'staged';
   onError?: 'abort' | 'reject';
   loadId?: string;
   /** Create the table from the inferred schema when it does not exist. */

@@ -64,9 +64,16 @@ export interface LoadOptions extends CsvOptions {
   shards?: number | 'auto';
   /** 'atomic' (default): all or nothing. 'batches': commit every `batchRows` rows per shard, resumable. */
   mode?: LoadMode;
-  /** Rows per committed batch in 'batches' mode; default 100,000. */
+  /** Rows per committed batch in 'batches' mode, and per staged batch with `commit: 'staged'`; default 100,000. */
   batchRows?: number;
-  /** Names a load for `haul recover` and for resuming a batches load; a random UUID if not given. */
+  /**
+   * How an atomic load commits. 'auto' (default): two-phase commit where the server allows it, else the
+   * commit barrier. 'staged': the shards COPY into an unlogged staging table, batch by batch, and one
+   * transaction publishes it into the target; all or nothing on any server, and a failed load resumes
+   * with the same `loadId` (staged-load.ts).
+   */
+  commit?: 'auto' | 'staged';
+  /** Names a load for `haul recover` and for resuming a batches or staged load; a random UUID if not given. */
   loadId?: string;
   /** 'abort' (default) rolls everything back at the first bad row; 'reject' sets bad rows aside. */
   onError?: OnError;
@@ -174,10 +181,15 @@ export interface LoadReport {
   /** 'binary', 'raw', or 'text' with `textReason` naming the column whose type had no binary converter. */
   copyFormat: 'binary' | 'text' | 'raw';
   textReason?: string;
-  /** How the shards committed: 'two-phase' (PREPARE TRANSACTION), 'barrier', or 'batches'. */
-  commit: 'two-phase' | 'barrier' | 'batches';
-  /** Batches mode: batches skipped because an earlier run with the same load id committed them. */
+  /** How the shards committed: 'two-phase' (PREPARE TRANSACTION), 'barrier', 'batches' or 'staged'. */
+  commit: 'two-phase' | 'barrier' | 'batches' | 'staged';
+  /** Batches mode and staged loads: batches skipped because an earlier run with the same load id committed (staged) them. */
   resumedBatches?: number;
+  /** Staged loads: what the publish did to the target. */
+  published?: { inserted: number };
+  /** Staged loads: ms from the start to the last batch staged, and ms the publish transaction took. */
+  stagedMs?: number;
+  publishMs?: number;
   rejected: number;
   /** The CREATE TABLE statement run for `createTable`, when the table was created. */
   createdTable?: string;

@@ -46,7 +46,11 @@ Load:
                             one opens only while every open one has work waiting)
       --mode atomic|batches atomic: all or nothing (default); batches: commit every --batch-rows
                             rows per shard, and resume a failed run with the same --load-id
-      --batch-rows N        rows per committed batch (batches mode; default 100000)
+      --commit auto|staged  how an atomic load commits. auto: two-phase where the server allows
+                            it, else every shard's COMMIT at once (default); staged: batches into
+                            a staging table, published in one transaction on any server, and a
+                            failed run resumes with the same --load-id
+      --batch-rows N        rows per committed (batches mode) or staged batch (default 100000)
       --load-id ID          name the load, for \`haul recover\` and resuming (default: a random UUID)
       --on-error abort|reject
                             abort: roll everything back at the first bad row (default);

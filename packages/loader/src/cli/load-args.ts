@@ -30,6 +30,7 @@ const FLAGS = {
   'ignore-unknown': { type: 'boolean' },
   shards: { type: 'string' },
   mode: { type: 'string' },
+  commit: { type: 'string' },
   'batch-rows': { type: 'string' },
   'load-id': { type: 'string' },
   'on-error': { type: 'string' },
@@ -46,6 +47,7 @@ const FLAGS = {
 
 const FORMATS: readonly SourceFormat[] = ['csv', 'tsv', 'ndjson', 'json'];
 const MODES: readonly LoadMode[] = ['atomic', 'batches'];
+const COMMITS: readonly NonNullable<LoadOptions['commit']>[] = ['auto', 'staged'];
 const ON_ERROR: readonly OnError[] = ['abort', 'reject'];
 const COPY_FORMATS = ['auto', 'raw', 'binary', 'text'] as const;
 
@@ -65,6 +67,7 @@ export type LoadSettings = Pick<
   | 'ignoreUnknownColumns'
   | 'shards'
   | 'mode'
+  | 'commit'
   | 'batchRows'
   | 'loadId'
   | 'onError'
@@ -136,8 +139,11 @@ export function parseLoadArgs(argv: readonly string[]): LoadArgs {
   if (values['ignore-unknown']) settings.ignoreUnknownColumns = true;
   if (values.shards !== undefined) settings.shards = shardCount(values.shards);
   if (values.mode !== undefined) settings.mode = oneOf('mode', values.mode, MODES, COMMAND);
+  if (values.commit !== undefined) settings.commit = oneOf('commit', values.commit, COMMITS, COMMAND);
   if (values['batch-rows'] !== undefined) {
-    if (settings.mode !== 'batches') throw new UsageError('--batch-rows needs --mode batches', COMMAND);
+    if (settings.mode !== 'batches' && settings.commit !== 'staged') {
+      throw new UsageError('--batch-rows needs --mode batches or --commit staged', COMMAND);
+    }
     settings.batchRows = positiveInteger('batch-rows', values['batch-rows'], COMMAND);
   }
   if (values['load-id'] !== undefined) {

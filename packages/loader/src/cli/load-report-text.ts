@@ -7,6 +7,7 @@ const COMMIT_METHODS: Record<LoadReport['commit'], string> = {
   'two-phase': 'two-phase (PREPARE TRANSACTION on every shard, then COMMIT PREPARED)',
   barrier: 'barrier (every shard finished its COPY before any committed)',
   batches: 'batches (each batch committed on its own)',
+  staged: 'staged (batches into a staging table, then one publish transaction)',
 };
 
 function copyFormatText(report: LoadReport): string {
@@ -41,8 +42,17 @@ export function loadReportText(report: LoadReport, context: ReportContext = {}):
     ['rejected', count(report.rejected)],
   ];
   if (report.rejected > 0 && context.rejectsPath) entries.push(['rejects file', context.rejectsPath]);
-  if (report.resumedBatches)
-    entries.push(['resumed', `${count(report.resumedBatches)} batches already committed`]);
+  if (report.resumedBatches) {
+    const done = report.commit === 'staged' ? 'staged' : 'committed';
+    entries.push(['resumed', `${count(report.resumedBatches)} batches already ${done}`]);
+  }
+  if (report.published && report.stagedMs !== undefined && report.publishMs !== undefined) {
+    entries.push(['published', `${count(report.published.inserted)} rows inserted`]);
+    entries.push([
+      'phases',
+      `staged in ${seconds(report.stagedMs)}, published in ${seconds(report.publishMs)}`,
+    ]);
+  }
   if (report.createdTable) entries.push(['created', report.createdTable]);
 
   const shards = textTable(

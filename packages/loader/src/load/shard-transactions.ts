@@ -34,6 +34,8 @@ export class LoadShardTransactions implements ShardTransactions {
   decidingXid = '';
   /** Rows committed by this run's batches (batches mode). */
   committedRows = 0;
+  /** Batches this run committed (batches mode). */
+  committedBatches = 0;
   private readonly began = new Set<number>();
   private readonly batches = new Map<number, BatchRecord>();
 
@@ -100,5 +102,6 @@ export class LoadShardTransactions implements ShardTransactions {
     await this.options.control!.record(conn, { ...record, firstRow: Math.max(0, record.firstRow) });
     await conn.exec('commit');
     this.committedRows += record.rows;
+    this.committedBatches++;
   }
 }
