@@ -73,6 +73,15 @@ export interface LoadOptions extends CsvOptions {
    * with the same `loadId` (staged-load.ts).
    */
   commit?: 'auto' | 'staged';
+  /**
+   * What a row whose key the target has already does (a staged load; implies `commit: 'staged'`):
+   * 'error' (default) fails the load (23505); 'skip' keeps the existing row, and of a key repeated in
+   * the file the first occurrence; 'update' sets every loaded non-key column, and of a key repeated
+   * in the file the last occurrence wins. The report's `published` counts each.
+   */
+  conflict?: 'error' | 'skip' | 'update';
+  /** The columns of a primary key or unique index of the target, for `conflict` 'skip' or 'update'. */
+  key?: readonly string[];
   /** Names a load for `haul recover` and for resuming a batches or staged load; a random UUID if not given. */
   loadId?: string;
   /** 'abort' (default) rolls everything back at the first bad row; 'reject' sets bad rows aside. */
@@ -171,7 +180,7 @@ export interface ShardReport {
 export interface LoadReport {
   loadId: string;
   table: string;
-  /** Rows committed (or, if `committed` is false, rows that were sent before the rollback). */
+  /** Rows committed (a staged load: inserted plus updated), or, if `committed` is false, rows sent before the rollback. */
   rows: number;
   bytes: number;
   ms: number;
@@ -185,8 +194,11 @@ export interface LoadReport {
   commit: 'two-phase' | 'barrier' | 'batches' | 'staged';
   /** Batches mode and staged loads: batches skipped because an earlier run with the same load id committed (staged) them. */
   resumedBatches?: number;
-  /** Staged loads: what the publish did to the target. */
-  published?: { inserted: number };
+  /**
+   * Staged loads: what the publish did. `skipped`: rows whose key existed (in the table or earlier in
+   * the file); `duplicates`: rows replaced by a later row of the same key in the file ('update').
+   */
+  published?: { inserted: number; updated: number; skipped: number; duplicates: number };
   /** Staged loads: ms from the start to the last batch staged, and ms the publish transaction took. */
   stagedMs?: number;
   publishMs?: number;

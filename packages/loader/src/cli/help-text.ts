@@ -50,6 +50,12 @@ Load:
                             it, else every shard's COMMIT at once (default); staged: batches into
                             a staging table, published in one transaction on any server, and a
                             failed run resumes with the same --load-id
+      --conflict error|skip|update
+                            a row whose --key the table has: error fails the load (default);
+                            skip keeps the table's row (and a repeated key's first row);
+                            update sets its other loaded columns (a repeated key's last row
+                            wins). skip and update imply --commit staged
+      --key COL[,COL…]      a primary key or unique index of the table, for --conflict
       --batch-rows N        rows per committed (batches mode) or staged batch (default 100000)
       --load-id ID          name the load, for \`haul recover\` and resuming (default: a random UUID)
       --on-error abort|reject

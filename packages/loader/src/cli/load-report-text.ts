@@ -47,7 +47,12 @@ export function loadReportText(report: LoadReport, context: ReportContext = {}):
     entries.push(['resumed', `${count(report.resumedBatches)} batches already ${done}`]);
   }
   if (report.published && report.stagedMs !== undefined && report.publishMs !== undefined) {
-    entries.push(['published', `${count(report.published.inserted)} rows inserted`]);
+    const { inserted, updated, skipped, duplicates } = report.published;
+    const parts = [`${count(inserted)} rows inserted`];
+    if (updated > 0) parts.push(`${count(updated)} updated`);
+    if (skipped > 0) parts.push(`${count(skipped)} skipped (key already there)`);
+    if (duplicates > 0) parts.push(`${count(duplicates)} replaced by a later row of the same key`);
+    entries.push(['published', parts.join(', ')]);
     entries.push([
       'phases',
       `staged in ${seconds(report.stagedMs)}, published in ${seconds(report.publishMs)}`,

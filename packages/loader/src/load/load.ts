@@ -34,6 +34,7 @@ import { RECENT_BYTES } from './refused-row.ts';
 import { validate } from './settings.ts';
 import { SHARD_QUEUE } from './shard.ts';
 import { LoadShardTransactions } from './shard-transactions.ts';
+import { stageShape } from './stage-shape.ts';
 import { type PublishOutcome, StagedLoad } from './staged-load.ts';
 import { StallWatch } from './stall-watch.ts';
 import { commitBarrier, commitTwoPhase, formatGid } from './two-phase.ts';
@@ -114,8 +115,8 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     // mode, where the encoder's checks set bad rows aside without a refused COPY each.
     if (plan.format === 'raw' && onError === 'abort') reader.findRowsOnly();
     if (settings.commit === 'staged') {
-      const columns = plan.mapping.columns.map((column) => column.name);
-      staged = await StagedLoad.open(first, plan.table, columns, loadId, settings.batchRows);
+      const shape = await stageShape(first, plan.table, plan.mapping.columns, settings);
+      staged = await StagedLoad.open(first, plan.table, shape, loadId, settings.batchRows);
     }
     const control =
       staged?.control ??
@@ -232,7 +233,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     await provisional?.afterCommit(first);
     ticker.stop(true);
     const rows = published
-      ? published.inserted
+      ? published.inserted + published.updated
       : mode === 'batches'
         ? shardTransactions.committedRows + (control?.committedRows ?? 0)
         : active.shards.reduce((sum, shard) => sum + shard.rows, 0);

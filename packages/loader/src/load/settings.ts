@@ -18,6 +18,9 @@ export interface Settings {
   mode: 'atomic' | 'batches';
   /** Atomic loads: 'staged' through a staging table (staged-load.ts), else two-phase or the barrier. */
   commit: 'auto' | 'staged';
+  /** What a staged load does with a key the target has ('error': append); 'skip'/'update' need `key`. */
+  conflict: 'error' | 'skip' | 'update';
+  key: readonly string[];
   onError: 'abort' | 'reject';
   batchRows: number;
   chunkBytes: number;
@@ -45,9 +48,25 @@ export function validate(options: LoadOptions): Settings {
   const mode = options.mode ?? 'atomic';
   if (mode !== 'atomic' && mode !== 'batches')
     throw new LoadConfigError(`mode must be 'atomic' or 'batches'`);
-  const commit = options.commit ?? 'auto';
+  const conflict = options.conflict ?? 'error';
+  if (conflict !== 'error' && conflict !== 'skip' && conflict !== 'update') {
+    throw new LoadConfigError(`conflict must be 'error', 'skip' or 'update'`);
+  }
+  const key = options.key ?? [];
+  if (conflict !== 'error' && key.length === 0) {
+    throw new LoadConfigError(
+      `conflict '${conflict}' needs key: the columns of a primary key or unique index`,
+    );
+  }
+  if (conflict === 'error' && key.length > 0)
+    throw new LoadConfigError(`key needs conflict 'skip' or 'update'`);
+  // Handling existing keys is a publish of a stage: it implies the staged commit.
+  const commit = options.commit ?? (conflict === 'error' ? 'auto' : 'staged');
   if (commit !== 'auto' && commit !== 'staged')
     throw new LoadConfigError(`commit must be 'auto' or 'staged'`);
+  if (conflict !== 'error' && commit !== 'staged') {
+    throw new LoadConfigError(`conflict '${conflict}' publishes a staged load; it needs commit 'staged'`);
+  }
   if (commit === 'staged' && mode !== 'atomic') {
     throw new LoadConfigError(
       `commit 'staged' is an atomic load's commit; mode 'batches' commits each batch itself`,
@@ -94,6 +113,8 @@ export function validate(options: LoadOptions): Settings {
     stallTimeout,
     mode,
     commit,
+    conflict,
+    key,
     onError,
     batchRows,
     chunkBytes,

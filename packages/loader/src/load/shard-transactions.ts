@@ -45,7 +45,8 @@ export class LoadShardTransactions implements ShardTransactions {
     const conn = await shard.conn;
     const begin = `begin; set local lock_timeout = ${this.options.lockTimeout}`;
     if (this.options.mode === 'batches') {
-      await conn.exec(begin);
+      // haul.batch: a staged load's file-order column takes it as its default (publish-sql.ts).
+      await conn.exec(`${begin}; set local haul.batch = ${batch}`);
       this.batches.set(batch, { batch, firstRow: -1, rows: 0, sourceStart: -1, sourceEnd: 0 });
       return;
     }

@@ -3,52 +3,55 @@
  * included, and resumable. The shards COPY batches into a staging table of the load, each batch
  * committed with its ledger row (batches mode's, batch-control.ts), so a batch is staged exactly once
  * however often it is retried. When every batch is in, one publish transaction inserts the stage into
- * the target, marks the load published and drops the stage: readers of the target see none of the
- * load or all of it. A failed load leaves what it staged; a re-run with the same load id skips the
- * staged batches and publishes.
+ * the target (appending, or handling existing keys: publish-sql.ts), marks the load published and
+ * drops the stage: readers of the target see none of the load or all of it. A failed load leaves what
+ * it staged; a re-run with the same load id skips the staged batches and publishes.
  *
  * Logged or unlogged: the stage and its ledger are UNLOGGED (no WAL for the rows twice over), the
  * loads table is logged. Crash recovery empties every unlogged table together, so after a server crash
  * the ledger and the staged rows are gone together and a re-run stages everything again; it never
  * skips a batch whose rows were lost. The publish writes only logged tables (the target, the loads
- * row), so a publish that committed survives. The publish also checks the rows it inserted against
- * the ledger, and refuses (rolling back) when they differ.
+ * row), so a publish that committed survives. The publish also checks the staged rows against the
+ * ledger, and refuses (rolling back) when they differ.
  */
-import { type Connection, PostgresError, SqlState } from '@haul/protocol';
+import type { Connection, QueryResult } from '@haul/protocol';
 import { LoadConfigError } from '../errors.ts';
-import { quoteIdent } from '../schema/identifiers.ts';
 import type { TargetTable } from '../schema/target.ts';
 import { BatchControl } from './batch-control.ts';
-import { createOnce } from './create-table.ts';
+import { publishSql } from './publish-sql.ts';
+import {
+  createStageSql,
+  ensureStage,
+  ensureStageCatalog,
+  LOADS_TABLE,
+  type LoadRow,
+  newStageName,
+  publishWord,
+  STAGE_LEDGER,
+  type StageShape,
+} from './stage-tables.ts';
 
-export const STAGE_SCHEMA = 'haul';
-const SCHEMA = quoteIdent(STAGE_SCHEMA);
-export const LOADS_TABLE = `${SCHEMA}.${quoteIdent('loads')}`;
-const LEDGER = { qualified: `${SCHEMA}.${quoteIdent('staged_batches')}`, unlogged: true } as const;
 /** Advisory lock key space (the first int4 key): "hs" + 1. One run of a load id at a time. */
 const RUN_LOCK = 0x68730001;
 /** Milliseconds each cleanup statement may take: a failing load must not hang on its way out. */
 const CLEANUP_TIMEOUT = 5_000;
 
-interface LoadRow {
-  target: string;
-  stage: string;
-  batch_rows: number;
-  columns: string;
-  state: string;
-}
-
 export interface PublishOutcome {
   /** Rows the publish inserted into the target. */
   inserted: number;
+  /** Rows of the target the publish updated ('update'). */
+  updated: number;
+  /** Staged rows left out because their key existed, in the table or earlier in the file ('skip'). */
+  skipped: number;
+  /** Staged rows whose key came again later in the file, replaced by that later row ('update'). */
+  duplicates: number;
 }
 
 export class StagedLoad {
   private constructor(
     readonly loadId: string,
     private readonly target: TargetTable,
-    /** The loaded columns, quoted and joined: the same list for the stage, the COPY and the publish. */
-    private readonly columnList: string,
+    private readonly shape: StageShape,
     /** Qualified name of the staging table. */
     readonly stage: string,
     readonly control: BatchControl,
@@ -61,27 +64,11 @@ export class StagedLoad {
   static async open(
     conn: Connection,
     target: TargetTable,
-    columns: readonly string[],
+    shape: StageShape,
     loadId: string,
     batchRows: number,
   ): Promise<StagedLoad> {
-    const columnList = columns.map(quoteIdent).join(', ');
-    await createOnce(conn, SCHEMA, `create schema if not exists ${SCHEMA}`);
-    await createOnce(
-      conn,
-      LOADS_TABLE,
-      `create table if not exists ${LOADS_TABLE} (
-        load_id text primary key,
-        target text not null,
-        stage text not null,
-        batch_rows integer not null,
-        columns text not null,
-        state text not null check (state in ('staging', 'published')),
-        rows bigint,
-        created_at timestamptz not null default now(),
-        published_at timestamptz
-      )`,
-    );
+    await ensureStageCatalog(conn);
     const { rows: locked } = await conn.query<{ ok: boolean }>(
       'select pg_try_advisory_lock($1, hashtext($2)) as ok',
       [RUN_LOCK, loadId],
@@ -91,41 +78,40 @@ export class StagedLoad {
         `load "${loadId}" is running in another session; wait for it or use a new load id`,
       );
     }
+    const columns = shape.columns.map((column) => JSON.stringify(column)).join(', ');
+    const publish = publishWord(shape);
     const { rows } = await conn.query<LoadRow>(
-      `select target, stage, batch_rows, columns, state from ${LOADS_TABLE} where load_id = $1`,
+      `select target, stage, batch_rows, columns, publish, state from ${LOADS_TABLE} where load_id = $1`,
       [loadId],
     );
     const existing = rows[0];
-    let stage: string;
+    if (existing?.state === 'published') {
+      throw new LoadConfigError(`load "${loadId}" was published already; use a new load id`);
+    }
+    if (
+      existing &&
+      (existing.target !== target.qualified || existing.columns !== columns || existing.publish !== publish)
+    ) {
+      throw new LoadConfigError(
+        `load "${loadId}" was staged into ${existing.target} (${existing.columns}) to publish as ${existing.publish}; ` +
+          `resume it the same way (now ${target.qualified} (${columns}), ${publish}) or use a new load id`,
+      );
+    }
+    const stage = existing?.stage ?? newStageName();
+    const createSql = createStageSql(stage, target, shape);
     if (!existing) {
-      stage = `${SCHEMA}.${quoteIdent(`stage_${crypto.randomUUID().replaceAll('-', '')}`)}`;
       await conn.transaction(async (tx) => {
         await tx.query(
-          `insert into ${LOADS_TABLE} (load_id, target, stage, batch_rows, columns, state)
-           values ($1, $2, $3, $4, $5, 'staging')`,
-          [loadId, target.qualified, stage, batchRows, columnList],
+          `insert into ${LOADS_TABLE} (load_id, target, stage, batch_rows, columns, publish, state)
+           values ($1, $2, $3, $4, $5, $6, 'staging')`,
+          [loadId, target.qualified, stage, batchRows, columns, publish],
         );
-        // Only the loaded columns, with their types and typmods (a value too long still fails in
-        // COPY, with its line); no defaults and no identity: those apply once, at publish.
-        await tx.exec(
-          `create unlogged table ${stage} as select ${columnList} from ${target.qualified} with no data`,
-        );
+        await tx.exec(createSql);
       });
-    } else {
-      if (existing.state === 'published') {
-        throw new LoadConfigError(`load "${loadId}" was published already; use a new load id`);
-      }
-      if (existing.target !== target.qualified || existing.columns !== columnList) {
-        throw new LoadConfigError(
-          `load "${loadId}" was staged into ${existing.target} (${existing.columns}); ` +
-            `resume it with the same table and columns (now ${target.qualified} (${columnList})) or use a new load id`,
-        );
-      }
-      stage = existing.stage;
     }
-    const control = await BatchControl.open(conn, target, loadId, batchRows, LEDGER);
-    if (existing) await ensureStage(conn, stage, target, columnList, control, loadId);
-    return new StagedLoad(loadId, target, columnList, stage, control);
+    const control = await BatchControl.open(conn, target, loadId, batchRows, STAGE_LEDGER);
+    if (existing) await ensureStage(conn, stage, createSql, control, loadId);
+    return new StagedLoad(loadId, target, shape, stage, control);
   }
 
   /** `copy <stage> (cols) from stdin (…)`, for a plan's `copy <target> (cols) from stdin (…)`. */
@@ -157,27 +143,50 @@ export class StagedLoad {
           `load "${this.loadId}" is no longer staged (state ${rows[0]?.state ?? 'gone'})`,
         );
       }
-      const inserted = await tx.query(
-        `insert into ${this.target.qualified} (${this.columnList}) select ${this.columnList} from ${this.stage}`,
-        [],
-        signal,
-      );
-      const count = inserted.rowCount ?? 0;
-      if (count !== expectedRows) {
-        throw new LoadConfigError(
-          `load "${this.loadId}": the stage holds ${count} rows but its ledger says ${expectedRows}; ` +
-            'nothing was published (was the stage changed by hand?)',
-        );
+      // Append counts the staged rows as it inserts them (one scan); the conflict modes insert
+      // fewer than they stage, so they count first.
+      let staged = expectedRows;
+      if (this.shape.conflict !== 'error') {
+        const counted = await tx.query<{ n: string }>(`select count(*)::text as n from ${this.stage}`);
+        staged = Number(counted.rows[0]?.n ?? 0);
+        if (staged !== expectedRows) throw this.mismatch(staged, expectedRows);
       }
+      const statement = publishSql({ target: this.target.qualified, stage: this.stage, ...this.shape });
+      const outcome = this.outcome(staged, await tx.query(statement, [], signal));
       await tx.query(
         `update ${LOADS_TABLE} set state = 'published', rows = $2, published_at = now()
            where load_id = $1 and state = 'staging'`,
-        [this.loadId, count],
+        [this.loadId, outcome.inserted + outcome.updated],
       );
-      await tx.query(`delete from ${LEDGER.qualified} where load_id = $1`, [this.loadId]);
+      await tx.query(`delete from ${STAGE_LEDGER.qualified} where load_id = $1`, [this.loadId]);
       await tx.exec(`drop table ${this.stage}`);
-      return { inserted: count };
+      return outcome;
     }, signal);
+  }
+
+  private outcome(staged: number, result: QueryResult): PublishOutcome {
+    const { conflict, key, columns } = this.shape;
+    if (conflict === 'update') {
+      const counts = result.rows[0] as { inserted?: string; updated?: string } | undefined;
+      const inserted = Number(counts?.inserted ?? 0);
+      const updated = Number(counts?.updated ?? 0);
+      // No non-key column to set: an existing key leaves its row as it was, which is a skip.
+      if (columns.every((column) => key!.columns.includes(column))) {
+        return { inserted, updated: 0, skipped: staged - inserted, duplicates: 0 };
+      }
+      return { inserted, updated, skipped: 0, duplicates: staged - inserted - updated };
+    }
+    const inserted = result.rowCount ?? 0;
+    if (conflict === 'skip') return { inserted, updated: 0, skipped: staged - inserted, duplicates: 0 };
+    if (inserted !== staged) throw this.mismatch(inserted, staged);
+    return { inserted, updated: 0, skipped: 0, duplicates: 0 };
+  }
+
+  private mismatch(staged: number, ledger: number): LoadConfigError {
+    return new LoadConfigError(
+      `load "${this.loadId}": the stage holds ${staged} rows but its ledger says ${ledger}; ` +
+        'nothing was published (was the stage changed by hand?)',
+    );
   }
 
   /**
@@ -201,31 +210,4 @@ export class StagedLoad {
       .catch(() => {});
     return 0;
   }
-}
-
-/**
- * A reopened load's stage must still exist. If it is gone (dropped by hand), the ledger's batches are
- * gone with it: the ledger is cleared and the stage made again, so nothing staged is skipped unseen.
- */
-async function ensureStage(
-  conn: Connection,
-  stage: string,
-  target: TargetTable,
-  columnList: string,
-  control: BatchControl,
-  loadId: string,
-): Promise<void> {
-  try {
-    await conn.query(`select from ${stage} limit 0`);
-    return;
-  } catch (error) {
-    if (!(error instanceof PostgresError) || error.code !== SqlState.UndefinedTable) throw error;
-  }
-  await conn.transaction(async (tx) => {
-    await tx.query(`delete from ${LEDGER.qualified} where load_id = $1`, [loadId]);
-    await tx.exec(
-      `create unlogged table ${stage} as select ${columnList} from ${target.qualified} with no data`,
-    );
-  });
-  control.forgetAll();
 }
