@@ -82,6 +82,11 @@ export interface LoadOptions extends CsvOptions {
   conflict?: 'error' | 'skip' | 'update';
   /** The columns of a primary key or unique index of the target, for `conflict` 'skip' or 'update'. */
   key?: readonly string[];
+  /**
+   * A staged load first drops other staged loads older than this many ms that no run is using (what
+   * abandoned loads leave behind); default 7 days, 0: never. `haul recover` lists and drops them too.
+   */
+  abandonedStageMs?: number;
   /** Names a load for `haul recover` and for resuming a batches or staged load; a random UUID if not given. */
   loadId?: string;
   /** 'abort' (default) rolls everything back at the first bad row; 'reject' sets bad rows aside. */
@@ -213,6 +218,19 @@ export interface ConnectionOptions {
   url?: string | ConnectOptions;
   connect?: (options: string | ConnectOptions) => Promise<Connection>;
   connector?: Connector;
+}
+
+/** A staged load not published yet (`commit: 'staged'`): resume it with its load id, or drop it. */
+export interface StagedLoadListing {
+  loadId: string;
+  table: string;
+  /** How it publishes: 'error' (append), or 'skip (…)' / 'update (…)' with the key. */
+  publish: string;
+  batches: number;
+  rows: number;
+  createdAt: Date;
+  /** A run of it holds its lock now. */
+  running: boolean;
 }
 
 /** A two-phase load left prepared on the server (its coordinator died between PREPARE and COMMIT). */

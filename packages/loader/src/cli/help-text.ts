@@ -110,7 +110,7 @@ ${EXIT_CODES}
 `;
 
 export const RECOVER_HELP = `Usage: haul recover [--url URL] [--json]
-       haul recover [--url URL] --commit ID | --rollback ID | --auto [ID]
+       haul recover [--url URL] --commit ID | --rollback ID | --auto [ID] | --drop ID
 
 A two-phase load whose coordinator died between PREPARE and COMMIT leaves prepared transactions on
 the server, holding locks. Without an action, lists them; --commit or --rollback resolves one load;
@@ -119,7 +119,10 @@ the server, holding locks. Without an action, lists them; --commit or --rollback
 A --create-table load that dies leaves its table provisional (created, marked with a
 \`haul:create:<load id>\` comment, never committed into). The list shows such tables; resolving
 settles them afterwards: dropped when empty and no load or session uses it, else kept.
---json prints { "loads": [...], "tables": [...] }.
+A --commit staged load that fails keeps its staged batches for a re-run with the same --load-id.
+The list shows such loads; --drop ID drops one (nothing is published). A staged load also drops,
+as it starts, staged loads older than 7 days that no run is using.
+--json prints { "loads": [...], "tables": [...], "staged": [...] }.
 
 ${EXIT_CODES}
 `;

@@ -116,7 +116,8 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     if (plan.format === 'raw' && onError === 'abort') reader.findRowsOnly();
     if (settings.commit === 'staged') {
       const shape = await stageShape(first, plan.table, plan.mapping.columns, settings);
-      staged = await StagedLoad.open(first, plan.table, shape, loadId, settings.batchRows);
+      const { batchRows, abandonedStageMs } = settings;
+      staged = await StagedLoad.open(first, plan.table, shape, loadId, batchRows, abandonedStageMs);
     }
     const control =
       staged?.control ??

@@ -11,6 +11,8 @@ const MAX_SHARDS = 64;
 const DEFAULT_CHUNK = 256 << 10;
 const DEFAULT_BATCH_ROWS = 100_000;
 const DEFAULT_STALL_TIMEOUT = 60_000;
+/** A week: long enough to come back to a failed load after a weekend, short enough not to pile up. */
+const DEFAULT_ABANDONED_STAGE = 7 * 24 * 3600 * 1000;
 
 export interface Settings {
   loadId: string;
@@ -21,6 +23,7 @@ export interface Settings {
   /** What a staged load does with a key the target has ('error': append); 'skip'/'update' need `key`. */
   conflict: 'error' | 'skip' | 'update';
   key: readonly string[];
+  abandonedStageMs: number;
   onError: 'abort' | 'reject';
   batchRows: number;
   chunkBytes: number;
@@ -75,6 +78,10 @@ export function validate(options: LoadOptions): Settings {
   if (commit === 'staged' && options.createTable) {
     throw new LoadConfigError(`commit 'staged' cannot create the table yet; create it first`);
   }
+  const abandonedStageMs = options.abandonedStageMs ?? DEFAULT_ABANDONED_STAGE;
+  if (!Number.isInteger(abandonedStageMs) || abandonedStageMs < 0) {
+    throw new LoadConfigError('abandonedStageMs must be a whole number of ms (0: never drop)');
+  }
   const onError = options.onError ?? 'abort';
   if (onError !== 'abort' && onError !== 'reject')
     throw new LoadConfigError(`onError must be 'abort' or 'reject'`);
@@ -115,6 +122,7 @@ export function validate(options: LoadOptions): Settings {
     commit,
     conflict,
     key,
+    abandonedStageMs,
     onError,
     batchRows,
     chunkBytes,

@@ -15,6 +15,11 @@ import { type Conflict, ORDER_COLUMNS_SQL } from './publish-sql.ts';
 export const STAGE_SCHEMA = 'haul';
 const SCHEMA = quoteIdent(STAGE_SCHEMA);
 export const LOADS_TABLE = `${SCHEMA}.${quoteIdent('loads')}`;
+/**
+ * Advisory lock key space (the first int4 key; the second is hashtext(load id)): "hs" + 1. A run holds
+ * it for its session, so one run of a load id at a time, and nothing drops a stage a run is using.
+ */
+export const RUN_LOCK = 0x68730001;
 export const STAGE_LEDGER: LedgerTable = {
   qualified: `${SCHEMA}.${quoteIdent('staged_batches')}`,
   unlogged: true,

@@ -27,12 +27,12 @@ import {
   type LoadRow,
   newStageName,
   publishWord,
+  RUN_LOCK,
   STAGE_LEDGER,
   type StageShape,
 } from './stage-tables.ts';
+import { dropAbandonedStages } from './staged-recover.ts';
 
-/** Advisory lock key space (the first int4 key): "hs" + 1. One run of a load id at a time. */
-const RUN_LOCK = 0x68730001;
 /** Milliseconds each cleanup statement may take: a failing load must not hang on its way out. */
 const CLEANUP_TIMEOUT = 5_000;
 
@@ -67,6 +67,8 @@ export class StagedLoad {
     shape: StageShape,
     loadId: string,
     batchRows: number,
+    /** Other staged loads older than this (ms) and not running are dropped first; 0: none. */
+    abandonedAfterMs: number,
   ): Promise<StagedLoad> {
     await ensureStageCatalog(conn);
     const { rows: locked } = await conn.query<{ ok: boolean }>(
@@ -110,6 +112,8 @@ export class StagedLoad {
       });
     }
     const control = await BatchControl.open(conn, target, loadId, batchRows, STAGE_LEDGER);
+    // This load's lock is held: it counts as running, so a resume of an old load keeps its stage.
+    if (abandonedAfterMs > 0) await dropAbandonedStages(conn, abandonedAfterMs);
     if (existing) await ensureStage(conn, stage, createSql, control, loadId);
     return new StagedLoad(loadId, target, shape, stage, control);
   }

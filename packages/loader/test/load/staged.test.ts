@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
 import { BadRowError, LoadConfigError, LoadFailedError } from '../../src/errors.ts';
 import { load } from '../../src/load/load.ts';
+import { dropStagedLoad, listStagedLoads } from '../../src/load/staged-recover.ts';
 import {
   type Admin,
   adminClient,
@@ -26,6 +27,14 @@ const text = (rows: number, bad?: number) => {
   for (let i = 1; i <= rows; i++) out += i === bad ? `${i},bad,not-a-number\n` : `${line(i)}\n`;
   return out;
 };
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 const rejection = (promise: Promise<unknown>) =>
   promise.then(
@@ -272,6 +281,64 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     expect((error as Error).message).toMatch(/the stage holds 499 rows but its ledger says 500/);
     expect(await scalar(admin, `select count(*)::int from ${name}`)).toBe(0);
     expect((await loadRow(loadId))?.state).toBe('staging');
+    await dropStagedLoad(via(url), loadId);
+  });
+
+  it('lists a stopped staged load, refuses to drop one a run holds, drops it, and ages abandoned ones out', async () => {
+    const name = await table();
+    const loadId = uniqueName('list');
+    const options = {
+      ...via(url),
+      table: name,
+      format: 'csv' as const,
+      shards: 1,
+      batchRows: 100,
+      commit: 'staged' as const,
+      copyFormat: 'binary' as const,
+    };
+    expect(await rejection(load({ ...options, loadId, source: text(1000, 990) }))).toBeInstanceOf(
+      LoadFailedError,
+    );
+    const listed = (await listStagedLoads(via(url))).find((entry) => entry.loadId === loadId);
+    expect(listed).toMatchObject({ table: `"public"."${name}"`, publish: 'error', running: false });
+    expect(listed!.batches).toBe(await ledgerRows(loadId));
+    expect(listed!.rows).toBe(listed!.batches * 100);
+    const { stage } = (await loadRow(loadId))!;
+
+    // A run holds the load's lock: it is listed as running and is not dropped.
+    const [holder] = await admin.reserve().then((conn) => [conn]);
+    try {
+      await holder!`select pg_advisory_lock(${0x68730001}, hashtext(${loadId}))`;
+      expect((await listStagedLoads(via(url))).find((entry) => entry.loadId === loadId)?.running).toBe(true);
+      await expect(dropStagedLoad(via(url), loadId)).rejects.toThrow(/is running/);
+    } finally {
+      await holder!`select pg_advisory_unlock(${0x68730001}, hashtext(${loadId}))`;
+      holder!.release();
+    }
+    await waitUntil(async () => !(await listStagedLoads(via(url))).find((e) => e.loadId === loadId)?.running);
+    expect(await dropStagedLoad(via(url), loadId)).toMatchObject({ loadId });
+    expect(await loadRow(loadId)).toBeUndefined();
+    expect(await stageExists(stage)).toBe(false);
+    expect(await ledgerRows(loadId)).toBe(0);
+
+    // Abandoned: a stopped staged load older than abandonedStageMs goes when another staged load starts.
+    const old = uniqueName('old');
+    expect(await rejection(load({ ...options, loadId: old, source: text(1000, 990) }))).toBeInstanceOf(
+      LoadFailedError,
+    );
+    await admin.unsafe(`update haul.loads set created_at = now() - interval '2 hours' where load_id = $1`, [
+      old,
+    ]);
+    const oldStage = (await loadRow(old))!.stage;
+    await load({
+      ...options,
+      table: await table(),
+      loadId: uniqueName('fresh'),
+      source: text(10),
+      abandonedStageMs: 3_600_000,
+    });
+    expect(await loadRow(old)).toBeUndefined();
+    expect(await stageExists(oldStage)).toBe(false);
   });
 
   it('a load that staged nothing leaves no stage and no loads row', async () => {
@@ -332,5 +399,6 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     await expect(
       load({ ...base, loadId: other, batchRows: 5, columns: ['id', 'name'], source: 'id,name\n1,a\n' }),
     ).rejects.toThrow(/was staged into/);
+    await dropStagedLoad(via(url), other);
   });
 });
