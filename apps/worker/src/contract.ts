@@ -95,6 +95,12 @@ export interface LoadQuery {
   /** At most HAUL_MAX_SHARDS; omitted: the loader's 'auto' within the cap. */
   shards?: number;
   mode?: 'atomic' | 'batches';
+  /** How an atomic load commits: 'staged' publishes a staging table in one transaction (resumable by loadId). */
+  commit?: 'auto' | 'staged';
+  /** A row whose `key` exists: 'error' (default), 'skip' or 'update' (implies commit 'staged'). */
+  conflict?: 'error' | 'skip' | 'update';
+  /** Key columns (sent comma-separated): a primary key or unique index of the table. */
+  key?: readonly string[];
   onError?: 'abort' | 'reject';
   loadId?: string;
   /** Create the table from the inferred schema when it does not exist. */

@@ -64,9 +64,30 @@ export interface LoadOptions extends CsvOptions {
   shards?: number | 'auto';
   /** 'atomic' (default): all or nothing. 'batches': commit every `batchRows` rows per shard, resumable. */
   mode?: LoadMode;
-  /** Rows per committed batch in 'batches' mode; default 100,000. */
+  /** Rows per committed batch in 'batches' mode, and per staged batch with `commit: 'staged'`; default 100,000. */
   batchRows?: number;
-  /** Names a load for `haul recover` and for resuming a batches load; a random UUID if not given. */
+  /**
+   * How an atomic load commits. 'auto' (default): two-phase commit where the server allows it, else the
+   * commit barrier. 'staged': the shards COPY into an unlogged staging table, batch by batch, and one
+   * transaction publishes it into the target; all or nothing on any server, and a failed load resumes
+   * with the same `loadId` (staged-load.ts).
+   */
+  commit?: 'auto' | 'staged';
+  /**
+   * What a row whose key the target has already does (a staged load; implies `commit: 'staged'`):
+   * 'error' (default) fails the load (23505); 'skip' keeps the existing row, and of a key repeated in
+   * the file the first occurrence; 'update' sets every loaded non-key column, and of a key repeated
+   * in the file the last occurrence wins. The report's `published` counts each.
+   */
+  conflict?: 'error' | 'skip' | 'update';
+  /** The columns of a primary key or unique index of the target, for `conflict` 'skip' or 'update'. */
+  key?: readonly string[];
+  /**
+   * A staged load first drops other staged loads older than this many ms that no run is using (what
+   * abandoned loads leave behind); default 7 days, 0: never. `haul recover` lists and drops them too.
+   */
+  abandonedStageMs?: number;
+  /** Names a load for `haul recover` and for resuming a batches or staged load; a random UUID if not given. */
   loadId?: string;
   /** 'abort' (default) rolls everything back at the first bad row; 'reject' sets bad rows aside. */
   onError?: OnError;
@@ -164,7 +185,7 @@ export interface ShardReport {
 export interface LoadReport {
   loadId: string;
   table: string;
-  /** Rows committed (or, if `committed` is false, rows that were sent before the rollback). */
+  /** Rows committed (a staged load: inserted plus updated), or, if `committed` is false, rows sent before the rollback. */
   rows: number;
   bytes: number;
   ms: number;
@@ -174,10 +195,18 @@ export interface LoadReport {
   /** 'binary', 'raw', or 'text' with `textReason` naming the column whose type had no binary converter. */
   copyFormat: 'binary' | 'text' | 'raw';
   textReason?: string;
-  /** How the shards committed: 'two-phase' (PREPARE TRANSACTION), 'barrier', or 'batches'. */
-  commit: 'two-phase' | 'barrier' | 'batches';
-  /** Batches mode: batches skipped because an earlier run with the same load id committed them. */
+  /** How the shards committed: 'two-phase' (PREPARE TRANSACTION), 'barrier', 'batches' or 'staged'. */
+  commit: 'two-phase' | 'barrier' | 'batches' | 'staged';
+  /** Batches mode and staged loads: batches skipped because an earlier run with the same load id committed (staged) them. */
   resumedBatches?: number;
+  /**
+   * Staged loads: what the publish did. `skipped`: rows whose key existed (in the table or earlier in
+   * the file); `duplicates`: rows replaced by a later row of the same key in the file ('update').
+   */
+  published?: { inserted: number; updated: number; skipped: number; duplicates: number };
+  /** Staged loads: ms from the start to the last batch staged, and ms the publish transaction took. */
+  stagedMs?: number;
+  publishMs?: number;
   rejected: number;
   /** The CREATE TABLE statement run for `createTable`, when the table was created. */
   createdTable?: string;
@@ -189,6 +218,19 @@ export interface ConnectionOptions {
   url?: string | ConnectOptions;
   connect?: (options: string | ConnectOptions) => Promise<Connection>;
   connector?: Connector;
+}
+
+/** A staged load not published yet (`commit: 'staged'`): resume it with its load id, or drop it. */
+export interface StagedLoadListing {
+  loadId: string;
+  table: string;
+  /** How it publishes: 'error' (append), or 'skip (…)' / 'update (…)' with the key. */
+  publish: string;
+  batches: number;
+  rows: number;
+  createdAt: Date;
+  /** A run of it holds its lock now. */
+  running: boolean;
 }
 
 /** A two-phase load left prepared on the server (its coordinator died between PREPARE and COMMIT). */

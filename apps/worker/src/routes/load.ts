@@ -56,6 +56,12 @@ export function parseLoadParams(query: Query<LoadParam>, maxShards: number): Loa
   if (columns !== undefined) params.columns = columns;
   const mode = oneOf(query, 'mode', ['atomic', 'batches'] as const);
   if (mode !== undefined) params.mode = mode;
+  const commit = oneOf(query, 'commit', ['auto', 'staged'] as const);
+  if (commit !== undefined) params.commit = commit;
+  const conflict = oneOf(query, 'conflict', ['error', 'skip', 'update'] as const);
+  if (conflict !== undefined) params.conflict = conflict;
+  const key = nameList(query, 'key');
+  if (key !== undefined) params.key = key;
   const onError = oneOf(query, 'onError', ['abort', 'reject'] as const);
   if (onError !== undefined) params.onError = onError;
   const loadId = query('loadId');

@@ -258,6 +258,25 @@ export function httpSuite(
       expect(await count(table)).toBe(5000);
     });
 
+    it('commit=staged: published in one transaction, the report says how', async () => {
+      const table = t('staged');
+      await createTable(table);
+      const { status, lines } = await upload(
+        table,
+        'format=csv&shards=2&commit=staged&batchRows=1000',
+        csvRows(3000),
+      );
+      expect(status).toBe(200);
+      expect(lines.at(-1)).toMatchObject({
+        type: 'report',
+        rows: 3000,
+        committed: true,
+        commit: 'staged',
+        published: { inserted: 3000 },
+      });
+      expect(await count(table)).toBe(3000);
+    });
+
     it('NDJSON', async () => {
       const table = t('ndjson');
       await createTable(table);

@@ -46,7 +46,17 @@ Load:
                             one opens only while every open one has work waiting)
       --mode atomic|batches atomic: all or nothing (default); batches: commit every --batch-rows
                             rows per shard, and resume a failed run with the same --load-id
-      --batch-rows N        rows per committed batch (batches mode; default 100000)
+      --commit auto|staged  how an atomic load commits. auto: two-phase where the server allows
+                            it, else every shard's COMMIT at once (default); staged: batches into
+                            a staging table, published in one transaction on any server, and a
+                            failed run resumes with the same --load-id
+      --conflict error|skip|update
+                            a row whose --key the table has: error fails the load (default);
+                            skip keeps the table's row (and a repeated key's first row);
+                            update sets its other loaded columns (a repeated key's last row
+                            wins). skip and update imply --commit staged
+      --key COL[,COL…]      a primary key or unique index of the table, for --conflict
+      --batch-rows N        rows per committed (batches mode) or staged batch (default 100000)
       --load-id ID          name the load, for \`haul recover\` and resuming (default: a random UUID)
       --on-error abort|reject
                             abort: roll everything back at the first bad row (default);
@@ -100,7 +110,7 @@ ${EXIT_CODES}
 `;
 
 export const RECOVER_HELP = `Usage: haul recover [--url URL] [--json]
-       haul recover [--url URL] --commit ID | --rollback ID | --auto [ID]
+       haul recover [--url URL] --commit ID | --rollback ID | --auto [ID] | --drop ID
 
 A two-phase load whose coordinator died between PREPARE and COMMIT leaves prepared transactions on
 the server, holding locks. Without an action, lists them; --commit or --rollback resolves one load;
@@ -109,7 +119,10 @@ the server, holding locks. Without an action, lists them; --commit or --rollback
 A --create-table load that dies leaves its table provisional (created, marked with a
 \`haul:create:<load id>\` comment, never committed into). The list shows such tables; resolving
 settles them afterwards: dropped when empty and no load or session uses it, else kept.
---json prints { "loads": [...], "tables": [...] }.
+A --commit staged load that fails keeps its staged batches for a re-run with the same --load-id.
+The list shows such loads; --drop ID drops one (nothing is published). A staged load also drops,
+as it starts, staged loads older than 7 days that no run is using.
+--json prints { "loads": [...], "tables": [...], "staged": [...] }.
 
 ${EXIT_CODES}
 `;

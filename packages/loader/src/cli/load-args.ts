@@ -30,6 +30,9 @@ const FLAGS = {
   'ignore-unknown': { type: 'boolean' },
   shards: { type: 'string' },
   mode: { type: 'string' },
+  commit: { type: 'string' },
+  conflict: { type: 'string' },
+  key: { type: 'string' },
   'batch-rows': { type: 'string' },
   'load-id': { type: 'string' },
   'on-error': { type: 'string' },
@@ -46,6 +49,8 @@ const FLAGS = {
 
 const FORMATS: readonly SourceFormat[] = ['csv', 'tsv', 'ndjson', 'json'];
 const MODES: readonly LoadMode[] = ['atomic', 'batches'];
+const COMMITS: readonly NonNullable<LoadOptions['commit']>[] = ['auto', 'staged'];
+const CONFLICTS: readonly NonNullable<LoadOptions['conflict']>[] = ['error', 'skip', 'update'];
 const ON_ERROR: readonly OnError[] = ['abort', 'reject'];
 const COPY_FORMATS = ['auto', 'raw', 'binary', 'text'] as const;
 
@@ -65,6 +70,9 @@ export type LoadSettings = Pick<
   | 'ignoreUnknownColumns'
   | 'shards'
   | 'mode'
+  | 'commit'
+  | 'conflict'
+  | 'key'
   | 'batchRows'
   | 'loadId'
   | 'onError'
@@ -136,8 +144,25 @@ export function parseLoadArgs(argv: readonly string[]): LoadArgs {
   if (values['ignore-unknown']) settings.ignoreUnknownColumns = true;
   if (values.shards !== undefined) settings.shards = shardCount(values.shards);
   if (values.mode !== undefined) settings.mode = oneOf('mode', values.mode, MODES, COMMAND);
+  if (values.commit !== undefined) settings.commit = oneOf('commit', values.commit, COMMITS, COMMAND);
+  if (values.conflict !== undefined) {
+    settings.conflict = oneOf('conflict', values.conflict, CONFLICTS, COMMAND);
+  }
+  if (values.key !== undefined) settings.key = nameList('key', values.key, COMMAND);
+  if ((settings.conflict ?? 'error') === 'error' && settings.key) {
+    throw new UsageError('--key needs --conflict skip or --conflict update', COMMAND);
+  }
+  if (settings.conflict && settings.conflict !== 'error' && !settings.key) {
+    throw new UsageError(
+      `--conflict ${settings.conflict} needs --key (a primary key or unique index)`,
+      COMMAND,
+    );
+  }
+  if (settings.conflict && settings.conflict !== 'error') settings.commit ??= 'staged';
   if (values['batch-rows'] !== undefined) {
-    if (settings.mode !== 'batches') throw new UsageError('--batch-rows needs --mode batches', COMMAND);
+    if (settings.mode !== 'batches' && settings.commit !== 'staged') {
+      throw new UsageError('--batch-rows needs --mode batches or --commit staged', COMMAND);
+    }
     settings.batchRows = positiveInteger('batch-rows', values['batch-rows'], COMMAND);
   }
   if (values['load-id'] !== undefined) {

@@ -7,6 +7,7 @@ const COMMIT_METHODS: Record<LoadReport['commit'], string> = {
   'two-phase': 'two-phase (PREPARE TRANSACTION on every shard, then COMMIT PREPARED)',
   barrier: 'barrier (every shard finished its COPY before any committed)',
   batches: 'batches (each batch committed on its own)',
+  staged: 'staged (batches into a staging table, then one publish transaction)',
 };
 
 function copyFormatText(report: LoadReport): string {
@@ -41,8 +42,22 @@ export function loadReportText(report: LoadReport, context: ReportContext = {}):
     ['rejected', count(report.rejected)],
   ];
   if (report.rejected > 0 && context.rejectsPath) entries.push(['rejects file', context.rejectsPath]);
-  if (report.resumedBatches)
-    entries.push(['resumed', `${count(report.resumedBatches)} batches already committed`]);
+  if (report.resumedBatches) {
+    const done = report.commit === 'staged' ? 'staged' : 'committed';
+    entries.push(['resumed', `${count(report.resumedBatches)} batches already ${done}`]);
+  }
+  if (report.published && report.stagedMs !== undefined && report.publishMs !== undefined) {
+    const { inserted, updated, skipped, duplicates } = report.published;
+    const parts = [`${count(inserted)} rows inserted`];
+    if (updated > 0) parts.push(`${count(updated)} updated`);
+    if (skipped > 0) parts.push(`${count(skipped)} skipped (key already there)`);
+    if (duplicates > 0) parts.push(`${count(duplicates)} replaced by a later row of the same key`);
+    entries.push(['published', parts.join(', ')]);
+    entries.push([
+      'phases',
+      `staged in ${seconds(report.stagedMs)}, published in ${seconds(report.publishMs)}`,
+    ]);
+  }
   if (report.createdTable) entries.push(['created', report.createdTable]);
 
   const shards = textTable(

@@ -9,6 +9,7 @@ const FLAGS = {
   commit: { type: 'string' },
   rollback: { type: 'string' },
   auto: { type: 'boolean' },
+  drop: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -18,7 +19,9 @@ export type RecoverAction =
   | { kind: 'commit'; loadId: string }
   | { kind: 'rollback'; loadId: string }
   /** `loadId` undefined: every prepared load, each as its recorded decision says. */
-  | { kind: 'auto'; loadId?: string };
+  | { kind: 'auto'; loadId?: string }
+  /** A staged load that never published: its stage dropped, nothing published. */
+  | { kind: 'drop'; loadId: string };
 
 export interface RecoverInvocation {
   command: 'recover';
@@ -29,9 +32,17 @@ export interface RecoverInvocation {
 
 export type RecoverArgs = RecoverInvocation | { command: 'recover'; help: true };
 
-function actionOf(commit: string | undefined, rollback: string | undefined, auto: boolean, id?: string) {
-  const chosen = [commit !== undefined, rollback !== undefined, auto].filter(Boolean).length;
-  if (chosen > 1) throw new UsageError('give one of --commit ID, --rollback ID, --auto', COMMAND);
+function actionOf(
+  commit: string | undefined,
+  rollback: string | undefined,
+  auto: boolean,
+  drop: string | undefined,
+  id?: string,
+) {
+  const chosen = [commit !== undefined, rollback !== undefined, auto, drop !== undefined].filter(
+    Boolean,
+  ).length;
+  if (chosen > 1) throw new UsageError('give one of --commit ID, --rollback ID, --auto, --drop ID', COMMAND);
   if (id !== undefined && !auto) {
     throw new UsageError(
       `unexpected argument "${id}" (a load id goes after --commit, --rollback or --auto)`,
@@ -41,12 +52,14 @@ function actionOf(commit: string | undefined, rollback: string | undefined, auto
   for (const [flag, value] of [
     ['commit', commit],
     ['rollback', rollback],
+    ['drop', drop],
   ] as const) {
     if (value !== undefined && value.trim() === '')
       throw new UsageError(`--${flag}: expected a load id`, COMMAND);
   }
   if (commit !== undefined) return { kind: 'commit', loadId: commit } as const;
   if (rollback !== undefined) return { kind: 'rollback', loadId: rollback } as const;
+  if (drop !== undefined) return { kind: 'drop', loadId: drop } as const;
   if (auto) return id === undefined ? ({ kind: 'auto' } as const) : ({ kind: 'auto', loadId: id } as const);
   return { kind: 'list' } as const;
 }
@@ -55,7 +68,13 @@ export function parseRecoverArgs(argv: readonly string[]): RecoverArgs {
   const { values, positionals } = parseFlags(argv, FLAGS, COMMAND);
   if (values.help) return { command: COMMAND, help: true };
   const id = singlePositional(positionals, 'load id', COMMAND);
-  const action: RecoverAction = actionOf(values.commit, values.rollback, values.auto ?? false, id);
+  const action: RecoverAction = actionOf(
+    values.commit,
+    values.rollback,
+    values.auto ?? false,
+    values.drop,
+    id,
+  );
   const invocation: RecoverInvocation = { command: COMMAND, action, json: values.json ?? false };
   if (values.url !== undefined) invocation.url = values.url;
   return invocation;

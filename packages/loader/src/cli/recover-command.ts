@@ -11,8 +11,16 @@ import type {
   ProvisionalTableListing,
   ProvisionalTableOutcome,
   RecoverResult,
+  StagedLoadListing,
 } from '../api.ts';
-import { listPreparedLoads, listProvisionalTables, recoverLoad, settleProvisionalTables } from '../index.ts';
+import {
+  dropStagedLoad,
+  listPreparedLoads,
+  listProvisionalTables,
+  listStagedLoads,
+  recoverLoad,
+  settleProvisionalTables,
+} from '../index.ts';
 import { databaseUrl } from './database-url.ts';
 import { ExitCode } from './exit-codes.ts';
 import { exitCodeFor, failureText } from './failure.ts';
@@ -51,6 +59,31 @@ function provisionalList(tables: readonly ProvisionalTableListing[]): string {
     tables.map((entry) => [entry.table, entry.createdBy]),
   );
   return `\n${table}\n\nsettle with: haul recover --auto [ID] (drops each one that is empty and unused)\n`;
+}
+
+function stagedList(loads: readonly StagedLoadListing[]): string {
+  if (loads.length === 0) return '';
+  const table = textTable(
+    [
+      { title: 'staged load (not published)' },
+      { title: 'table' },
+      { title: 'publish' },
+      { title: 'batches', align: 'right' },
+      { title: 'rows', align: 'right' },
+      { title: 'created at' },
+      { title: 'state' },
+    ],
+    loads.map((entry) => [
+      entry.loadId,
+      entry.table,
+      entry.publish,
+      String(entry.batches),
+      String(entry.rows),
+      entry.createdAt.toISOString(),
+      entry.running ? 'running' : 'stopped',
+    ]),
+  );
+  return `\n${table}\n\nresume by loading the same file with --load-id ID, or drop with: haul recover --drop ID\n`;
 }
 
 function tableLine(outcome: ProvisionalTableOutcome): string {
@@ -93,11 +126,22 @@ export async function runRecover(invocation: RecoverInvocation): Promise<ExitCod
     if (invocation.action.kind === 'list') {
       const loads = await listPreparedLoads(connection);
       const tables = await listProvisionalTables(connection);
+      const staged = await listStagedLoads(connection);
       await print(
         process.stdout,
         invocation.json
-          ? `${JSON.stringify({ loads, tables }, null, 2)}\n`
-          : preparedTable(loads) + provisionalList(tables),
+          ? `${JSON.stringify({ loads, tables, staged }, null, 2)}\n`
+          : preparedTable(loads) + provisionalList(tables) + stagedList(staged),
+      );
+      return ExitCode.ok;
+    }
+    if (invocation.action.kind === 'drop') {
+      const dropped = await dropStagedLoad(connection, invocation.action.loadId);
+      await print(
+        process.stdout,
+        invocation.json
+          ? `${JSON.stringify({ staged: [dropped] }, null, 2)}\n`
+          : `${dropped.loadId}: dropped ${dropped.batches} staged batches (${dropped.rows} rows); nothing was published\n`,
       );
       return ExitCode.ok;
     }

@@ -12,6 +12,13 @@ import { createOnce } from './create-table.ts';
 
 export const CONTROL_TABLE = 'haul_load_batches';
 
+/** Where a ledger lives: batches mode's next to the target; a staged load's in the haul schema (staged-load.ts). */
+export interface LedgerTable {
+  qualified: string;
+  /** UNLOGGED: emptied by crash recovery together with the unlogged stage it accounts for. */
+  unlogged: boolean;
+}
+
 export interface BatchRecord {
   batch: number;
   firstRow: number;
@@ -35,12 +42,16 @@ export class BatchControl {
     table: TargetTable,
     loadId: string,
     batchRows: number,
+    ledger: LedgerTable = {
+      qualified: `${quoteIdent(table.schema)}.${quoteIdent(CONTROL_TABLE)}`,
+      unlogged: false,
+    },
   ): Promise<BatchControl> {
-    const qualified = `${quoteIdent(table.schema)}.${quoteIdent(CONTROL_TABLE)}`;
+    const qualified = ledger.qualified;
     await createOnce(
       conn,
       qualified,
-      `create table if not exists ${qualified} (
+      `create ${ledger.unlogged ? 'unlogged ' : ''}table if not exists ${qualified} (
         load_id text not null,
         batch_no integer not null,
         batch_rows integer not null,
@@ -71,6 +82,11 @@ export class BatchControl {
       done.set(row.batch_no, Number(row.row_count));
     }
     return new BatchControl(qualified, loadId, batchRows, table.qualified, done);
+  }
+
+  /** Forgets what earlier runs committed (their rows are gone: staged-load.ts's lost stage). */
+  forgetAll(): void {
+    this.done.clear();
   }
 
   /** Batches an earlier run committed. */

@@ -19,7 +19,6 @@ import { abortableSource } from '../source/abortable-source.ts';
 import { type DelimitedDialect, resolveDialect } from '../source/dialect.ts';
 import { inferFormat } from '../source/format.ts';
 import { openRowReader } from '../source/open-reader.ts';
-import { maxRowBytesOf } from '../source/row-limit.ts';
 import type { RowBatch, RowReader } from '../source/row-reader.ts';
 import { unescapeField } from '../source/unescape.ts';
 import { BatchControl } from './batch-control.ts';
@@ -32,17 +31,15 @@ import { abandonTable, ProvisionalTable } from './create-table.ts';
 import { planLoad } from './plan.ts';
 import { ProgressTicker } from './progress.ts';
 import { RECENT_BYTES } from './refused-row.ts';
+import { validate } from './settings.ts';
 import { SHARD_QUEUE } from './shard.ts';
 import { LoadShardTransactions } from './shard-transactions.ts';
+import { stageShape } from './stage-shape.ts';
+import { type PublishOutcome, StagedLoad } from './staged-load.ts';
 import { StallWatch } from './stall-watch.ts';
 import { commitBarrier, commitTwoPhase, formatGid } from './two-phase.ts';
 
-const DEFAULT_SHARDS = 4;
-const MAX_SHARDS = 64;
-const DEFAULT_CHUNK = 256 << 10;
-const DEFAULT_BATCH_ROWS = 100_000;
 const ROLLBACK_TIMEOUT = 5_000;
-const DEFAULT_STALL_TIMEOUT = 60_000;
 
 /**
  * The chunk buffers a load keeps for reuse: at most what can be in flight at once, per shard its
@@ -56,6 +53,8 @@ function chunkPool(chunkBytes: number, shards: number): ChunkPool {
 export async function load(options: LoadOptions): Promise<LoadReport> {
   const settings = validate(options);
   const { loadId, shards: maxShards, mode, onError } = settings;
+  // A staged load runs its shards as batches mode does, into the stage, and publishes at the end.
+  const shardMode = settings.commit === 'staged' ? 'batches' : mode;
   const connector = resolveConnector(options);
   const started = Date.now();
   // Rejected rows go to their sink as they are found; only the count is kept.
@@ -69,6 +68,8 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
   let first: Connection | undefined;
   let coordinator: Coordinator | undefined;
   let provisional: ProvisionalTable | null = null;
+  let staged: StagedLoad | null = null;
+  let transactions: LoadShardTransactions | undefined;
   let ticker: ProgressTicker | undefined;
   let phase: LoadPhase = 'setup';
   // A stall fails the shards through the coordinator, and the commit (which has no shards) through this.
@@ -113,9 +114,15 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     // Raw rows need only their boundaries; the server splits and checks the fields. Not in reject
     // mode, where the encoder's checks set bad rows aside without a refused COPY each.
     if (plan.format === 'raw' && onError === 'abort') reader.findRowsOnly();
+    if (settings.commit === 'staged') {
+      const shape = await stageShape(first, plan.table, plan.mapping.columns, settings);
+      const { batchRows, abandonedStageMs } = settings;
+      staged = await StagedLoad.open(first, plan.table, shape, loadId, batchRows, abandonedStageMs);
+    }
     const control =
-      mode === 'batches' ? await BatchControl.open(first, plan.table, loadId, settings.batchRows) : null;
-    const twoPhase = mode === 'atomic' && plan.maxPreparedTransactions > 0;
+      staged?.control ??
+      (mode === 'batches' ? await BatchControl.open(first, plan.table, loadId, settings.batchRows) : null);
+    const twoPhase = shardMode === 'atomic' && plan.maxPreparedTransactions > 0;
     const pendingRejects: RejectedRow[] = [];
     const encoder = new ChunkEncoder(
       {
@@ -128,7 +135,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
         converters: plan.converters,
         keepText: onError === 'reject',
         chunkBytes: settings.chunkBytes,
-        batchRows: mode === 'batches' ? settings.batchRows : null,
+        batchRows: shardMode === 'batches' ? settings.batchRows : null,
       },
       unescapeField,
       (error, text) => {
@@ -137,10 +144,10 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       },
       chunkPool(settings.chunkBytes, maxShards),
     );
-    const transactions = new LoadShardTransactions({
-      mode,
+    transactions = new LoadShardTransactions({
+      mode: shardMode,
       onError,
-      sql: plan.copySql,
+      sql: staged ? staged.copySql(plan.copySql) : plan.copySql,
       format: plan.format === 'binary' ? 'binary' : 'text',
       get signal() {
         return coordinator!.abort.signal;
@@ -150,7 +157,8 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       lockTimeout: settings.lockTimeout,
       reject: (chunk, row, error) => onReject(rejectedRow(error, chunk.rowText?.(row) ?? '')),
     });
-    coordinator = new Coordinator(connector, first, maxShards, transactions);
+    const shardTransactions = transactions;
+    coordinator = new Coordinator(connector, first, maxShards, shardTransactions);
     phase = 'copy';
     if (options.signal?.aborted) userAbort();
     const active = coordinator;
@@ -186,9 +194,20 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const commitSignal = options.signal ? AbortSignal.any([options.signal, stalled.signal]) : stalled.signal;
     const commitOptions = { signal: commitSignal };
     let commit: LoadReport['commit'] = 'batches';
+    const stagedMs = Date.now() - started;
+    let published: PublishOutcome | undefined;
     const shard0 = participants.find((participant) => participant.index === 0);
     if (mode === 'atomic' && shard0) await provisional?.beforeCommit(shard0.conn, commitOptions);
-    if (mode === 'atomic') {
+    if (staged) {
+      commit = 'staged';
+      // Not under the stall watch: a big stage takes its time to insert, with nothing to count; the
+      // publish's lock waits are bounded by lockTimeout and the caller's signal stops it.
+      const expected = shardTransactions.committedRows + staged.control.committedRows;
+      published = await staged.publish(first, expected, {
+        ...commitOptions,
+        lockTimeout: settings.lockTimeout,
+      });
+    } else if (mode === 'atomic') {
       if (twoPhase && participants.length > 1) {
         commit = 'two-phase';
         const table = plan.table.qualified;
@@ -200,7 +219,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
                 loadId,
                 shard,
                 shards: participants.length,
-                decidingXid: transactions.decidingXid,
+                decidingXid: shardTransactions.decidingXid,
                 table,
               }),
             commitOptions,
@@ -214,9 +233,10 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     for (const shard of active.shards) shard.state = 'committed';
     await provisional?.afterCommit(first);
     ticker.stop(true);
-    const rows =
-      mode === 'batches'
-        ? transactions.committedRows + (control?.committedRows ?? 0)
+    const rows = published
+      ? published.inserted + published.updated
+      : mode === 'batches'
+        ? shardTransactions.committedRows + (control?.committedRows ?? 0)
         : active.shards.reduce((sum, shard) => sum + shard.rows, 0);
     const ms = Date.now() - started;
     return {
@@ -232,13 +252,15 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       ...(plan.textReason ? { textReason: plan.textReason } : {}),
       commit,
       ...(control ? { resumedBatches: control.committedBatches } : {}),
+      ...(published ? { published, stagedMs, publishMs: Date.now() - started - stagedMs } : {}),
       rejected,
       ...(plan.createdTable ? { createdTable: plan.createdTable } : {}),
       shards: active.shards.map((shard) => shard.report()),
     };
   } catch (error) {
     coordinator?.fail(error);
-    throw await failLoad(error, loadId, phase, coordinator, first, mode, provisional, connector);
+    const stage = staged ? { load: staged, stagedThisRun: transactions?.committedBatches ?? 0 } : null;
+    throw await failLoad(error, loadId, phase, coordinator, first, mode, provisional, connector, stage);
   } finally {
     options.signal?.removeEventListener('abort', userAbort);
     watch.stop();
@@ -258,6 +280,7 @@ async function failLoad(
   mode: 'atomic' | 'batches',
   provisional: ProvisionalTable | null,
   connector: Connector,
+  stage: { load: StagedLoad; stagedThisRun: number } | null,
 ): Promise<unknown> {
   if (error instanceof LoadConfigError && !coordinator) {
     if (provisional) await abandonTable(provisional, first, connector);
@@ -279,7 +302,14 @@ async function failLoad(
   // Only a broken commit can leave anything committed; it says whether, and how much.
   const broken = cause instanceof CommitError ? cause : null;
   const rolledBack = broken?.rolledBack ?? true;
-  const what = mode === 'batches' ? 'the open batches were rolled back' : 'nothing was committed';
+  const stayStaged = stage && first ? await stage.load.afterFailure(first, stage.stagedThisRun) : 0;
+  const what = stage
+    ? stayStaged > 0
+      ? `nothing was published; ${stayStaged} staged batch${stayStaged === 1 ? '' : 'es'} stay for a re-run with load id ${loadId}`
+      : 'nothing was published'
+    : mode === 'batches'
+      ? 'the open batches were rolled back'
+      : 'nothing was committed';
   const tableFate = !table
     ? ''
     : table.dropped
@@ -319,80 +349,4 @@ function dialectOf(options: LoadOptions, first: RowBatch | null): DelimitedDiale
     ...(options.header !== undefined ? { header: options.header } : {}),
     ...(options.null !== undefined ? { null: options.null } : {}),
   });
-}
-
-interface Settings {
-  loadId: string;
-  shards: number;
-  mode: 'atomic' | 'batches';
-  onError: 'abort' | 'reject';
-  batchRows: number;
-  chunkBytes: number;
-  progressInterval: number;
-  lockTimeout: number;
-  maxRejects: number;
-  maxRowBytes: number;
-  maxInputBytes: number;
-  stallTimeout: number;
-}
-
-function validate(options: LoadOptions): Settings {
-  const loadId = options.loadId ?? crypto.randomUUID();
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(loadId)) {
-    throw new LoadConfigError(
-      `loadId must be 1-64 characters of A-Z a-z 0-9 _ . - (got ${JSON.stringify(loadId)})`,
-    );
-  }
-  const shards = options.shards === undefined || options.shards === 'auto' ? DEFAULT_SHARDS : options.shards;
-  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
-    throw new LoadConfigError(
-      `shards must be an integer from 1 to ${MAX_SHARDS} or 'auto' (got ${options.shards})`,
-    );
-  }
-  const mode = options.mode ?? 'atomic';
-  if (mode !== 'atomic' && mode !== 'batches')
-    throw new LoadConfigError(`mode must be 'atomic' or 'batches'`);
-  const onError = options.onError ?? 'abort';
-  if (onError !== 'abort' && onError !== 'reject')
-    throw new LoadConfigError(`onError must be 'abort' or 'reject'`);
-  const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
-  if (!Number.isInteger(batchRows) || batchRows < 1)
-    throw new LoadConfigError('batchRows must be a positive integer');
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
-  if (!Number.isInteger(chunkBytes) || chunkBytes < 1024)
-    throw new LoadConfigError('chunkBytes must be at least 1024');
-  const lockTimeout = options.lockTimeout ?? 5000;
-  if (!Number.isInteger(lockTimeout) || lockTimeout < 0) {
-    throw new LoadConfigError('lockTimeout must be a whole number of ms');
-  }
-  const maxRejects = options.maxRejects ?? Number.POSITIVE_INFINITY;
-  if (!(maxRejects >= 0) || (maxRejects !== Number.POSITIVE_INFINITY && !Number.isInteger(maxRejects))) {
-    throw new LoadConfigError('maxRejects must be a whole number of rows (0 or more)');
-  }
-  const maxInputBytes = options.maxInputBytes ?? Number.POSITIVE_INFINITY;
-  if (!(maxInputBytes > 0)) throw new LoadConfigError('maxInputBytes must be a positive number of bytes');
-  const stallTimeout = options.stallTimeout ?? DEFAULT_STALL_TIMEOUT;
-  if (!Number.isInteger(stallTimeout) || stallTimeout < 0) {
-    throw new LoadConfigError('stallTimeout must be a whole number of ms (0: no limit)');
-  }
-  let maxRowBytes: number;
-  try {
-    maxRowBytes = maxRowBytesOf(options.maxRowBytes);
-  } catch (error) {
-    throw new LoadConfigError((error as Error).message);
-  }
-  return {
-    loadId,
-    shards,
-    maxRejects,
-    maxRowBytes,
-    maxInputBytes,
-    stallTimeout,
-    mode,
-    onError,
-    batchRows,
-    chunkBytes,
-    progressInterval: options.progressInterval ?? 250,
-    lockTimeout,
-  };
 }

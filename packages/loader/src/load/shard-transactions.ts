@@ -34,6 +34,8 @@ export class LoadShardTransactions implements ShardTransactions {
   decidingXid = '';
   /** Rows committed by this run's batches (batches mode). */
   committedRows = 0;
+  /** Batches this run committed (batches mode). */
+  committedBatches = 0;
   private readonly began = new Set<number>();
   private readonly batches = new Map<number, BatchRecord>();
 
@@ -43,7 +45,8 @@ export class LoadShardTransactions implements ShardTransactions {
     const conn = await shard.conn;
     const begin = `begin; set local lock_timeout = ${this.options.lockTimeout}`;
     if (this.options.mode === 'batches') {
-      await conn.exec(begin);
+      // haul.batch: a staged load's file-order column takes it as its default (publish-sql.ts).
+      await conn.exec(`${begin}; set local haul.batch = ${batch}`);
       this.batches.set(batch, { batch, firstRow: -1, rows: 0, sourceStart: -1, sourceEnd: 0 });
       return;
     }
@@ -100,5 +103,6 @@ export class LoadShardTransactions implements ShardTransactions {
     await this.options.control!.record(conn, { ...record, firstRow: Math.max(0, record.firstRow) });
     await conn.exec('commit');
     this.committedRows += record.rows;
+    this.committedBatches++;
   }
 }

@@ -150,6 +150,9 @@ describe('haul load flags', () => {
     [['a.csv', '-t', 't', '--shards', '2.5'], /--shards/],
     [['a.csv', '-t', 't', '--mode', 'yolo'], /--mode: expected one of atomic, batches/],
     [['a.csv', '-t', 't', '--batch-rows', '10'], /--batch-rows needs --mode batches/],
+    [['a.csv', '-t', 't', '--conflict', 'merge'], /--conflict: expected one of error, skip, update/],
+    [['a.csv', '-t', 't', '--conflict', 'update'], /--conflict update needs --key/],
+    [['a.csv', '-t', 't', '--key', 'id'], /--key needs --conflict skip or --conflict update/],
     [['a.csv', '-t', 't', '--mode', 'batches', '--batch-rows', '-3'], /--batch-rows/],
     [['a.csv', '-t', 't', '--on-error', 'skip'], /--on-error: expected one of abort, reject/],
     [['a.csv', '-t', 't', '--on-error', 'abort', '--rejects', 'r.csv'], /--rejects needs --on-error reject/],
@@ -162,6 +165,15 @@ describe('haul load flags', () => {
     const error = usageError(() => parseLoadArgs(argv));
     expect(error.message).toMatch(message);
     expect(error.command).toBe('load');
+  });
+});
+
+describe('haul load --conflict', () => {
+  it('skip and update imply the staged commit', () => {
+    const parsed = parseLoadArgs(['a.csv', '-t', 't', '--conflict', 'update', '--key', 'id,region']);
+    expect(parsed).toMatchObject({
+      settings: { conflict: 'update', key: ['id', 'region'], commit: 'staged' },
+    });
   });
 });
 

@@ -54,6 +54,31 @@ describe(`haul load on ${name}`, () => {
     ]);
   });
 
+  it('--commit staged publishes through a staging table and resumes with --load-id', async () => {
+    const table = await peopleTable('staged');
+    const file = join(dir, 'staged.csv');
+    const rows = Array.from({ length: 30 }, (_, i) => `${i + 1},p${i + 1},${i}`);
+    await writeFile(file, `id,name,score\n${rows.join('\n')}\n`);
+    // The stage has no constraints: every batch is staged, and the publish is what the server refuses.
+    await execSql(url, `alter table ${table} add constraint low_score check (score < 25)`);
+    const loadId = `cli-staged-${process.pid}`;
+    const args = ['load', file, '--table', table, '--url', url, '--commit', 'staged', '--batch-rows', '10'];
+    const failed = await runCli([...args, '--load-id', loadId]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/low_score/);
+    expect(failed.stderr).toMatch(/nothing was published; 3 staged batches stay for a re-run with load id/);
+    expect(await rowCount(url, table)).toBe(0);
+    await execSql(url, `alter table ${table} drop constraint low_score`);
+    const result = await runCli([...args, '--load-id', loadId]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/commit\s+staged \(batches into a staging table/);
+    expect(result.stdout).toMatch(/resumed\s+3 batches already staged/);
+    expect(result.stdout).toMatch(/published\s+30 rows inserted/);
+    expect(result.stdout).toMatch(/phases\s+staged in .*, published in /);
+    expect(await rowCount(url, table)).toBe(30);
+  });
+
   it('loads from stdin, with DATABASE_URL from the environment', async () => {
     const table = await peopleTable('stdin');
     const result = await runCli(['load', '-', '--table', table, '--shards', '2'], {

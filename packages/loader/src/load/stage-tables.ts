@@ -1,0 +1,109 @@
+/**
+ * The tables of staged loads, in the `haul` schema: `haul.loads` (logged: one row per load, its
+ * target, stage, shape and state) and each load's stage (unlogged: only the loaded columns, plus file
+ * order when keys are handled). The ledger of staged batches, `haul.staged_batches`, is unlogged with
+ * the stages; staged-load.ts says why.
+ */
+import { type Connection, PostgresError, SqlState } from '@haul/protocol';
+import { quoteIdent } from '../schema/identifiers.ts';
+import type { TargetTable } from '../schema/target.ts';
+import type { UniqueKey } from '../schema/unique-keys.ts';
+import type { BatchControl, LedgerTable } from './batch-control.ts';
+import { createOnce } from './create-table.ts';
+import { type Conflict, ORDER_COLUMNS_SQL } from './publish-sql.ts';
+
+export const STAGE_SCHEMA = 'haul';
+const SCHEMA = quoteIdent(STAGE_SCHEMA);
+export const LOADS_TABLE = `${SCHEMA}.${quoteIdent('loads')}`;
+/**
+ * Advisory lock key space (the first int4 key; the second is hashtext(load id)): "hs" + 1. A run holds
+ * it for its session, so one run of a load id at a time, and nothing drops a stage a run is using.
+ */
+export const RUN_LOCK = 0x68730001;
+export const STAGE_LEDGER: LedgerTable = {
+  qualified: `${SCHEMA}.${quoteIdent('staged_batches')}`,
+  unlogged: true,
+};
+
+/** What a staged load stages and how it publishes: the loaded columns, and what an existing key does. */
+export interface StageShape {
+  columns: readonly string[];
+  conflict: Conflict;
+  /** The target's unique key for 'skip' and 'update' (schema/unique-keys.ts); null for 'error'. */
+  key: UniqueKey | null;
+}
+
+export interface LoadRow {
+  target: string;
+  stage: string;
+  batch_rows: number;
+  columns: string;
+  publish: string;
+  state: string;
+}
+
+/** The schema and the loads table, made once among concurrent sessions. */
+export async function ensureStageCatalog(conn: Connection): Promise<void> {
+  await createOnce(conn, SCHEMA, `create schema if not exists ${SCHEMA}`);
+  await createOnce(
+    conn,
+    LOADS_TABLE,
+    `create table if not exists ${LOADS_TABLE} (
+      load_id text primary key,
+      target text not null,
+      stage text not null,
+      batch_rows integer not null,
+      columns text not null,
+      publish text not null,
+      state text not null check (state in ('staging', 'published')),
+      rows bigint,
+      created_at timestamptz not null default now(),
+      published_at timestamptz
+    )`,
+  );
+}
+
+/** How the loads table records the publish, e.g. `update ("id")`: a resume must publish the same way. */
+export function publishWord(shape: StageShape): string {
+  return shape.key ? `${shape.conflict} (${shape.key.columns.map(quoteIdent).join(', ')})` : shape.conflict;
+}
+
+/** A new stage's qualified name. */
+export function newStageName(): string {
+  return `${SCHEMA}.${quoteIdent(`stage_${crypto.randomUUID().replaceAll('-', '')}`)}`;
+}
+
+/**
+ * The stage: only the loaded columns, with their types and typmods (a value too long still fails in
+ * COPY, with its line); no defaults and no identity, which apply once, at publish. Keys handled:
+ * plus the file-order columns (publish-sql.ts).
+ */
+export function createStageSql(stage: string, target: TargetTable, shape: StageShape): string {
+  const columnList = shape.columns.map(quoteIdent).join(', ');
+  const create = `create unlogged table ${stage} as select ${columnList} from ${target.qualified} with no data`;
+  return shape.conflict === 'error' ? create : `${create}; alter table ${stage} ${ORDER_COLUMNS_SQL}`;
+}
+
+/**
+ * A reopened load's stage must still exist. If it is gone (dropped by hand), the ledger's batches are
+ * gone with it: the ledger is cleared and the stage made again, so nothing staged is skipped unseen.
+ */
+export async function ensureStage(
+  conn: Connection,
+  stage: string,
+  createSql: string,
+  control: BatchControl,
+  loadId: string,
+): Promise<void> {
+  try {
+    await conn.query(`select from ${stage} limit 0`);
+    return;
+  } catch (error) {
+    if (!(error instanceof PostgresError) || error.code !== SqlState.UndefinedTable) throw error;
+  }
+  await conn.transaction(async (tx) => {
+    await tx.query(`delete from ${STAGE_LEDGER.qualified} where load_id = $1`, [loadId]);
+    await tx.exec(createSql);
+  });
+  control.forgetAll();
+}
