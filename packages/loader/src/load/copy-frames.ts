@@ -127,6 +127,11 @@ export class CopyRowMap {
     return this.segments.length + this.serverLog.size + this.sourceLog.size;
   }
 
+  /** Step tables allocated (StepLog): what its allocations grow with. */
+  get tablesMade(): number {
+    return this.serverLog.tablesMade + this.sourceLog.tablesMade;
+  }
+
   /**
    * The COPY row (0-based) on which the server's line `line` (1-based) falls; -1 if none was sent, or
    * it is older than the window kept.

@@ -22,6 +22,8 @@ export class StepLog {
   private shift = 0;
   /** The sum of the open segment so far. */
   private sum = 0;
+  /** Pairs of tables made: flat in the COPY's size once the window's entries fit (tests count it). */
+  tablesMade = 0;
 
   /** Absolute index of the next entry: a segment's entries are [its begin(), the next begin()). */
   begin(): number {
@@ -82,6 +84,7 @@ export class StepLog {
       cumulative.set(this.cumulative.subarray(from, from + kept));
       this.at = at;
       this.cumulative = cumulative;
+      this.tablesMade++;
     } else {
       this.at.copyWithin(0, from, from + kept);
       this.cumulative.copyWithin(0, from, from + kept);
