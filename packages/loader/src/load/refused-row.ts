@@ -34,8 +34,8 @@ export const RECENT_BYTES = 2 << 20;
 export const MIN_RECENT_BYTES = 512 << 10;
 
 /** RecentChunks' limit for each of `shards` shards: their share of RECENT_BYTES, at least the minimum. */
-export function recentBytesPerShard(shards: number): number {
-  return Math.max(MIN_RECENT_BYTES, Math.floor(RECENT_BYTES / shards));
+export function recentBytesPerShard(shards: number, total = RECENT_BYTES, min = MIN_RECENT_BYTES): number {
+  return Math.max(min, Math.floor(total / shards));
 }
 
 /** Errors about a row's data: only these can be traced to a row by sending rows again. */
