@@ -18,6 +18,8 @@ export class ChunkBuilder {
   readonly w = new Writer(0);
   /** Rows in the chunk being filled. */
   rows = 0;
+  /** Entries in its multi-line table (rows that span lines, raw CSV). */
+  private multiRows = 0;
   /** Source rows before the chunk's first row, and the source bytes it covers (start -1: none yet). */
   firstRow = 0;
   sourceStart = -1;
@@ -47,12 +49,39 @@ export class ChunkBuilder {
     this.rows++;
   }
 
-  /** The chunk filled so far; the next one starts empty, its first row after `rowsSeen` source rows. */
-  cut(multiLine: MultiLineRows | null, rowsSeen: number): EncodedChunk {
+  /** Notes that chunk row `row` spans lines, with `lf` LFs and `cr` CRs inside its quotes (MultiLineRows). */
+  addMultiLine(row: number, lf: number, cr: number): void {
+    const storage = this.storage;
+    if (this.multiRows === storage.multiRow.length) {
+      storage.multiRow = grown(storage.multiRow);
+      storage.multiLf = grown(storage.multiLf);
+      storage.multiCr = grown(storage.multiCr);
+    }
+    storage.multiRow[this.multiRows] = row;
+    storage.multiLf[this.multiRows] = lf;
+    storage.multiCr[this.multiRows] = cr;
+    this.multiRows++;
+  }
+
+  /**
+   * The chunk filled so far; the next one starts empty, its first row after `rowsSeen` source rows.
+   * `lfEndings`: whether its rows end in a bare LF, for the multi-line rows noted (MultiLineRows).
+   */
+  cut(lfEndings: boolean, rowsSeen: number): EncodedChunk {
     const w = this.w;
     endCopyData(w, 0);
     const message = w.bytes.subarray(0, w.length);
-    const { rowEnd, rowLine } = this.storage;
+    const { rowEnd, rowLine, multiRow, multiLf, multiCr } = this.storage;
+    const multi = this.multiRows;
+    const multiLine: MultiLineRows | null =
+      multi === 0
+        ? null
+        : {
+            rows: multiRow.subarray(0, multi),
+            lf: multiLf.subarray(0, multi),
+            cr: multiCr.subarray(0, multi),
+            lfEndings,
+          };
     const texts = this.keepText ? this.rowText : null;
     let owned: ChunkStorage | null = this.storage;
     const pool = this.pool;
@@ -92,16 +121,19 @@ export class ChunkBuilder {
     w.length = 0;
     beginCopyData(w);
     this.rows = 0;
+    this.multiRows = 0;
     this.sourceStart = -1;
   }
 
   private growTables(): void {
-    const { rowEnd, rowLine } = this.storage;
-    const grownEnd = new Int32Array(rowEnd.length * 2);
-    grownEnd.set(rowEnd);
-    const grownLine = new Float64Array(rowLine.length * 2);
-    grownLine.set(rowLine);
-    this.storage.rowEnd = grownEnd;
-    this.storage.rowLine = grownLine;
+    this.storage.rowEnd = grown(this.storage.rowEnd);
+    this.storage.rowLine = grown(this.storage.rowLine);
   }
+}
+
+/** `table` in one twice its size (the pooled storage keeps it). */
+function grown<T extends Int32Array | Float64Array>(table: T): T {
+  const next = new (table.constructor as new (length: number) => T)(table.length * 2);
+  next.set(table);
+  return next;
 }

@@ -209,7 +209,7 @@ export class ChunkEncoder {
   }
 
   private cut(): EncodedChunk {
-    return this.chunk.cut(this.multiLine?.take(this.raw.endsInLf) ?? null, this.rowsSeen);
+    return this.chunk.cut(this.raw.endsInLf, this.rowsSeen);
   }
 
   private binaryFieldRow(batch: FieldBatch, first: number, line: number): void {
@@ -244,7 +244,13 @@ export class ChunkEncoder {
 
   /** Raw CSV: notes the row just added, which spans lines, for the server's line count. */
   private noteLines(batch: FieldBatch, r: number): void {
-    this.multiLine!.note(batch.bytes, batch.rowStart[r]!, batch.rowStart[r + 1]!, this.chunk.rows - 1);
+    this.multiLine!.note(
+      this.chunk,
+      batch.bytes,
+      batch.rowStart[r]!,
+      batch.rowStart[r + 1]!,
+      this.chunk.rows - 1,
+    );
   }
 
   /** No NULL in a NOT NULL column of the row whose fields start at `first`. */

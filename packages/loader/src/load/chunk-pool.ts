@@ -12,10 +12,20 @@ export interface ChunkStorage {
   readonly bytes: Uint8Array;
   rowEnd: Int32Array;
   rowLine: Float64Array;
+  /**
+   * Raw CSV rows that span lines (MultiLineRows): row index, LFs and CRs inside quotes, one entry per
+   * such row. Pooled with the chunk: a fresh typed array per chunk is an off-heap buffer that, like the
+   * chunk's own, only an old-generation GC frees (M1: 3 of them per 256 KiB chunk of the bench's CSV).
+   */
+  multiRow: Int32Array;
+  multiLf: Int32Array;
+  multiCr: Int32Array;
 }
 
 /** Row-table entries a new storage starts with: a 256 KiB chunk of 64-byte rows. */
 const INITIAL_ROWS = 4096;
+/** Multi-line entries a new storage starts with: one row in eight of that chunk spanning lines. */
+const INITIAL_MULTI = 512;
 
 export class ChunkPool {
   private readonly free: ChunkStorage[] = [];
@@ -43,6 +53,9 @@ export class ChunkPool {
       bytes: new Uint8Array(this.size),
       rowEnd: new Int32Array(INITIAL_ROWS),
       rowLine: new Float64Array(INITIAL_ROWS),
+      multiRow: new Int32Array(INITIAL_MULTI),
+      multiLf: new Int32Array(INITIAL_MULTI),
+      multiCr: new Int32Array(INITIAL_MULTI),
     };
   }
 

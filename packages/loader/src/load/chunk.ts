@@ -1,13 +1,14 @@
 /**
  * A unit of work dealt to a shard: encoded COPY rows with what is needed to map errors back to the source.
  *
- * Ownership of a chunk's storage (`data`, `message`, `rowEnd`, `rowLine`): the encoder takes it from a ChunkPool and the
- * chunk gives it back through `release()`, called exactly where nothing can read it any more:
+ * Ownership of a chunk's storage (`data`, `message`, `rowEnd`, `rowLine`, `multiLine`): the encoder
+ * takes it from a ChunkPool and the chunk gives it back through `release()`, called exactly where
+ * nothing can read it any more:
  * - onError 'abort': when the chunk has left its COPY's RecentChunks (refused-row.ts) AND its socket
- *   write is done. RecentChunks lets a chunk go only once RECENT_BYTES of later chunks have been
- *   written, each write awaited (the COPY pulls its next frame only then); a socket adapter holds at
- *   most its high-water mark of unsent bytes (256 KiB by default, far below RECENT_BYTES), oldest
- *   first, so the chunk has left it. At the COPY's end (CommandComplete: the server read everything)
+ *   write is done. RecentChunks lets a chunk go only once its limit (recentBytesPerShard, at least
+ *   MIN_RECENT_BYTES) of later chunks have been written, each write awaited (the COPY pulls its next
+ *   frame only then); a socket adapter holds at most its high-water mark of unsent bytes (256 KiB by
+ *   default, below MIN_RECENT_BYTES), oldest first, so the chunk has left it. At the COPY's end (CommandComplete: the server read everything)
  *   the chunks still kept go back too.
  * - onError 'reject': when its COPYs under the savepoint are over (copyChunkWithRejects returned).
  * A chunk that never gets there (a failed load) is left to the GC. After `release()` the chunk's

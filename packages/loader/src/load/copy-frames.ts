@@ -6,6 +6,7 @@ import { copyErrorContext, PostgresError, SqlState } from '@haul/protocol';
 import { copyDataMessage, PGCOPY_HEADER, PGCOPY_TRAILER } from '@haul/protocol/copy';
 import { BadRowError, preview } from '../errors.ts';
 import type { EncodedChunk } from './chunk.ts';
+import { StepLog } from './step-log.ts';
 
 const MESSAGE_MAX = 1 << 20;
 
@@ -42,50 +43,6 @@ export function rowSpan(chunk: EncodedChunk, from: number, to: number): [number,
 }
 
 /**
- * A count that grows by one per row, plus a few extra steps: `extraThrough(i)` is the sum of the extra
- * steps at rows 0…i. Rows on consecutive lines, and rows the server counts as one line each, need no
- * entry, so a COPY of millions of rows keeps next to nothing per row.
- */
-class SparseSteps {
-  constructor(
-    /** Rows (within the segment) with an extra step, ascending. */
-    private readonly at: Int32Array,
-    /** The extra steps at at[0…k], summed. */
-    private readonly cumulative: Float64Array,
-  ) {}
-
-  static of(at: number[], extra: number[]): SparseSteps | null {
-    if (at.length === 0) return null;
-    const cumulative = new Float64Array(extra.length);
-    let sum = 0;
-    extra.forEach((step, k) => {
-      sum += step;
-      cumulative[k] = sum;
-    });
-    return new SparseSteps(Int32Array.from(at), cumulative);
-  }
-
-  extraThrough(row: number): number {
-    let lo = 0;
-    let hi = this.at.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.at[mid]! <= row) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? 0 : this.cumulative[lo - 1]!;
-  }
-
-  get total(): number {
-    return this.cumulative[this.cumulative.length - 1]!;
-  }
-
-  get size(): number {
-    return this.at.length;
-  }
-}
-
-/**
  * What a COPY keeps of each chunk it carried, to name a row's source line later: never the chunk
  * itself (a COPY may carry a whole file, and its data must go once it is sent), and nothing per row
  * but the rows that break the one-line-per-row pattern.
@@ -95,11 +52,14 @@ interface Segment {
   readonly firstRow: number;
   readonly linesBefore: number;
   readonly count: number;
-  /** Row w ends on the server's line w + 1 + extraThrough(w), from the segment's start. */
-  readonly serverSteps: SparseSteps | null;
-  /** Row w starts on source line firstLine + w + extraThrough(w). */
+  /** Row w ends on the server's line w + 1 + extraThrough(w), from the segment's start: its entries
+   * [serverFrom, serverTo) of the map's server StepLog. */
+  readonly serverFrom: number;
+  readonly serverTo: number;
+  /** Row w starts on source line firstLine + w + extraThrough(w): entries of the source StepLog. */
   readonly firstLine: number;
-  readonly sourceSteps: SparseSteps | null;
+  readonly sourceFrom: number;
+  readonly sourceTo: number;
   /** Chunk row index of the segment's first row, and the chunk's row texts (reject mode). */
   readonly offset: number;
   readonly text?: (i: number) => string;
@@ -120,33 +80,41 @@ export class CopyRowMap {
   /** Rows and server lines of the segments let go (the COPY's first ones): no longer mapped. */
   private droppedRows = 0;
   private droppedLines = 0;
+  private readonly serverLog = new StepLog();
+  private readonly sourceLog = new StepLog();
 
   constructor(private readonly windowBytes = ROW_MAP_WINDOW_BYTES) {}
 
   /** Records rows [from, to) of `chunk` as the next rows of this COPY. */
   add(chunk: EncodedChunk, from = 0, to = chunk.rows): void {
     if (to <= from) return;
-    const serverSteps = this.serverSteps(chunk, from, to);
+    const serverFrom = this.serverSteps(chunk, from, to);
+    const serverTo = this.serverLog.length;
+    const sourceFrom = sourceSteps(this.sourceLog, chunk.rowLine, from, to);
     const [start, end] = rowSpan(chunk, from, to);
     this.segments.push({
       firstRow: this.total,
       linesBefore: this.lines,
       count: to - from,
-      serverSteps,
+      serverFrom,
+      serverTo,
       firstLine: chunk.rowLine[from]!,
-      sourceSteps: sourceSteps(chunk.rowLine, from, to),
+      sourceFrom,
+      sourceTo: this.sourceLog.length,
       offset: from,
       ...(chunk.rowText ? { text: chunk.rowText } : {}),
       bytes: end - start,
     });
     this.total += to - from;
-    this.lines += to - from + (serverSteps?.total ?? 0);
+    this.lines += to - from + this.serverLog.total(serverFrom, serverTo);
     this.heldBytes += end - start;
     while (this.segments.length > 1 && this.heldBytes - this.segments[0]!.bytes >= this.windowBytes) {
       const dropped = this.segments.shift()!;
       this.heldBytes -= dropped.bytes;
       this.droppedRows = dropped.firstRow + dropped.count;
       this.droppedLines = this.segments[0]!.linesBefore;
+      this.serverLog.trim(dropped.serverTo);
+      this.sourceLog.trim(dropped.sourceTo);
     }
   }
 
@@ -156,9 +124,12 @@ export class CopyRowMap {
 
   /** Entries held (segments, and the steps inside them): what its memory grows with. */
   get retained(): number {
-    let n = this.segments.length;
-    for (const s of this.segments) n += (s.serverSteps?.size ?? 0) + (s.sourceSteps?.size ?? 0);
-    return n;
+    return this.segments.length + this.serverLog.size + this.sourceLog.size;
+  }
+
+  /** Step tables allocated (StepLog): what its allocations grow with. */
+  get tablesMade(): number {
+    return this.serverLog.tablesMade + this.sourceLog.tablesMade;
   }
 
   /**
@@ -169,14 +140,15 @@ export class CopyRowMap {
     if (line <= this.droppedLines || line > this.lines) return -1;
     const segment = this.segments[this.find(line, (s) => s.linesBefore)]!;
     const within = line - segment.linesBefore;
-    const steps = segment.serverSteps;
-    if (!steps) return segment.firstRow + within - 1;
+    const { serverFrom, serverTo } = segment;
+    if (serverTo === serverFrom) return segment.firstRow + within - 1;
+    const log = this.serverLog;
     // The first row whose last line is at or past `within`.
     let lo = 0;
     let hi = segment.count - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (mid + 1 + steps.extraThrough(mid) >= within) hi = mid;
+      if (mid + 1 + log.extraThrough(serverFrom, serverTo, mid) >= within) hi = mid;
       else lo = mid + 1;
     }
     return segment.firstRow + lo;
@@ -187,7 +159,8 @@ export class CopyRowMap {
     if (row < this.droppedRows || row >= this.total) return null;
     const segment = this.segments[this.find(row + 1, (s) => s.firstRow)]!;
     const within = row - segment.firstRow;
-    const line = segment.firstLine + within + (segment.sourceSteps?.extraThrough(within) ?? 0);
+    const line =
+      segment.firstLine + within + this.sourceLog.extraThrough(segment.sourceFrom, segment.sourceTo, within);
     const i = segment.offset + within;
     return segment.text ? { line, text: segment.text(i) } : { line };
   }
@@ -204,38 +177,38 @@ export class CopyRowMap {
     return lo;
   }
 
-  /** The server's extra lines of rows [from, to): the line breaks it counts inside their quotes. */
-  private serverSteps(chunk: EncodedChunk, from: number, to: number): SparseSteps | null {
+  /**
+   * Logs the server's extra lines of rows [from, to) (the line breaks it counts inside their quotes)
+   * as a new segment of the server StepLog; returns the segment's first entry.
+   */
+  private serverSteps(chunk: EncodedChunk, from: number, to: number): number {
+    const log = this.serverLog;
+    const first = log.begin();
     const multi = chunk.multiLine;
-    if (!multi) return null;
-    const at: number[] = [];
-    const extra: number[] = [];
+    if (!multi) return first;
     for (let k = lowerBound(multi.rows, from); k < multi.rows.length && multi.rows[k]! < to; k++) {
       const row = multi.rows[k]!;
       // The COPY's first row is read before its line ending is known: then only CRs count.
       const lfCounts = multi.lfEndings && this.total + row - from > 0;
       const lines = lfCounts ? multi.lf[k]! : multi.cr[k]!;
-      if (lines === 0) continue;
-      at.push(row - from);
-      extra.push(lines);
+      if (lines !== 0) log.push(row - from, lines);
     }
-    return SparseSteps.of(at, extra);
+    return first;
   }
 }
 
-/** Where rows [from, to) of a chunk leave the one-line-per-row pattern (rows spanning lines, gaps). */
-function sourceSteps(rowLine: Float64Array, from: number, to: number): SparseSteps | null {
-  if (rowLine[to - 1]! - rowLine[from]! === to - 1 - from) return null;
-  const at: number[] = [];
-  const extra: number[] = [];
+/**
+ * Logs where rows [from, to) of a chunk leave the one-line-per-row pattern (rows spanning lines, gaps)
+ * as a new segment of `log`; returns the segment's first entry.
+ */
+function sourceSteps(log: StepLog, rowLine: Float64Array, from: number, to: number): number {
+  const first = log.begin();
+  if (rowLine[to - 1]! - rowLine[from]! === to - 1 - from) return first;
   for (let i = from + 1; i < to; i++) {
     const gap = rowLine[i]! - rowLine[i - 1]! - 1;
-    if (gap !== 0) {
-      at.push(i - from);
-      extra.push(gap);
-    }
+    if (gap !== 0) log.push(i - from, gap);
   }
-  return SparseSteps.of(at, extra);
+  return first;
 }
 
 function lowerBound(sorted: Int32Array, value: number): number {

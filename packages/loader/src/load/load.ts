@@ -30,7 +30,7 @@ import { Coordinator } from './coordinator.ts';
 import { abandonTable, ProvisionalTable } from './create-table.ts';
 import { planLoad } from './plan.ts';
 import { ProgressTicker } from './progress.ts';
-import { RECENT_BYTES } from './refused-row.ts';
+import { recentBytesPerShard } from './refused-row.ts';
 import { validate } from './settings.ts';
 import { SHARD_QUEUE } from './shard.ts';
 import { LoadShardTransactions } from './shard-transactions.ts';
@@ -46,7 +46,7 @@ const ROLLBACK_TIMEOUT = 5_000;
  * queue, the chunk it sends, the chunks its COPY keeps (RecentChunks), and the one being filled.
  */
 function chunkPool(chunkBytes: number, shards: number): ChunkPool {
-  const perShard = SHARD_QUEUE + 2 + Math.ceil(RECENT_BYTES / chunkBytes);
+  const perShard = SHARD_QUEUE + 2 + Math.ceil(recentBytesPerShard(shards) / chunkBytes);
   return new ChunkPool(chunkBytes + CHUNK_SLACK, shards * perShard);
 }
 
@@ -155,6 +155,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       control,
       twoPhase,
       lockTimeout: settings.lockTimeout,
+      recentBytes: recentBytesPerShard(maxShards),
       reject: (chunk, row, error) => onReject(rejectedRow(error, chunk.rowText?.(row) ?? '')),
     });
     const shardTransactions = transactions;

@@ -7,7 +7,7 @@
  */
 import type { Writer } from '@haul/protocol';
 import type { DelimitedDialect } from '../source/dialect.ts';
-import type { MultiLineRows } from './chunk.ts';
+import type { ChunkBuilder } from './chunk-builder.ts';
 import { quoteLiteral } from './sql-literal.ts';
 
 const LF = 0x0a;
@@ -103,10 +103,17 @@ export class RawRowWriter {
 
 const QUOTED_END_MARKER = new Uint8Array([0x22, 0x5c, 0x2e, 0x22]);
 
+/** LFs and CRs inside a row's quotes. */
+export interface QuotedLineBreaks {
+  lf: number;
+  cr: number;
+}
+
 /**
  * The LFs and CRs inside quotes in the CSV row bytes[start, end), found the way the server's line
  * reader (CopyReadLineText) finds them: a quote toggles quoting unless an escape (when it is not the
- * quote itself) precedes it inside quotes. Only for rows that span lines, so not on the hot path.
+ * quote itself) precedes it inside quotes. Only for rows that span lines, so not on the hot path; still
+ * written into `out`, the caller's, rather than a new object per row (M1: no garbage per row).
  */
 export function quotedLineBreaks(
   bytes: Uint8Array,
@@ -114,7 +121,8 @@ export function quotedLineBreaks(
   end: number,
   quote: number,
   escapeChar: number,
-): { lf: number; cr: number } {
+  out: QuotedLineBreaks = { lf: 0, cr: 0 },
+): QuotedLineBreaks {
   const escapeByte = escapeChar === quote ? -1 : escapeChar;
   let inQuote = false;
   let lastWasEscape = false;
@@ -130,40 +138,26 @@ export function quotedLineBreaks(
       else if (c === CR) cr++;
     }
   }
-  return { lf, cr };
+  out.lf = lf;
+  out.cr = cr;
+  return out;
 }
 
-/** Raw CSV: the rows of the chunk being built that span lines, with their quoted line breaks. */
+/**
+ * Raw CSV: notes the rows of the chunk being built that span lines, with their quoted line breaks,
+ * in the chunk's pooled multi-line table (ChunkBuilder.addMultiLine).
+ */
 export class MultiLineNotes {
-  private rows: number[] = [];
-  private lf: number[] = [];
-  private cr: number[] = [];
+  private readonly breaks: QuotedLineBreaks = { lf: 0, cr: 0 };
 
   constructor(
     private readonly quote: number,
     private readonly escapeChar: number,
   ) {}
 
-  /** Notes chunk row `row`, whose bytes are bytes[start, end). */
-  note(bytes: Uint8Array, start: number, end: number, row: number): void {
-    const breaks = quotedLineBreaks(bytes, start, end, this.quote, this.escapeChar);
-    this.rows.push(row);
-    this.lf.push(breaks.lf);
-    this.cr.push(breaks.cr);
-  }
-
-  /** The notes of the chunk just cut (null when none of its rows spans lines); starts afresh. */
-  take(lfEndings: boolean): MultiLineRows | null {
-    if (this.rows.length === 0) return null;
-    const notes = {
-      rows: Int32Array.from(this.rows),
-      lf: Int32Array.from(this.lf),
-      cr: Int32Array.from(this.cr),
-      lfEndings,
-    };
-    this.rows = [];
-    this.lf = [];
-    this.cr = [];
-    return notes;
+  /** Notes chunk row `row`, whose bytes are bytes[start, end), in `chunk`. */
+  note(chunk: ChunkBuilder, bytes: Uint8Array, start: number, end: number, row: number): void {
+    const breaks = quotedLineBreaks(bytes, start, end, this.quote, this.escapeChar, this.breaks);
+    chunk.addMultiLine(row, breaks.lf, breaks.cr);
   }
 }

@@ -16,13 +16,27 @@ import type { EncodedChunk } from './chunk.ts';
 import { copyChunkWithRejects, type RejectCopy } from './reject-copy.ts';
 
 /**
- * Bytes of chunks kept per shard. The refused row lies at most what the two socket buffers hold
- * before the last byte sent; Linux autotunes them up to 4 and 6 MiB, but they fill that far only
- * when the server falls behind. Measured (M1, 1 GB CSV, 4 shards): 8 MiB kept cost 134 MB peak RSS,
- * 4 MiB 110 MB, 2 MiB 95 MB; so 2 MiB, and a row further back is not found (the server's own error
- * then stands, as for a refusal that depends on rows no longer kept).
+ * Bytes of chunks a load keeps, all its shards together. The refused row lies at most what the two
+ * socket buffers hold before the last byte sent; Linux autotunes them up to 4 and 6 MiB, but they fill
+ * that far only when the server falls behind. Measured when every shard kept this much (M1, 1 GB
+ * CSV, 4 shards): 8 MiB cost 134 MB peak RSS, 4 MiB 110 MB, 2 MiB 95 MB; so 2 MiB, and a row further
+ * back is not found (the server's own error then stands, as for a refusal that depends on rows no longer kept).
+ * Shared by the shards (recentBytesPerShard), so a load with more shards keeps no more chunks: at 4
+ * shards each socket carries a quarter of the bytes, and its buffers hold correspondingly less of
+ * what was sent lately.
  */
 export const RECENT_BYTES = 2 << 20;
+
+/**
+ * What each shard's COPY keeps at least: more than a socket adapter holds unsent (its high-water mark,
+ * 256 KiB by default), which is what lets a chunk leave RecentChunks for reuse (chunk.ts).
+ */
+export const MIN_RECENT_BYTES = 512 << 10;
+
+/** RecentChunks' limit for each of `shards` shards: their share of RECENT_BYTES, at least the minimum. */
+export function recentBytesPerShard(shards: number, total = RECENT_BYTES, min = MIN_RECENT_BYTES): number {
+  return Math.max(min, Math.floor(total / shards));
+}
 
 /** Errors about a row's data: only these can be traced to a row by sending rows again. */
 const ROW_ERROR_CLASSES = new Set<string>([

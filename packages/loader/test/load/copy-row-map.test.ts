@@ -135,6 +135,9 @@ describe('CopyRowMap', () => {
     const large = build(200);
     expect(large.map.retained).toBe(small.map.retained);
     expect(small.map.retained).toBeLessThanOrEqual(5 * (1 + 2 * (chunkRows / 10)));
+    // No table per chunk: the step tables made for 50 chunks serve 200.
+    expect(small.map.tablesMade).toBeGreaterThan(0);
+    expect(large.map.tablesMade).toBe(small.map.tablesMade);
     // The last rows stay mapped; rows older than the window are not.
     const rows = 200 * chunkRows;
     expect(large.map.source(rows - 1)).toEqual({ line: large.lines });
