@@ -83,9 +83,11 @@ export interface LoadOptions extends CsvOptions {
   /**
    * How rows travel. 'binary': converted here to binary COPY. 'raw': CSV/TSV rows sent as they are,
    * parsed by the server in the same dialect (needs the source's fields to map one to one, in order).
-   * 'text': re-encoded as COPY text. 'auto' (default): raw when possible, else binary, else text.
+   * 'text': re-encoded as COPY text. 'mixed': both raw and binary shards, each batch sent the way
+   * that keeps both this thread and the server busy (needs what raw needs, mode 'atomic' and a binary
+   * converter for every column). 'auto' (default): raw when possible, else binary, else text.
    */
-  copyFormat?: 'binary' | 'text' | 'raw' | 'auto';
+  copyFormat?: 'binary' | 'text' | 'raw' | 'mixed' | 'auto';
   /** Bytes of COPY data per chunk dealt to a shard; default 256 KiB. */
   chunkBytes?: number;
   /**
@@ -172,7 +174,7 @@ export interface LoadReport {
   committed: boolean;
   mode: LoadMode;
   /** 'binary', 'raw', or 'text' with `textReason` naming the column whose type had no binary converter. */
-  copyFormat: 'binary' | 'text' | 'raw';
+  copyFormat: 'binary' | 'text' | 'raw' | 'mixed';
   textReason?: string;
   /** How the shards committed: 'two-phase' (PREPARE TRANSACTION), 'barrier', or 'batches'. */
   commit: 'two-phase' | 'barrier' | 'batches';

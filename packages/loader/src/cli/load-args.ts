@@ -47,7 +47,7 @@ const FLAGS = {
 const FORMATS: readonly SourceFormat[] = ['csv', 'tsv', 'ndjson', 'json'];
 const MODES: readonly LoadMode[] = ['atomic', 'batches'];
 const ON_ERROR: readonly OnError[] = ['abort', 'reject'];
-const COPY_FORMATS = ['auto', 'raw', 'binary', 'text'] as const;
+const COPY_FORMATS = ['auto', 'raw', 'binary', 'mixed', 'text'] as const;
 
 export type LoadInput = { kind: 'stdin' } | { kind: 'file'; path: string };
 
