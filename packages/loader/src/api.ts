@@ -85,7 +85,9 @@ export interface LoadOptions extends CsvOptions {
    * parsed by the server in the same dialect (needs the source's fields to map one to one, in order).
    * 'text': re-encoded as COPY text. 'mixed': both raw and binary shards, each batch sent the way
    * that keeps both this thread and the server busy (needs what raw needs, mode 'atomic' and a binary
-   * converter for every column). 'auto' (default): raw when possible, else binary, else text.
+   * converter for every column). 'auto' (default): mixed for several shards in mode 'atomic' with
+   * onError 'abort', binary for one shard or onError 'reject', raw in mode 'batches', each when it
+   * fits; else raw, else text (load/auto-format.ts has the measurements behind it).
    */
   copyFormat?: 'binary' | 'text' | 'raw' | 'mixed' | 'auto';
   /** Bytes of COPY data per chunk dealt to a shard; default 256 KiB. */

@@ -63,8 +63,9 @@ Load:
                             dialect; binary: converted here; mixed: raw and binary shards, each
                             batch sent whichever way keeps both sides busy; text: re-encoded as
                             COPY text.
-                            auto (default): raw when the fields map 1:1 onto the columns, else
-                            binary when every column's type allows it, else text
+                            auto (default): mixed for several shards, binary for one shard or
+                            --on-error reject, raw with --mode batches; each when the fields map
+                            1:1 onto the columns and every type converts, else raw, else text
 
 Output:
       --json                print the final report as JSON

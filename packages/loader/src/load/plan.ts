@@ -1,7 +1,7 @@
 /**
  * Before anything is sent: the target table (created from the first rows when asked), the column
- * mapping, and the COPY format — binary when every column has a text→binary converter, else text,
- * with the column that forced it named in the report.
+ * mapping, and the COPY format (for 'auto', auto-format.ts); text names the column that forced it in
+ * the report.
  */
 import type { Connection } from '@haul/protocol';
 import type { FromText as FieldConverter } from '@haul/protocol/types';
@@ -16,6 +16,7 @@ import { type ColumnMapping, mapColumns } from '../schema/mapping.ts';
 import type { TargetTable } from '../schema/target.ts';
 import type { DelimitedDialect } from '../source/dialect.ts';
 import type { RowBatch, RowReader } from '../source/row-reader.ts';
+import { autoFormat } from './auto-format.ts';
 import type { ShardFormat } from './dealer.ts';
 import { newTableColumns, standInTable } from './new-table.ts';
 import { copyOptionsFor } from './raw-rows.ts';
@@ -100,17 +101,7 @@ export async function planLoad(
     // A batch's chunks all go to one shard, which runs one COPY format.
     throw new LoadConfigError("copyFormat 'mixed' is not possible in mode 'batches'");
   }
-  // Reject mode expects bad rows: found here by the converters they cost microseconds each, while
-  // each one the server finds on the raw path costs a refused COPY and a rollback (about 0.3 ms).
-  const rawPreferred = rawFits && !(options.onError === 'reject' && !textReason);
-  const format =
-    wanted === 'mixed'
-      ? 'mixed'
-      : wanted === 'raw' || (wanted === 'auto' && rawPreferred)
-        ? 'raw'
-        : textReason
-          ? 'text'
-          : 'binary';
+  const format = wanted === 'auto' ? autoFormat(options, { rawFits, textReason }) : wanted;
   const columnList = mapping.columns.map((column) => quoteIdent(column.name)).join(', ');
   const copy = (options: string) => `copy ${table.qualified} (${columnList}) from stdin (${options})`;
   const rawSql = () => (dialect ? copy(copyOptionsFor(dialect)) : '');

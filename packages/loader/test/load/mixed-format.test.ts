@@ -148,6 +148,18 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     expect(await differing(target, expected)).toBe(0);
   });
 
+  it("is what copyFormat 'auto' picks for several shards", async () => {
+    const name = await table();
+    const report = await load({
+      ...via(url),
+      table: name,
+      source: file([]).text,
+      format: 'csv',
+      chunkBytes: CHUNK,
+    });
+    expect(report).toMatchObject({ copyFormat: 'mixed', rows: ROWS });
+  });
+
   it('is refused where it cannot be: batches mode', async () => {
     const name = await table();
     await expect(load({ ...mixed(name, file([]).text), mode: 'batches' })).rejects.toThrow(
