@@ -148,6 +148,22 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     expect(await differing(target, expected)).toBe(0);
   });
 
+  it('TSV (fields always found, the choice made as each batch is encoded): what the server stores', async () => {
+    let text = 'id\tnote\tn\n';
+    for (let i = 1; i <= ROWS; i++) text += `${i}\t${i % 4 === 0 ? '\\N' : `tab\\there ${i}`}\t${i}\n`;
+    const name = uniqueName('mixed_tsv');
+    const expected = uniqueName('mixed_tsv');
+    await admin.unsafe(`create table ${name} (id int, note text, n int8)`);
+    await admin.unsafe(`create table ${expected} (id int, note text, n int8)`);
+    await oracleConn.copyIn(`copy ${expected} from stdin (format text, header)`, [
+      new TextEncoder().encode(text),
+    ]);
+    const report = await load({ ...mixed(name, text), format: 'tsv' });
+    expect(report).toMatchObject({ copyFormat: 'mixed', rows: ROWS });
+    expect(report.shards.filter((shard) => shard.rows > 0).length).toBeGreaterThanOrEqual(2);
+    expect(await differing(name, expected)).toBe(0);
+  });
+
   it("is what copyFormat 'auto' picks for several shards", async () => {
     const name = await table();
     const report = await load({
