@@ -22,3 +22,55 @@ export interface DealerView {
 export function nextBatchFormat(shards: DealerView): 'binary' | 'raw' {
   return shards.canTakeNow('raw') ? 'raw' : 'binary';
 }
+
+/**
+ * The shards a load may open per format, and the format of a chunk that carries none. Mixed: one
+ * binary shard (its backend does under half of what this thread does for the same rows, so one keeps
+ * up with any share of binary batches); the rest take raw rows.
+ */
+export function shardLimits(
+  format: 'binary' | 'text' | 'raw' | 'mixed',
+  shards: number,
+): [Partial<Record<ShardFormat, number>>, ShardFormat] {
+  if (format === 'mixed') return [{ binary: 1, raw: shards - 1 }, 'binary'];
+  return [{ [format]: shards }, format];
+}
+
+/** What a mixed load's batch reading and encoding need of the dealer. */
+interface BatchSource {
+  findRowsOnly(choose?: () => boolean): boolean;
+}
+
+/**
+ * Each batch's format in a mixed load, chosen once per batch. CSV in abort mode: as the parser starts
+ * the batch, so a raw one is read without its fields. Reject mode and TSV find every row's fields, so
+ * there the choice is made as the batch is encoded. The first batch, read before there were shards,
+ * is binary. Not mixed: no choice (undefined, the plan's format).
+ */
+export class BatchFormats {
+  private current: 'binary' | 'raw' = 'binary';
+  private atParse = false;
+
+  constructor(
+    private readonly mixed: boolean,
+    private readonly shards: () => DealerView | undefined,
+  ) {}
+
+  /** Lets the parser ask for each batch (CSV, onError 'abort'). */
+  attach(reader: BatchSource, onError: 'abort' | 'reject'): void {
+    if (!this.mixed || onError !== 'abort') return;
+    this.atParse = reader.findRowsOnly(() => this.choose() === 'raw');
+  }
+
+  /** The format to encode the batch just read in. */
+  forBatch(first: boolean): 'binary' | 'raw' | undefined {
+    if (!this.mixed || first) return undefined;
+    return this.atParse ? this.current : this.choose();
+  }
+
+  private choose(): 'binary' | 'raw' {
+    const shards = this.shards();
+    this.current = shards ? nextBatchFormat(shards) : 'binary';
+    return this.current;
+  }
+}

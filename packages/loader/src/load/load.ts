@@ -27,9 +27,9 @@ import type { EncodedChunk } from './chunk.ts';
 import { CHUNK_SLACK } from './chunk-builder.ts';
 import { ChunkEncoder } from './chunk-encoder.ts';
 import { ChunkPool } from './chunk-pool.ts';
-import { Coordinator, type ShardLimits } from './coordinator.ts';
+import { Coordinator } from './coordinator.ts';
 import { abandonTable, ProvisionalTable } from './create-table.ts';
-import { nextBatchFormat } from './dealer.ts';
+import { BatchFormats, shardLimits } from './dealer.ts';
 import { planLoad } from './plan.ts';
 import { ProgressTicker } from './progress.ts';
 import { RECENT_BYTES } from './refused-row.ts';
@@ -114,15 +114,9 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     // Raw rows need only their boundaries; the server splits and checks the fields. Not in reject
     // mode, where the encoder's checks set bad rows aside without a refused COPY each.
     if (plan.format === 'raw' && onError === 'abort') reader.findRowsOnly();
-    // Mixed: the dealer picks each batch's format as the parser starts it (its rows are then found
-    // with or without their fields); the encoder is told the same choice for that batch.
-    let batchFormat: 'binary' | 'raw' = 'binary';
-    const chooseFormat = () => {
-      batchFormat = coordinator ? nextBatchFormat(coordinator) : 'binary';
-      return batchFormat;
-    };
-    const chosenAtParse =
-      plan.format === 'mixed' && onError === 'abort' && reader.findRowsOnly(() => chooseFormat() === 'raw');
+    // Mixed: the dealer picks each batch's format (dealer.ts); the encoder is told the same choice.
+    const formats = new BatchFormats(plan.format === 'mixed', () => coordinator);
+    formats.attach(reader, onError);
     const control =
       mode === 'batches' ? await BatchControl.open(first, plan.table, loadId, settings.batchRows) : null;
     const twoPhase = mode === 'atomic' && plan.maxPreparedTransactions > 0;
@@ -159,19 +153,8 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       lockTimeout: settings.lockTimeout,
       reject: (chunk, row, error) => onReject(rejectedRow(error, chunk.rowText?.(row) ?? '')),
     });
-    const limits: ShardLimits =
-      plan.format === 'mixed'
-        ? // One binary shard: its backend does a third of what this thread does for the same rows, so
-          // one keeps up with any share of binary batches; the rest take raw rows.
-          { binary: 1, raw: maxShards - 1 }
-        : { [plan.format]: maxShards };
-    coordinator = new Coordinator(
-      connector,
-      first,
-      limits,
-      transactions,
-      plan.format === 'mixed' ? 'binary' : plan.format,
-    );
+    const [limits, unlabelled] = shardLimits(plan.format, maxShards);
+    coordinator = new Coordinator(connector, first, limits, transactions, unlabelled);
     phase = 'copy';
     if (options.signal?.aborted) userAbort();
     const active = coordinator;
@@ -189,11 +172,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const skip = control && control.committedBatches > 0 ? (row: number) => control.skips(row) : undefined;
     let batch = firstBatch;
     while (batch) {
-      // Reject mode and TSV find every row's fields (only CSV in abort mode lets the parser skip
-      // them), so there the choice is made here, as the batch is encoded. The first batch, read
-      // before there were shards, is binary.
-      if (plan.format === 'mixed' && !chosenAtParse && batch !== firstBatch) chooseFormat();
-      const format = plan.format === 'mixed' && batch !== firstBatch ? batchFormat : undefined;
+      const format = formats.forBatch(batch === firstBatch);
       for (const chunk of encoder.encode(batch, skip, format)) await deal(chunk);
       for (const row of pendingRejects.splice(0)) await onReject(row);
       if (active.failed) throw active.failed;
