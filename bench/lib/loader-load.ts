@@ -1,7 +1,8 @@
 /**
- * A2: load the CSV file into a fresh `bench_loader` with the haul CLI (1, 2 and 4 shards), each
- * spawned as a user would run it, against psql's `\copy … from (format csv, header)`. After every run
- * the table must hold exactly the file's rows, with the same values psql's load gave (fingerprint).
+ * A2: load the CSV file into a fresh `bench_loader` with the haul CLI (1, 2 and 4 shards with the
+ * default copy format; binary at 1 and 2 shards, raw at 2 and 4 next to them), each spawned as a user
+ * would run it, against psql's `\copy … from (format csv, header)`. After every run the table must hold
+ * exactly the file's rows, with the same values psql's load gave (fingerprint).
  */
 import type { CsvFile } from './csv-file.ts';
 import { psqlPath, psqlUnavailable, reportedRows, runHaul, runPsqlCopy } from './loader-commands.ts';
@@ -20,11 +21,13 @@ export interface LoadBench {
   log: (line: string) => void;
 }
 
-function haulLoad(bench: LoadBench, shards: number): LoaderContender {
+/** `format`: a `--copy-format` to force (named in the contender); undefined runs the default, auto. */
+function haulLoad(bench: LoadBench, shards: number, format?: 'binary' | 'raw' | 'mixed'): LoaderContender {
+  const forced = format === undefined ? [] : ['--copy-format', format];
   return {
-    name: `haul load, ${shards} shard${shards === 1 ? '' : 's'}`,
+    name: `haul load, ${shards} shard${shards === 1 ? '' : 's'}${format === undefined ? '' : `, ${format}`}`,
     async run() {
-      const args = ['load', bench.file.path, '--table', LOADER_TABLE, '--url', bench.url];
+      const args = ['load', bench.file.path, '--table', LOADER_TABLE, '--url', bench.url, ...forced];
       const outcome = await runHaul([...args, '--shards', String(shards), '--json', '--quiet']);
       const rows = reportedRows(outcome);
       if (rows !== bench.file.rows)
@@ -98,6 +101,12 @@ export async function runLoadBench(bench: LoadBench): Promise<LoaderResult[]> {
     haulLoad(bench, 1),
     haulLoad(bench, 2),
     haulLoad(bench, 4),
+    // The formats auto chooses between (auto-format.ts: binary at 1 shard, mixed at more), side by
+    // side: what auto gains or loses is in the same run. Raw at 4 was auto's choice before mixed.
+    haulLoad(bench, 1, 'binary'),
+    haulLoad(bench, 2, 'binary'),
+    haulLoad(bench, 2, 'raw'),
+    haulLoad(bench, 4, 'raw'),
     psqlLoad(bench, psqlMissing),
   ];
   return measureLoader(

@@ -59,8 +59,8 @@ describe('offline engine (PGlite)', () => {
     expect(outcome).toMatchObject({
       rows: 10_000,
       committed: true,
-      // As into a server: CSV whose fields map one to one goes as it is (raw), one shard commits alone.
-      copyFormat: 'raw',
+      // As into a server: one shard converts here (binary; load/auto-format.ts), and commits alone.
+      copyFormat: 'binary',
       commit: 'barrier',
       rejected: 0,
     });

@@ -104,9 +104,13 @@ export interface LoadOptions extends CsvOptions {
   /**
    * How rows travel. 'binary': converted here to binary COPY. 'raw': CSV/TSV rows sent as they are,
    * parsed by the server in the same dialect (needs the source's fields to map one to one, in order).
-   * 'text': re-encoded as COPY text. 'auto' (default): raw when possible, else binary, else text.
+   * 'text': re-encoded as COPY text. 'mixed': both raw and binary shards, each batch sent the way
+   * that keeps both this thread and the server busy (needs what raw needs, mode 'atomic' and a binary
+   * converter for every column). 'auto' (default): mixed for several shards in mode 'atomic' with
+   * onError 'abort', binary for one shard or onError 'reject', raw in mode 'batches', each when it
+   * fits; else raw, else text (load/auto-format.ts has the measurements behind it).
    */
-  copyFormat?: 'binary' | 'text' | 'raw' | 'auto';
+  copyFormat?: 'binary' | 'text' | 'raw' | 'mixed' | 'auto';
   /** Bytes of COPY data per chunk dealt to a shard; default 256 KiB. */
   chunkBytes?: number;
   /**
@@ -193,7 +197,7 @@ export interface LoadReport {
   committed: boolean;
   mode: LoadMode;
   /** 'binary', 'raw', or 'text' with `textReason` naming the column whose type had no binary converter. */
-  copyFormat: 'binary' | 'text' | 'raw';
+  copyFormat: 'binary' | 'text' | 'raw' | 'mixed';
   textReason?: string;
   /** How the shards committed: 'two-phase' (PREPARE TRANSACTION), 'barrier', 'batches' or 'staged'. */
   commit: 'two-phase' | 'barrier' | 'batches' | 'staged';

@@ -68,11 +68,14 @@ Load:
                             (a missing line ending, an unterminated quote) fails the load
       --stall-timeout S     fail (and roll back) when the server makes no progress for S seconds
                             while the load waits on it (default 60; 0: wait forever)
-      --copy-format auto|raw|binary|text
+      --copy-format auto|raw|binary|mixed|text
                             raw: CSV/TSV rows sent as they are, parsed by the server in the same
-                            dialect; binary: converted here; text: re-encoded as COPY text.
-                            auto (default): raw when the fields map 1:1 onto the columns, else
-                            binary when every column's type allows it, else text
+                            dialect; binary: converted here; mixed: raw and binary shards, each
+                            batch sent whichever way keeps both sides busy; text: re-encoded as
+                            COPY text.
+                            auto (default): mixed for several shards, binary for one shard or
+                            --on-error reject, raw with --mode batches; each when the fields map
+                            1:1 onto the columns and every type converts, else raw, else text
 
 Output:
       --json                print the final report as JSON

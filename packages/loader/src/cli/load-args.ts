@@ -52,7 +52,7 @@ const MODES: readonly LoadMode[] = ['atomic', 'batches'];
 const COMMITS: readonly NonNullable<LoadOptions['commit']>[] = ['auto', 'staged'];
 const CONFLICTS: readonly NonNullable<LoadOptions['conflict']>[] = ['error', 'skip', 'update'];
 const ON_ERROR: readonly OnError[] = ['abort', 'reject'];
-const COPY_FORMATS = ['auto', 'raw', 'binary', 'text'] as const;
+const COPY_FORMATS = ['auto', 'raw', 'binary', 'mixed', 'text'] as const;
 
 export type LoadInput = { kind: 'stdin' } | { kind: 'file'; path: string };
 

@@ -13,6 +13,7 @@ const COMMIT_METHODS: Record<LoadReport['commit'], string> = {
 function copyFormatText(report: LoadReport): string {
   if (report.copyFormat === 'binary') return 'binary';
   if (report.copyFormat === 'raw') return 'raw (source rows parsed by the server)';
+  if (report.copyFormat === 'mixed') return 'mixed (raw and binary shards)';
   return report.textReason ? `text, because ${report.textReason}` : 'text';
 }
 

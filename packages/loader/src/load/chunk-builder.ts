@@ -24,6 +24,8 @@ export class ChunkBuilder {
   firstRow = 0;
   sourceStart = -1;
   sourceEnd = 0;
+  /** The COPY format of the rows written (the encoder's); the chunk is labelled with it. */
+  format: 'binary' | 'text' | 'raw' = 'binary';
   private storage!: ChunkStorage;
   private rowText: string[] = [];
   private seq = 0;
@@ -87,6 +89,7 @@ export class ChunkBuilder {
     const pool = this.pool;
     const chunk: EncodedChunk = {
       seq: this.seq++,
+      format: this.format,
       data: message.subarray(CHUNK_HEADER),
       message,
       rows: this.rows,

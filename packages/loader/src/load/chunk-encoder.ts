@@ -30,8 +30,11 @@ import { writeTextField } from './text-format.ts';
 import { ValueRowWriter } from './value-row-writer.ts';
 
 export interface EncodePlan {
-  /** 'raw': text rows go through as they are (raw-rows.ts); 'text': re-encoded in COPY text format. */
-  format: 'binary' | 'text' | 'raw';
+  /**
+   * 'raw': text rows go through as they are (raw-rows.ts); 'text': re-encoded in COPY text format;
+   * 'mixed': each batch raw or binary, as `encode` is told (the dealer's choice, see dealer.ts).
+   */
+  format: 'binary' | 'text' | 'raw' | 'mixed';
   /** The COPY column list, in order. */
   columns: readonly TargetColumn[];
   /** Source field index feeding each column (positional and CSV rows). */
@@ -69,6 +72,8 @@ export class ChunkEncoder {
   private rowsSeen = 0;
   private readonly values: ValueRowWriter;
   private readonly raw: RawRowWriter;
+  /** The format of the chunk being filled: the plan's, or in a mixed load the current batch's. */
+  private format: 'binary' | 'text' | 'raw';
 
   constructor(
     private readonly plan: EncodePlan,
@@ -79,7 +84,10 @@ export class ChunkEncoder {
   ) {
     this.chunk = new ChunkBuilder(pool, plan.keepText);
     this.w = this.chunk.w;
-    const csv = plan.format === 'raw' && plan.rawDialect?.kind === 'csv';
+    const rawAtAll = plan.format === 'raw' || plan.format === 'mixed';
+    this.format = plan.format === 'mixed' ? 'binary' : plan.format;
+    this.chunk.format = this.format;
+    const csv = rawAtAll && plan.rawDialect?.kind === 'csv';
     this.raw = new RawRowWriter(csv);
     this.multiLine = csv ? new MultiLineNotes(plan.rawDialect!.quote, plan.rawDialect!.escape) : null;
     this.values = new ValueRowWriter(plan);
@@ -90,8 +98,28 @@ export class ChunkEncoder {
     return this.rowsSeen;
   }
 
-  /** Encodes one batch; yields each chunk as it fills. Rows of skipped batches are counted, not encoded. */
-  *encode(batch: RowBatch, skip?: (row: number) => boolean): Generator<EncodedChunk> {
+  /**
+   * Encodes one batch; yields each chunk as it fills. Rows of skipped batches are counted, not encoded.
+   * A mixed load says which format the batch goes in (a batch found without its fields is raw); a
+   * chunk holds one format, so a change cuts the chunk being filled.
+   */
+  *encode(
+    batch: RowBatch,
+    skip?: (row: number) => boolean,
+    format?: 'binary' | 'raw',
+  ): Generator<EncodedChunk> {
+    if (this.plan.format === 'mixed') {
+      const rowsOnly = batch.kind === 'fields' && batch.batch.rowsOnly === true;
+      const wanted = rowsOnly ? 'raw' : (format ?? this.format);
+      if (wanted !== this.format) {
+        if (wanted === 'raw' && batch.kind !== 'fields')
+          throw new TypeError('raw rows need a CSV/TSV source');
+        this.raw.flush(this.w);
+        if (this.chunk.rows > 0) yield this.cut();
+        this.format = wanted;
+        this.chunk.format = wanted;
+      }
+    }
     const rows =
       batch.kind === 'fields' ? this.encodeFields(batch.batch, skip) : this.encodeValues(batch.batch, skip);
     yield* this.plan.keepText ? withoutStacks(rows) : rows;
@@ -107,8 +135,7 @@ export class ChunkEncoder {
     const { rowField, rowStart } = batch;
     // Rows found without their fields go to the server as they are, which counts and checks them.
     const rowsOnly = batch.rowsOnly === true;
-    if (rowsOnly && this.plan.format !== 'raw')
-      throw new TypeError('rows without fields need the raw format');
+    if (rowsOnly && this.format !== 'raw') throw new TypeError('rows without fields need the raw format');
     for (let r = 0; r < batch.rowCount; r++) {
       const rowSourceStart = batch.sourceOffset + rowStart[r]! - rowStart[0]!;
       const rowSourceEnd = batch.sourceOffset + rowStart[r + 1]! - rowStart[0]!;
@@ -123,7 +150,7 @@ export class ChunkEncoder {
       const line = batch.rowLine[r]!;
       const width = rowsOnly ? this.plan.width : rowField[r + 1]! - rowField[r]!;
       if (
-        this.plan.format === 'raw' &&
+        this.format === 'raw' &&
         width === this.plan.width &&
         !this.plan.keepText &&
         this.raw.isClean(batch.bytes, rowStart[r]!, rowStart[r + 1]!) &&
@@ -134,7 +161,9 @@ export class ChunkEncoder {
           line,
           undefined,
         );
-        if (this.multiLine && batch.rowLine[r + 1]! - line > 1) this.noteLines(batch, r);
+        if (this.multiLine && this.format === 'raw' && batch.rowLine[r + 1]! - line > 1) {
+          this.noteLines(batch, r);
+        }
         const cut = this.boundary(row + 1);
         if (cut) yield cut;
         continue;
@@ -143,8 +172,8 @@ export class ChunkEncoder {
       const mark = this.w.length;
       try {
         if (width !== this.plan.width) throw widthError(this.plan, line, width, 'fields');
-        if (this.plan.format === 'binary') this.binaryFieldRow(batch, rowField[r]!, line);
-        else if (this.plan.format === 'raw') this.rawFieldRow(batch, r, line);
+        if (this.format === 'binary') this.binaryFieldRow(batch, rowField[r]!, line);
+        else if (this.format === 'raw') this.rawFieldRow(batch, r, line);
         else this.textFieldRow(batch, rowField[r]!, line);
       } catch (error) {
         this.w.truncate(mark);
@@ -154,7 +183,9 @@ export class ChunkEncoder {
         continue;
       }
       this.chunk.addRow(this.w.length, line, this.plan.keepText ? rawRowText(batch, r) : undefined);
-      if (this.multiLine && batch.rowLine[r + 1]! - line > 1) this.noteLines(batch, r);
+      if (this.multiLine && this.format === 'raw' && batch.rowLine[r + 1]! - line > 1) {
+        this.noteLines(batch, r);
+      }
       const cut = this.boundary(row + 1);
       if (cut) yield cut;
     }

@@ -19,6 +19,8 @@
 export interface EncodedChunk {
   /** 0-based, in source order. */
   readonly seq: number;
+  /** The COPY format of `data`; a mixed load deals a chunk only to a shard whose COPY has it. */
+  readonly format?: 'binary' | 'text' | 'raw';
   /** COPY rows back to back: binary tuples (no PGCOPY header or trailer) or text-format lines. */
   readonly data: Uint8Array;
   /** `data` framed as one CopyData message (the same bytes, with the header before them). */

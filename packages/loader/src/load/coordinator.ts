@@ -1,15 +1,21 @@
 /**
  * Deals chunks to shards: whichever shard has room takes the next chunk; a new shard (connection)
  * opens when every open one has work waiting, so a one-chunk load uses one connection. In batches mode all
- * chunks of a batch go to the shard that took its first chunk. The first failure anywhere stops
+ * chunks of a batch go to the shard that took its first chunk. A mixed load has shards of two formats
+ * (dealer.ts): a chunk goes only to a shard whose COPY has its format, and each format has its own
+ * share of the shard count. The first failure anywhere stops
  * everything at once: every shard's COPY gets CopyFail through the shared signal, and every wait wakes.
  */
 import type { Connection } from '@haul/protocol';
 import type { Connector } from '../api.ts';
 import type { EncodedChunk } from './chunk.ts';
+import type { DealerView, ShardFormat } from './dealer.ts';
 import { Shard, type ShardTransactions } from './shard.ts';
 
-export class Coordinator {
+/** How many shards of each format a load may open (a single-format load: one entry). */
+export type ShardLimits = Partial<Record<ShardFormat, number>>;
+
+export class Coordinator implements DealerView {
   readonly shards: Shard[] = [];
   private readonly runs: Promise<void>[] = [];
   private failure: Error | null = null;
@@ -21,8 +27,10 @@ export class Coordinator {
   constructor(
     private readonly connector: Connector,
     private readonly first: Connection,
-    private readonly maxShards: number,
+    private readonly limits: ShardLimits,
     private readonly transactions: ShardTransactions,
+    /** The format of a chunk that carries none (every chunk of a single-format load). */
+    private readonly defaultFormat: ShardFormat,
   ) {}
 
   get failed(): Error | null {
@@ -48,7 +56,7 @@ export class Coordinator {
     for (;;) {
       if (this.failure) throw this.failure;
       const owner = batch === null ? undefined : this.batchShard.get(batch);
-      const shard = owner ?? this.pickShard();
+      const shard = owner ?? this.pickShard(chunk.format ?? this.defaultFormat);
       if (shard?.hasRoom) {
         if (batch !== null) this.batchShard.set(batch, shard);
         shard.push({ kind: 'chunk', chunk, batch: batch ?? 0 });
@@ -92,23 +100,42 @@ export class Coordinator {
     this.batchShard.delete(this.lastBatch);
   }
 
+  canTakeNow(format: ShardFormat): boolean {
+    const pick = this.choose(format);
+    return pick === 'open' || (pick?.hasRoom ?? false);
+  }
+
+  private pickShard(format: ShardFormat): Shard | null {
+    const pick = this.choose(format);
+    return pick === 'open' ? this.open(format) : pick;
+  }
+
   /**
-   * The open shard with room and the fewest chunks queued. A new shard opens when every open one
-   * still has a chunk waiting: a load of one chunk uses one connection, a longer one all it may.
+   * The open shard of `format` with room and the fewest chunks queued, or 'open': a new shard opens
+   * when every open one still has a chunk waiting, so a load of one chunk uses one connection, a
+   * longer one all it may.
    */
-  private pickShard(): Shard | null {
+  private choose(format: ShardFormat): Shard | 'open' | null {
     let best: Shard | null = null;
+    let count = 0;
     for (const shard of this.shards) {
+      if (shard.format !== format) continue;
+      count++;
       if (shard.hasRoom && (best === null || shard.queued < best.queued)) best = shard;
     }
-    if ((best === null || best.queued > 0) && this.shards.length < this.maxShards) return this.open();
+    const mayOpen = count < (this.limits[format] ?? 0) && this.shards.length < this.maxShards;
+    if ((best === null || best.queued > 0) && mayOpen) return 'open';
     return best;
   }
 
-  private open(): Shard {
+  private get maxShards(): number {
+    return Object.values(this.limits).reduce((sum, limit) => sum + limit, 0);
+  }
+
+  private open(format: ShardFormat): Shard {
     const index = this.shards.length;
     const conn = index === 0 ? Promise.resolve(this.first) : this.connector(this.abort.signal);
-    const shard = new Shard(index, conn, () => this.wakeDealer?.());
+    const shard = new Shard(index, conn, () => this.wakeDealer?.(), format);
     // A connection that opens after the load failed is closed at cleanup through connections().
     conn.catch(() => {});
     this.shards.push(shard);

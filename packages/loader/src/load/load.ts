@@ -28,6 +28,7 @@ import { ChunkEncoder } from './chunk-encoder.ts';
 import { ChunkPool } from './chunk-pool.ts';
 import { Coordinator } from './coordinator.ts';
 import { abandonTable, ProvisionalTable } from './create-table.ts';
+import { BatchFormats, shardLimits } from './dealer.ts';
 import { planLoad } from './plan.ts';
 import { ProgressTicker } from './progress.ts';
 import { recentBytesPerShard } from './refused-row.ts';
@@ -110,7 +111,9 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const firstBatch: RowBatch | null = head.done ? null : head.value;
     const dialect = dialectOf(options, firstBatch);
     if (options.createTable) provisional = await ProvisionalTable.open(first, options.table, loadId);
-    const plan = await planLoad(first, options, reader, firstBatch, dialect, provisional ?? undefined);
+    // A staged load's shards run batches, whose chunks all go to one shard: no mixed format.
+    const planned = shardMode === mode ? options : { ...options, mode: shardMode };
+    const plan = await planLoad(first, planned, reader, firstBatch, dialect, provisional ?? undefined);
     // Raw rows need only their boundaries; the server splits and checks the fields. Not in reject
     // mode, where the encoder's checks set bad rows aside without a refused COPY each.
     if (plan.format === 'raw' && onError === 'abort') reader.findRowsOnly();
@@ -119,6 +122,9 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       const { batchRows, abandonedStageMs } = settings;
       staged = await StagedLoad.open(first, plan.table, shape, loadId, batchRows, abandonedStageMs);
     }
+    // Mixed: the dealer picks each batch's format (dealer.ts); the encoder is told the same choice.
+    const formats = new BatchFormats(plan.format === 'mixed', () => coordinator);
+    formats.attach(reader, onError);
     const control =
       staged?.control ??
       (mode === 'batches' ? await BatchControl.open(first, plan.table, loadId, settings.batchRows) : null);
@@ -148,7 +154,6 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       mode: shardMode,
       onError,
       sql: staged ? staged.copySql(plan.copySql) : plan.copySql,
-      format: plan.format === 'binary' ? 'binary' : 'text',
       get signal() {
         return coordinator!.abort.signal;
       },
@@ -159,7 +164,8 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       reject: (chunk, row, error) => onReject(rejectedRow(error, chunk.rowText?.(row) ?? '')),
     });
     const shardTransactions = transactions;
-    coordinator = new Coordinator(connector, first, maxShards, shardTransactions);
+    const [limits, unlabelled] = shardLimits(plan.format, maxShards);
+    coordinator = new Coordinator(connector, first, limits, shardTransactions, unlabelled);
     phase = 'copy';
     if (options.signal?.aborted) userAbort();
     const active = coordinator;
@@ -177,7 +183,8 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const skip = control && control.committedBatches > 0 ? (row: number) => control.skips(row) : undefined;
     let batch = firstBatch;
     while (batch) {
-      for (const chunk of encoder.encode(batch, skip)) await deal(chunk);
+      const format = formats.forBatch(batch === firstBatch);
+      for (const chunk of encoder.encode(batch, skip, format)) await deal(chunk);
       for (const row of pendingRejects.splice(0)) await onReject(row);
       if (active.failed) throw active.failed;
       if (activeReader.bytesRead > settings.maxInputBytes) {

@@ -1,7 +1,7 @@
 /**
  * Before anything is sent: the target table (created from the first rows when asked), the column
- * mapping, and the COPY format — binary when every column has a text→binary converter, else text,
- * with the column that forced it named in the report.
+ * mapping, and the COPY format (for 'auto', auto-format.ts); text names the column that forced it in
+ * the report.
  */
 import type { Connection } from '@haul/protocol';
 import type { FromText as FieldConverter } from '@haul/protocol/types';
@@ -16,6 +16,8 @@ import { type ColumnMapping, mapColumns } from '../schema/mapping.ts';
 import type { TargetTable } from '../schema/target.ts';
 import type { DelimitedDialect } from '../source/dialect.ts';
 import type { RowBatch, RowReader } from '../source/row-reader.ts';
+import { autoFormat } from './auto-format.ts';
+import type { ShardFormat } from './dealer.ts';
 import { newTableColumns, standInTable } from './new-table.ts';
 import { copyOptionsFor } from './raw-rows.ts';
 
@@ -24,10 +26,12 @@ export interface LoadPlan {
   mapping: ColumnMapping;
   /** Fields every text or positional row must have (the mapping's); a row of another width is bad. */
   width: number;
-  format: 'binary' | 'text' | 'raw';
+  /** 'mixed': raw and binary shards, each batch dealt to one or the other (dealer.ts). */
+  format: 'binary' | 'text' | 'raw' | 'mixed';
   textReason?: string;
   converters: FieldConverter[];
-  copySql: string;
+  /** The COPY statement of each shard format the load uses. */
+  copySql: Partial<Record<ShardFormat, string>>;
   maxPreparedTransactions: number;
   createdTable?: string;
 }
@@ -90,16 +94,23 @@ export async function planLoad(
   }
   const wanted = options.copyFormat ?? 'auto';
   if (wanted === 'text') textReason = 'copyFormat: text';
-  if (textReason && wanted === 'binary') {
-    throw new LoadConfigError(`copyFormat 'binary' is not possible: ${textReason}`);
+  if (textReason && (wanted === 'binary' || wanted === 'mixed')) {
+    throw new LoadConfigError(`copyFormat '${wanted}' is not possible: ${textReason}`);
   }
-  // Reject mode expects bad rows: found here by the converters they cost microseconds each, while
-  // each one the server finds on the raw path costs a refused COPY and a rollback (about 0.3 ms).
-  const rawPreferred = rawFits && !(options.onError === 'reject' && !textReason);
-  const format =
-    wanted === 'raw' || (wanted === 'auto' && rawPreferred) ? 'raw' : textReason ? 'text' : 'binary';
+  if (wanted === 'mixed' && options.mode === 'batches') {
+    // A batch's chunks all go to one shard, which runs one COPY format.
+    throw new LoadConfigError("copyFormat 'mixed' is not possible in mode 'batches'");
+  }
+  const format = wanted === 'auto' ? autoFormat(options, { rawFits, textReason }) : wanted;
   const columnList = mapping.columns.map((column) => quoteIdent(column.name)).join(', ');
-  const copyOptions = format === 'raw' && dialect ? copyOptionsFor(dialect) : `format ${format}`;
+  const copy = (options: string) => `copy ${table.qualified} (${columnList}) from stdin (${options})`;
+  const rawSql = () => (dialect ? copy(copyOptionsFor(dialect)) : '');
+  const copySql: Partial<Record<ShardFormat, string>> =
+    format === 'mixed'
+      ? { binary: copy('format binary'), raw: rawSql() }
+      : format === 'raw'
+        ? { raw: rawSql() }
+        : { [format]: copy(`format ${format}`) };
   return {
     table,
     mapping,
@@ -107,7 +118,7 @@ export async function planLoad(
     format,
     ...(textReason && format === 'text' ? { textReason } : {}),
     converters,
-    copySql: `copy ${table.qualified} (${columnList}) from stdin (${copyOptions})`,
+    copySql,
     maxPreparedTransactions: session.maxPreparedTransactions,
     ...(createdTable ? { createdTable } : {}),
   };
@@ -138,9 +149,9 @@ function copyColumns(
     first?.kind !== 'values' &&
     mapping.columns.length === mapping.width &&
     mapping.fieldIndex.every((field, column) => field === column);
-  if (options.copyFormat === 'raw' && !rawFits) {
+  if ((options.copyFormat === 'raw' || options.copyFormat === 'mixed') && !rawFits) {
     throw new LoadConfigError(
-      "copyFormat 'raw' needs CSV/TSV input whose fields map one to one, in order, onto the columns",
+      `copyFormat '${options.copyFormat}' needs CSV/TSV input whose fields map one to one, in order, onto the columns`,
     );
   }
   return { mapping, rawFits };

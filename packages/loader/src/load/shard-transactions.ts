@@ -9,6 +9,7 @@ import { PostgresError } from '@haul/protocol';
 import type { BadRowError } from '../errors.ts';
 import type { BatchControl, BatchRecord } from './batch-control.ts';
 import type { EncodedChunk } from './chunk.ts';
+import type { ShardFormat } from './dealer.ts';
 import { findRefusedRow, isRowRefusal, RecentChunks } from './refused-row.ts';
 import { copyChunkWithRejects } from './reject-copy.ts';
 import { copyChunks, type Shard, type ShardTransactions } from './shard.ts';
@@ -16,8 +17,8 @@ import { copyChunks, type Shard, type ShardTransactions } from './shard.ts';
 export interface ShardTransactionsOptions {
   mode: 'atomic' | 'batches';
   onError: 'abort' | 'reject';
-  sql: string;
-  format: 'binary' | 'text';
+  /** The COPY statement of each shard format the load uses (one, or binary and raw in a mixed load). */
+  sql: Partial<Record<ShardFormat, string>>;
   signal: AbortSignal;
   control: BatchControl | null;
   /** Atomic mode with PREPARE TRANSACTION: shard 0 reads its transaction id for the gids. */
@@ -61,7 +62,8 @@ export class LoadShardTransactions implements ShardTransactions {
 
   async copyChunks(shard: Shard, next: () => Promise<EncodedChunk | null>): Promise<void> {
     const conn = await shard.conn;
-    const { sql, format, signal } = this.options;
+    const { signal } = this.options;
+    const { sql, format } = this.copyOf(shard);
     const track = (chunk: EncodedChunk, rows: number) => {
       shard.sent(chunk, rows);
       const record = this.batches.get(shard.batch);
@@ -90,6 +92,13 @@ export class LoadShardTransactions implements ShardTransactions {
       // Its COPYs are over: the server has read every byte of it (chunk.ts).
       chunk.release?.();
     }
+  }
+
+  /** The statement and wire format of `shard`'s COPY. */
+  private copyOf(shard: Shard): { sql: string; format: 'binary' | 'text' } {
+    const sql = this.options.sql[shard.format];
+    if (sql === undefined) throw new Error(`unreachable: no COPY statement for ${shard.format} rows`);
+    return { sql, format: shard.format === 'binary' ? 'binary' : 'text' };
   }
 
   async endBatch(shard: Shard, batch: number): Promise<void> {

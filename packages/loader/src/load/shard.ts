@@ -14,6 +14,7 @@ import {
   frameBytes,
   mapCopyError,
 } from './copy-frames.ts';
+import type { ShardFormat } from './dealer.ts';
 import type { RecentChunks } from './refused-row.ts';
 
 /** Chunks a shard holds beyond the one it is sending: enough to never starve, little enough to bound memory. */
@@ -54,6 +55,8 @@ export class Shard {
     readonly conn: Promise<Connection>,
     /** Called whenever the shard takes an item, so the dealer can push the next. */
     private readonly onSpace: () => void,
+    /** The format of the rows its COPY takes (see dealer.ts). */
+    readonly format: ShardFormat = 'binary',
   ) {}
 
   get hasRoom(): boolean {

@@ -118,11 +118,17 @@ export class StagedLoad {
     return new StagedLoad(loadId, target, shape, stage, control);
   }
 
-  /** `copy <stage> (cols) from stdin (…)`, for a plan's `copy <target> (cols) from stdin (…)`. */
-  copySql(targetCopySql: string): string {
+  /** The plan's `copy <target> (cols) from stdin (…)` per shard format, into the stage instead. */
+  copySql<Format extends string>(
+    targetCopySql: Partial<Record<Format, string>>,
+  ): Partial<Record<Format, string>> {
     const prefix = `copy ${this.target.qualified} `;
-    if (!targetCopySql.startsWith(prefix)) throw new Error(`unexpected COPY statement: ${targetCopySql}`);
-    return `copy ${this.stage} ${targetCopySql.slice(prefix.length)}`;
+    const staged: Partial<Record<Format, string>> = {};
+    for (const [format, sql] of Object.entries(targetCopySql) as [Format, string][]) {
+      if (!sql.startsWith(prefix)) throw new Error(`unexpected COPY statement: ${sql}`);
+      staged[format] = `copy ${this.stage} ${sql.slice(prefix.length)}`;
+    }
+    return staged;
   }
 
   /**

@@ -25,9 +25,9 @@ export interface DelimitedParseOptions extends CsvOptions {
   /** Called once with the header row's names when `header` is true (with [] for an empty input). */
   onHeader?: (names: string[]) => void;
   /**
-   * Asked before each CSV batch after the header: once true, rows are found without their fields
-   * (csv-row-boundaries.ts; the batches are FieldBatch.rowsOnly). For the raw load path, which
-   * decides after the first batch.
+   * Asked before each CSV batch after the header: when true, that batch's rows are found without
+   * their fields (csv-row-boundaries.ts; the batch is FieldBatch.rowsOnly). For the raw load path,
+   * which decides after the first batch, and the mixed one, which decides batch by batch.
    */
   rowsOnly?: () => boolean;
 }
@@ -56,8 +56,10 @@ export async function* parseDelimited(
   const dialect = resolveDialect({ ...options, kind: options.dialect });
   const targetBytes = Math.max(1, Math.floor(limits.targetBytes ?? DEFAULT_TARGET_BYTES));
   const maxRowBytes = maxRowBytesOf(limits.maxRowBytes);
-  let scanner: RowScanner = dialect.kind === 'csv' ? new CsvScanner(dialect) : new TextScanner(dialect);
-  let rowsOnly = false;
+  const fieldScanner: RowScanner =
+    dialect.kind === 'csv' ? new CsvScanner(dialect) : new TextScanner(dialect);
+  let scanner = fieldScanner;
+  const rowScanner = dialect.kind === 'csv' && options.rowsOnly ? new CsvRowBoundaries(dialect) : null;
   const batch = new DelimitedFieldBatch(dialect);
   const window = new ByteWindow(targetBytes);
   const source = chunks[Symbol.asyncIterator]();
@@ -120,9 +122,10 @@ export async function* parseDelimited(
         continue;
       }
 
-      if (!rowsOnly && batch.rowCount === 0 && dialect.kind === 'csv' && options.rowsOnly?.()) {
-        rowsOnly = true;
-        scanner = switchedScanner(scanner, new CsvRowBoundaries(dialect));
+      if (batch.rowCount === 0 && rowScanner && options.rowsOnly) {
+        // Both scanners stop at row boundaries and carry only the line and its ending across scans.
+        const wanted = options.rowsOnly() ? rowScanner : fieldScanner;
+        if (wanted !== scanner) scanner = switchedScanner(scanner, wanted);
       }
       const stopAt = window.start + targetBytes;
       scanPos = scanner.scan(batch, data, scanPos, eof, stopAt, Number.POSITIVE_INFINITY);

@@ -82,7 +82,7 @@ function openBytesReader(source: ByteInput, options: RowReaderOptions): Promise<
   resolveDialect({ ...options, kind: dialect, header });
   const opened = openBytes(source);
   const names: { value: string[] | null } = { value: null };
-  const rowsOnly = { value: false };
+  let rowsOnly: () => boolean = () => false;
   const batches = parseDelimited(
     opened.stream,
     {
@@ -91,14 +91,15 @@ function openBytesReader(source: ByteInput, options: RowReaderOptions): Promise<
       onHeader: (found) => {
         names.value = found;
       },
-      rowsOnly: () => rowsOnly.value,
+      rowsOnly: () => rowsOnly(),
       ...pick(options),
     },
     { targetBytes, maxRowBytes },
   );
-  const findRowsOnly = () => {
-    rowsOnly.value = dialect === 'csv';
-    return rowsOnly.value;
+  const findRowsOnly = (choose: () => boolean = () => true) => {
+    if (dialect !== 'csv') return false;
+    rowsOnly = choose;
+    return true;
   };
   return startReader(batches, 'fields', opened, () => opened.close(), names, findRowsOnly);
 }
@@ -165,7 +166,7 @@ async function startReader(
   opened: OpenedBytes | null,
   release: () => Promise<void>,
   headerNames?: { value: string[] | null },
-  findRowsOnly: () => boolean = () => false,
+  findRowsOnly: (choose?: () => boolean) => boolean = () => false,
 ): Promise<RowReader> {
   let busy = true;
   let first: IteratorResult<AnyBatch, void>;

@@ -46,9 +46,10 @@ export interface RowReader {
   batches(): AsyncIterable<RowBatch>;
   /**
    * From the next batch on, CSV rows are found without their fields (FieldBatch.rowsOnly): for the
-   * raw load path, where the server splits them. False (and nothing changes) for other sources.
+   * raw load path, where the server splits them. With `choose`, only the batches it says yes to,
+   * asked as each batch starts (the mixed path). False (and nothing changes) for other sources.
    */
-  findRowsOnly(): boolean;
+  findRowsOnly(choose?: () => boolean): boolean;
   /** Stops reading and releases the source (cancels a stream). Idempotent. */
   close(): Promise<void>;
 }

@@ -159,7 +159,10 @@ describe('haul load flags', () => {
     [['a.csv', '-t', 't', '--delimiter', ';;'], /--delimiter: expected one ASCII character/],
     [['a.csv', '-t', 't', '--quote', 'é'], /--quote: expected one ASCII character/],
     [['a.csv', '-t', 't', '--columns', 'a,,b'], /--columns: expected comma-separated names/],
-    [['a.csv', '-t', 't', '--copy-format', 'csv'], /--copy-format: expected one of auto, raw, binary, text/],
+    [
+      ['a.csv', '-t', 't', '--copy-format', 'csv'],
+      /--copy-format: expected one of auto, raw, binary, mixed, text/,
+    ],
     [['a.csv', '-t'], /-t, --table/],
   ])('rejects %j naming the problem', (argv, message) => {
     const error = usageError(() => parseLoadArgs(argv));

@@ -44,7 +44,7 @@ describe(`haul load on ${name}`, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`loaded 3 rows into`);
     expect(result.stdout).toMatch(/rows\/s/);
-    expect(result.stdout).toMatch(/copy format\s+(raw|binary|text)/);
+    expect(result.stdout).toMatch(/copy format\s+(raw|binary|mixed|text)/);
     expect(result.stdout).toMatch(/commit\s+(two-phase|barrier)/);
     expect(result.stdout).toMatch(/shard\s+rows\s+bytes/);
     expect(await sql(url, `select id, name, score from ${table} order by id`)).toEqual([

@@ -73,8 +73,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     const transactions = new LoadShardTransactions({
       mode: 'atomic',
       onError: 'abort',
-      sql: `copy ${name} (n) from stdin`,
-      format: 'text',
+      sql: { text: `copy ${name} (n) from stdin` },
       signal: abort.signal,
       control: null,
       twoPhase: false,
@@ -88,7 +87,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     // Dealt in turn, not to whichever shard is idle: with rows this cheap the encoder is the slow
     // side, and one shard would carry nearly every chunk (and keep few).
     let wake: (() => void) | null = null;
-    const group = conns.map((conn, i) => new Shard(i, Promise.resolve(conn), () => wake?.()));
+    const group = conns.map((conn, i) => new Shard(i, Promise.resolve(conn), () => wake?.(), 'text'));
     const runs = group.map((shard) => shard.run(transactions));
     let dealt = 0;
     const deal = async (item: ShardItem) => {

@@ -83,8 +83,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     const transactions = new LoadShardTransactions({
       mode: 'atomic',
       onError,
-      sql: `copy ${name} (n) from stdin`,
-      format: 'text',
+      sql: { text: `copy ${name} (n) from stdin` },
       signal: new AbortController().signal,
       control: null,
       twoPhase: false,
@@ -94,7 +93,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
       },
       recentBytes: RECENT_BYTES,
     });
-    const shard = new Shard(0, Promise.resolve(conn), () => {});
+    const shard = new Shard(0, Promise.resolve(conn), () => {}, 'text');
     const rows = Math.round(chunks * ROWS_PER_CHUNK);
     await transactions.beginBatch(shard, 0);
     await transactions.copyChunks(shard, lazyChunks(encoder, rows));

@@ -57,7 +57,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     await admin.unsafe(`create table ${name} (id int, body text, note text default 'none')`);
     const big = 'x'.repeat(1 << 20);
     const csv = `body,id\n"${big}",1\n"short, quoted",2\n`;
-    const report = await load({ ...via(url), table: name, source: csv, format: 'csv' });
+    const report = await load({ ...via(url), table: name, source: csv, format: 'csv', copyFormat: 'raw' });
     expect(report).toMatchObject({ rows: 2, copyFormat: 'raw' });
     const rows = await admin.unsafe<{ id: number; n: number; note: string }[]>(
       `select id, length(body) as n, note from ${name} order by id`,
@@ -92,7 +92,14 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     const name = uniqueName('load_raw_edges');
     await admin.unsafe(`create table ${name} (n int, v text)`);
     const csv = 'n,v\r\n1,a\r\n2,"x\r\ny"\r\n3,\\.\r\n4,last';
-    const report = await load({ ...via(url), table: name, source: csv, format: 'csv', chunkBytes: 1024 });
+    const report = await load({
+      ...via(url),
+      table: name,
+      source: csv,
+      format: 'csv',
+      chunkBytes: 1024,
+      copyFormat: 'raw',
+    });
     expect(report).toMatchObject({ rows: 4, copyFormat: 'raw' });
     const rows = await admin.unsafe<{ n: number; v: string }[]>(`select n, v from ${name} order by n`);
     expect(rows).toEqual([

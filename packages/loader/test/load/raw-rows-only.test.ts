@@ -94,6 +94,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
       escape: d.escape,
       shards: 2,
       chunkBytes: CHUNK,
+      copyFormat: 'raw',
     });
     expect(report).toMatchObject({ copyFormat: 'raw', rows: ROWS });
     const differing = await scalar(
@@ -129,7 +130,15 @@ describe.each(databaseTargets())('$name', ({ url }) => {
         line += 1 + (i === 2500 ? 0 : (good.match(/\r\n|\r|\n/g)?.length ?? 0));
       }
       const error = await badRowOf(
-        load({ ...via(url), table: name, source: text, format: 'csv', shards: 2, chunkBytes: CHUNK }),
+        load({
+          ...via(url),
+          table: name,
+          source: text,
+          format: 'csv',
+          shards: 2,
+          chunkBytes: CHUNK,
+          copyFormat: 'raw',
+        }),
       );
       expect(error).toMatchObject({ line: badLine, sqlstate, ...(column ? { column } : {}) });
       expect(error.message).toContain(why);
