@@ -101,6 +101,8 @@ export interface LoadQuery {
   conflict?: 'error' | 'skip' | 'update';
   /** Key columns (sent comma-separated): a primary key or unique index of the table. */
   key?: readonly string[];
+  /** Replace the table's rows with the file's, in one transaction (implies commit 'staged'). */
+  replace?: boolean;
   onError?: 'abort' | 'reject';
   loadId?: string;
   /** Create the table from the inferred schema when it does not exist. */

@@ -83,6 +83,13 @@ export interface LoadOptions extends CsvOptions {
   /** The columns of a primary key or unique index of the target, for `conflict` 'skip' or 'update'. */
   key?: readonly string[];
   /**
+   * Replace the target's rows with the file's (a staged load; implies `commit: 'staged'`): the publish
+   * deletes them and inserts the stage in one transaction, so readers see the old rows or the new,
+   * never neither. DELETE, not TRUNCATE: TRUNCATE is not MVCC-safe (a reader with an older snapshot
+   * would see the table empty).
+   */
+  replace?: boolean;
+  /**
    * A staged load first drops other staged loads older than this many ms that no run is using (what
    * abandoned loads leave behind); default 7 days, 0: never. `haul recover` lists and drops them too.
    */
@@ -207,7 +214,7 @@ export interface LoadReport {
    * Staged loads: what the publish did. `skipped`: rows whose key existed (in the table or earlier in
    * the file); `duplicates`: rows replaced by a later row of the same key in the file ('update').
    */
-  published?: { inserted: number; updated: number; skipped: number; duplicates: number };
+  published?: { inserted: number; updated: number; skipped: number; duplicates: number; deleted: number };
   /** Staged loads: ms from the start to the last batch staged, and ms the publish transaction took. */
   stagedMs?: number;
   publishMs?: number;

@@ -62,6 +62,8 @@ export function parseLoadParams(query: Query<LoadParam>, maxShards: number): Loa
   if (conflict !== undefined) params.conflict = conflict;
   const key = nameList(query, 'key');
   if (key !== undefined) params.key = key;
+  const replace = bool(query, 'replace');
+  if (replace !== undefined) params.replace = replace;
   const onError = oneOf(query, 'onError', ['abort', 'reject'] as const);
   if (onError !== undefined) params.onError = onError;
   const loadId = query('loadId');

@@ -56,6 +56,8 @@ Load:
                             update sets its other loaded columns (a repeated key's last row
                             wins). skip and update imply --commit staged
       --key COL[,COL…]      a primary key or unique index of the table, for --conflict
+      --replace             replace the table's rows with the file's in one transaction (readers
+                            see the old rows or the new, never neither); implies --commit staged
       --batch-rows N        rows per committed (batches mode) or staged batch (default 100000)
       --load-id ID          name the load, for \`haul recover\` and resuming (default: a random UUID)
       --on-error abort|reject

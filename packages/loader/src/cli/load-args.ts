@@ -32,6 +32,7 @@ const FLAGS = {
   mode: { type: 'string' },
   commit: { type: 'string' },
   conflict: { type: 'string' },
+  replace: { type: 'boolean' },
   key: { type: 'string' },
   'batch-rows': { type: 'string' },
   'load-id': { type: 'string' },
@@ -72,6 +73,7 @@ export type LoadSettings = Pick<
   | 'mode'
   | 'commit'
   | 'conflict'
+  | 'replace'
   | 'key'
   | 'batchRows'
   | 'loadId'
@@ -158,7 +160,8 @@ export function parseLoadArgs(argv: readonly string[]): LoadArgs {
       COMMAND,
     );
   }
-  if (settings.conflict && settings.conflict !== 'error') settings.commit ??= 'staged';
+  if (values.replace) settings.replace = true;
+  if ((settings.conflict && settings.conflict !== 'error') || settings.replace) settings.commit ??= 'staged';
   if (values['batch-rows'] !== undefined) {
     if (settings.mode !== 'batches' && settings.commit !== 'staged') {
       throw new UsageError('--batch-rows needs --mode batches or --commit staged', COMMAND);

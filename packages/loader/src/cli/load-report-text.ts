@@ -48,8 +48,9 @@ export function loadReportText(report: LoadReport, context: ReportContext = {}):
     entries.push(['resumed', `${count(report.resumedBatches)} batches already ${done}`]);
   }
   if (report.published && report.stagedMs !== undefined && report.publishMs !== undefined) {
-    const { inserted, updated, skipped, duplicates } = report.published;
+    const { inserted, updated, skipped, duplicates, deleted } = report.published;
     const parts = [`${count(inserted)} rows inserted`];
+    if (deleted > 0) parts.unshift(`${count(deleted)} old rows deleted`);
     if (updated > 0) parts.push(`${count(updated)} updated`);
     if (skipped > 0) parts.push(`${count(skipped)} skipped (key already there)`);
     if (duplicates > 0) parts.push(`${count(duplicates)} replaced by a later row of the same key`);

@@ -23,6 +23,8 @@ export interface Settings {
   /** What a staged load does with a key the target has ('error': append); 'skip'/'update' need `key`. */
   conflict: 'error' | 'skip' | 'update';
   key: readonly string[];
+  /** Staged: the publish deletes the target's rows first, in its one transaction. */
+  replace: boolean;
   abandonedStageMs: number;
   onError: 'abort' | 'reject';
   batchRows: number;
@@ -63,10 +65,15 @@ export function validate(options: LoadOptions): Settings {
   }
   if (conflict === 'error' && key.length > 0)
     throw new LoadConfigError(`key needs conflict 'skip' or 'update'`);
-  // Handling existing keys is a publish of a stage: it implies the staged commit.
-  const commit = options.commit ?? (conflict === 'error' ? 'auto' : 'staged');
+  const replace = options.replace ?? false;
+  if (typeof replace !== 'boolean') throw new LoadConfigError('replace must be true or false');
+  // Handling existing keys, or replacing the rows, is a publish of a stage: it implies the staged commit.
+  const commit = options.commit ?? (conflict === 'error' && !replace ? 'auto' : 'staged');
   if (commit !== 'auto' && commit !== 'staged')
     throw new LoadConfigError(`commit must be 'auto' or 'staged'`);
+  if (replace && commit !== 'staged') {
+    throw new LoadConfigError(`replace publishes a staged load; it needs commit 'staged'`);
+  }
   if (conflict !== 'error' && commit !== 'staged') {
     throw new LoadConfigError(`conflict '${conflict}' publishes a staged load; it needs commit 'staged'`);
   }
@@ -122,6 +129,7 @@ export function validate(options: LoadOptions): Settings {
     commit,
     conflict,
     key,
+    replace,
     abandonedStageMs,
     onError,
     batchRows,

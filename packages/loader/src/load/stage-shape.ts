@@ -14,13 +14,13 @@ export async function stageShape(
   conn: Connection,
   table: TargetTable,
   loaded: readonly TargetColumn[],
-  settings: Pick<Settings, 'conflict' | 'key'>,
+  settings: Pick<Settings, 'conflict' | 'key' | 'replace'>,
 ): Promise<StageShape> {
   const columns = loaded.map((column) => column.name);
-  const { conflict } = settings;
-  if (conflict === 'error') return { columns, conflict, key: null };
+  const { conflict, replace } = settings;
+  if (conflict === 'error') return { columns, conflict, key: null, replace };
   const clash = columns.find((column) => column === ORDER_BATCH || column === ORDER_SEQ);
   if (clash) throw new LoadConfigError(`column "${clash}" is a name a keyed staged load keeps for itself`);
   const key = matchUniqueKey(table, await readUniqueKeys(conn, table), settings.key, columns);
-  return { columns, conflict, key };
+  return { columns, conflict, key, replace };
 }

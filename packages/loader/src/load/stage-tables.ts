@@ -31,6 +31,8 @@ export interface StageShape {
   conflict: Conflict;
   /** The target's unique key for 'skip' and 'update' (schema/unique-keys.ts); null for 'error'. */
   key: UniqueKey | null;
+  /** The publish deletes the target's rows first. */
+  replace: boolean;
 }
 
 export interface LoadRow {
@@ -65,7 +67,10 @@ export async function ensureStageCatalog(conn: Connection): Promise<void> {
 
 /** How the loads table records the publish, e.g. `update ("id")`: a resume must publish the same way. */
 export function publishWord(shape: StageShape): string {
-  return shape.key ? `${shape.conflict} (${shape.key.columns.map(quoteIdent).join(', ')})` : shape.conflict;
+  const conflict = shape.key
+    ? `${shape.conflict} (${shape.key.columns.map(quoteIdent).join(', ')})`
+    : shape.conflict;
+  return shape.replace ? `replace, ${conflict}` : conflict;
 }
 
 /** A new stage's qualified name. */

@@ -45,6 +45,8 @@ export interface PublishOutcome {
   skipped: number;
   /** Staged rows whose key came again later in the file, replaced by that later row ('update'). */
   duplicates: number;
+  /** Rows of the target the publish deleted first (`replace`). */
+  deleted: number;
 }
 
 export class StagedLoad {
@@ -161,8 +163,11 @@ export class StagedLoad {
         staged = Number(counted.rows[0]?.n ?? 0);
         if (staged !== expectedRows) throw this.mismatch(staged, expectedRows);
       }
+      const deleted = this.shape.replace
+        ? ((await tx.query(`delete from ${this.target.qualified}`, [], signal)).rowCount ?? 0)
+        : 0;
       const statement = publishSql({ target: this.target.qualified, stage: this.stage, ...this.shape });
-      const outcome = this.outcome(staged, await tx.query(statement, [], signal));
+      const outcome = { ...this.outcome(staged, await tx.query(statement, [], signal)), deleted };
       await tx.query(
         `update ${LOADS_TABLE} set state = 'published', rows = $2, published_at = now()
            where load_id = $1 and state = 'staging'`,
@@ -174,7 +179,7 @@ export class StagedLoad {
     }, signal);
   }
 
-  private outcome(staged: number, result: QueryResult): PublishOutcome {
+  private outcome(staged: number, result: QueryResult): Omit<PublishOutcome, 'deleted'> {
     const { conflict, key, columns } = this.shape;
     if (conflict === 'update') {
       const counts = result.rows[0] as { inserted?: string; updated?: string } | undefined;

@@ -157,6 +157,36 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     expect([...seen].sort((a, b) => a - b)).toEqual([0, rows]);
   });
 
+  it('replace: readers see the old rows or the new, never neither', async () => {
+    const name = await table();
+    await admin.unsafe(`insert into ${name} select g, 'old', 0 from generate_series(1, 700) g`);
+    const rows = 30_000;
+    const seen = new Set<number>();
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        seen.add(await scalar(admin, `select count(*)::int from ${name}`));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    const report = await load({
+      ...via(url),
+      table: name,
+      source: slowCsv(HEADER, rows, line, { piece: 2000, pauseMs: 3 }),
+      format: 'csv',
+      shards: 3,
+      batchRows: 4000,
+      chunkBytes: 16 * 1024,
+      replace: true,
+    });
+    polling = false;
+    await poll;
+    seen.add(await scalar(admin, `select count(*)::int from ${name}`));
+    expect(report).toMatchObject({ commit: 'staged', rows, published: { inserted: rows, deleted: 700 } });
+    expect([...seen].sort((a, b) => a - b)).toEqual([700, rows]);
+    expect(await scalar(admin, `select count(*)::int from ${name} where name = 'old'`)).toBe(0);
+  });
+
   it('a bad row fails the load with its line, keeps the staged batches, and a re-run resumes', async () => {
     const name = await table();
     const loadId = uniqueName('bad');
