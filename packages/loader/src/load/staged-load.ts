@@ -222,6 +222,8 @@ export class StagedLoad {
         },
         { timeout: CLEANUP_TIMEOUT },
       )
+      // Best effort, on the way out of a failed load: a stage left behind is listed by `haul recover`
+      // and aged out by the next staged load (abandonedStageMs).
       .catch(() => {});
     return 0;
   }

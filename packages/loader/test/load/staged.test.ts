@@ -57,6 +57,18 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     return name;
   }
 
+  /** One binary shard in 100-row batches: which batches a failure leaves staged is the same each run. */
+  const oneShardStaged = (name: string, loadId: string) => ({
+    ...via(url),
+    table: name,
+    format: 'csv' as const,
+    shards: 1,
+    batchRows: 100,
+    commit: 'staged' as const,
+    loadId,
+    copyFormat: 'binary' as const,
+  });
+
   const loadRow = async (loadId: string) =>
     (
       await admin<{ state: string; stage: string; rows: string | null }[]>`
@@ -270,16 +282,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
   it('after a crash empties the unlogged stage and ledger together, a re-run stages everything again', async () => {
     const name = await table();
     const loadId = uniqueName('crash');
-    const options = {
-      ...via(url),
-      table: name,
-      format: 'csv' as const,
-      shards: 1,
-      batchRows: 100,
-      commit: 'staged' as const,
-      loadId,
-      copyFormat: 'binary' as const,
-    };
+    const options = oneShardStaged(name, loadId);
     expect(await rejection(load({ ...options, source: text(1000, 950) }))).toBeInstanceOf(LoadFailedError);
     const row = await loadRow(loadId);
     expect(await ledgerRows(loadId)).toBeGreaterThan(0);
@@ -293,16 +296,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
   it('refuses to publish a stage that holds other rows than its ledger says', async () => {
     const name = await table();
     const loadId = uniqueName('tamper');
-    const options = {
-      ...via(url),
-      table: name,
-      format: 'csv' as const,
-      shards: 1,
-      batchRows: 100,
-      commit: 'staged' as const,
-      loadId,
-      copyFormat: 'binary' as const,
-    };
+    const options = oneShardStaged(name, loadId);
     expect(await rejection(load({ ...options, source: text(500, 450) }))).toBeInstanceOf(LoadFailedError);
     const row = await loadRow(loadId);
     await admin.unsafe(`delete from ${row!.stage} where id = 7`);
@@ -317,15 +311,7 @@ describe.each(databaseTargets())('$name', ({ url }) => {
   it('lists a stopped staged load, refuses to drop one a run holds, drops it, and ages abandoned ones out', async () => {
     const name = await table();
     const loadId = uniqueName('list');
-    const options = {
-      ...via(url),
-      table: name,
-      format: 'csv' as const,
-      shards: 1,
-      batchRows: 100,
-      commit: 'staged' as const,
-      copyFormat: 'binary' as const,
-    };
+    const options = oneShardStaged(name, loadId);
     expect(await rejection(load({ ...options, loadId, source: text(1000, 990) }))).toBeInstanceOf(
       LoadFailedError,
     );

@@ -281,7 +281,7 @@ export class Connection {
   /** Units held back by a transaction, queued in their order once it ends. */
   private requeue(units: Unit[]): void {
     for (const unit of units) {
-      if (this.refuseIfClosed(unit)) continue;
+      if (refuseLate(unit, this.closed, this.closing !== null)) continue;
       this.backlog.push(unit, this.copying, this.config.busyTimeout);
     }
     this.pump();
@@ -317,14 +317,9 @@ export class Connection {
     return this.closing;
   }
 
-  /** Settles a unit that comes too late (the connection is closed or closing); true if it did. */
-  private refuseIfClosed(unit: Unit): boolean {
-    return refuseLate(unit, this.closed, this.closing !== null);
-  }
-
   /** Wires signal and timeout (once per unit), then queues the unit for encoding. */
   private enqueue(unit: Unit, options: QueryOptions): void {
-    if (this.refuseIfClosed(unit)) return;
+    if (refuseLate(unit, this.closed, this.closing !== null)) return;
     const watching = watchUnit(unit, options, this.config.queryTimeout, this.onAbort);
     if (!watching) return;
     if (this.gate.parks(unit)) return;
