@@ -110,9 +110,10 @@ export class Connection {
   receive(chunk: Uint8Array): void {
     if (this.closed) return;
     try {
-      this.framer.push(chunk);
-      for (let type = this.framer.next(); type !== -1; type = this.framer.next()) {
-        this.pipeline.handle(type, this.framer.bytes, this.framer.start, this.framer.end);
+      const framer = this.framer;
+      framer.push(chunk);
+      for (let type = framer.next(); type !== -1; type = framer.next()) {
+        this.pipeline.handle(type, framer.bytes, framer.start, framer.end, framer.inChunk);
       }
     } catch (error) {
       this.fail(error instanceof Error ? error : new Error(String(error)));

@@ -104,9 +104,10 @@ export class Pipeline {
 
   /**
    * Handles one backend message of the normal (post-startup) phase, its body at `bytes[start, end)`
-   * (valid only during the call). The frequent messages are read in place, without a view.
+   * (valid only during the call, unless `owned`: a socket read handed over, see CopySink.data). The
+   * frequent messages are read in place, without a view.
    */
-  handle(type: number, bytes: Uint8Array, start: number, end: number): void {
+  handle(type: number, bytes: Uint8Array, start: number, end: number, owned = false): void {
     const head = this.segments.peek();
     if (type === Tag.DataRow) {
       const st = head?.statements[head.cursor];
@@ -119,7 +120,7 @@ export class Pipeline {
     if (type === Tag.CopyData) {
       const sink = head?.statements[head.cursor]?.copy;
       if (!sink) throw new ProtocolError('CopyData outside a COPY');
-      sink.data(bytes.subarray(start, end));
+      sink.data(bytes, start, end, owned);
       return;
     }
     // One of each per statement: read from the bytes, no message object (see tag-bytes.ts).

@@ -65,7 +65,12 @@ export interface CachedStatement {
 export interface CopySink {
   readonly direction: 'in' | 'out';
   started(format: 0 | 1, columnFormats: number[]): void;
-  data(payload: Uint8Array): void;
+  /**
+   * One CopyData payload at `bytes[start, end)`. `owned`: `bytes` is a socket read handed over (see
+   * SocketHandlers), which the sink may keep and rewrite where it was already consumed (before
+   * `start`); otherwise it is valid only during the call.
+   */
+  data(bytes: Uint8Array, start: number, end: number, owned: boolean): void;
   done(): void;
   failed(error: PostgresError): void;
 }

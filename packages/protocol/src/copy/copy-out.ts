@@ -17,7 +17,6 @@ export interface CopyOutHost {
 
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
-const GATHER_SIZE = 64 * 1024;
 
 export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
   readonly direction = 'out';
@@ -36,8 +35,16 @@ export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
    * Cleared when called, so a socket read of a thousand rows wakes the reader once, not per row.
    */
   private wake: (() => void) | null = null;
-  /** The last queued chunk, still being filled. */
-  private gathering: { bytes: Uint8Array; used: number } | null = null;
+  /**
+   * The socket read whose CopyData payloads are being packed in place, left to right over the
+   * headers between them: `[runStart, runEnd)` of it is payload not yet queued. Servers send one
+   * CopyData per row, so a read of hundreds of rows becomes one chunk for the consumer, with one
+   * memmove per row and no allocation (a fresh gather buffer and a view per row were 0.25 s of client
+   * CPU per 1M-row export).
+   */
+  private run: Uint8Array | null = null;
+  private runStart = 0;
+  private runEnd = 0;
 
   constructor(result: Promise<QueryResult>) {
     this.result = result;
@@ -56,29 +63,35 @@ export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
 
   started(): void {}
 
-  data(payload: Uint8Array): void {
+  data(bytes: Uint8Array, start: number, end: number, owned: boolean): void {
     if (this.abandoned) return;
-    // Servers send one CopyData per row: gather them into ~64 KiB chunks so the consumer sees a few
-    // large pieces instead of a promise per row. One copy either way (the payload view is transient).
-    const last = this.gathering;
-    if (last && last.used + payload.length <= last.bytes.length) {
-      last.bytes.set(payload, last.used);
-      last.used += payload.length;
+    if (!owned) {
+      // The framer's reassembly buffer (a message split across reads), reused: keep a copy.
+      this.closeRun();
+      this.queue.push(bytes.slice(start, end));
+    } else if (bytes === this.run) {
+      // Everything before `start` in this read was consumed, so the payload can slide left onto it.
+      if (start !== this.runEnd) bytes.copyWithin(this.runEnd, start, end);
+      this.runEnd += end - start;
     } else {
-      // The chunk being filled is the queue's last entry: close it at its used length, or the consumer
-      // would get its unfilled (zero) tail.
-      if (last) this.queue[this.queue.length - 1] = last.bytes.subarray(0, last.used);
-      const bytes = new Uint8Array(Math.max(GATHER_SIZE, payload.length));
-      bytes.set(payload);
-      this.gathering = { bytes, used: payload.length };
-      this.queue.push(bytes);
+      this.closeRun();
+      this.run = bytes;
+      this.runStart = start;
+      this.runEnd = end;
     }
-    this.queued += payload.length;
+    this.queued += end - start;
     if (this.queued > HIGH_WATER && !this.paused) {
       this.paused = true;
       this.host?.pause();
     }
     this.notify();
+  }
+
+  /** Queues the packed payloads of the current read; later payloads of it start a new run. */
+  private closeRun(): void {
+    if (this.run === null) return;
+    if (this.runEnd > this.runStart) this.queue.push(this.run.subarray(this.runStart, this.runEnd));
+    this.runStart = this.runEnd;
   }
 
   done(): void {
@@ -110,12 +123,9 @@ export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
 
   private async next(): Promise<IteratorResult<Uint8Array>> {
     for (;;) {
-      let chunk = this.queue.shift();
+      if (this.queue.length === 0) this.closeRun();
+      const chunk = this.queue.shift();
       if (chunk) {
-        if (this.gathering?.bytes === chunk) {
-          chunk = chunk.subarray(0, this.gathering.used);
-          this.gathering = null;
-        }
         this.queued -= chunk.length;
         if (this.paused && this.queued < LOW_WATER) this.resumeSocket();
         return { done: false, value: chunk };
@@ -133,7 +143,7 @@ export class CopyOut implements CopySink, AsyncIterable<Uint8Array> {
     this.abandoned = true;
     this.queue.length = 0;
     this.queued = 0;
-    this.gathering = null;
+    this.run = null;
     this.resumeSocket();
     this.host?.abandon(reason);
   }

@@ -44,6 +44,14 @@ export class Framer {
     return this.bytes.subarray(this.start, this.end);
   }
 
+  /**
+   * The last message's body lies in the pushed chunk (the caller's bytes), not in the framer's own
+   * reassembly buffer, which the next message overwrites.
+   */
+  get inChunk(): boolean {
+    return this.bytes === this.chunk;
+  }
+
   /** Bytes buffered but not yet returned as messages. */
   get buffered(): number {
     return this.partialLen + (this.chunk.length - this.pos);

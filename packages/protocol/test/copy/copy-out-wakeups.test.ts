@@ -42,13 +42,15 @@ async function wakeupsFor(rows: number): Promise<{ wakeups: number; bytes: numbe
   const reader = (async () => {
     for await (const chunk of out) bytes += chunk.length;
   })();
-  const row = new Uint8Array(40).fill(7);
+  const perRead = rows / READS;
   vi.stubGlobal('Promise', CountingPromise);
   resolutions = 0;
   try {
     for (let read = 0; read < READS; read++) {
       await nextRead();
-      for (let i = 0; i < rows / READS; i++) out.data(row);
+      // A read as the socket hands it over: CopyData messages, a 5-byte header before each 40-byte row.
+      const read = new Uint8Array(perRead * 45).fill(7);
+      for (let i = 0; i < perRead; i++) out.data(read, i * 45 + 5, i * 45 + 45, true);
     }
     await nextRead();
     out.done();
