@@ -17,6 +17,16 @@ export function runHaul(
   return runTimed(process.execPath, [HAUL_BIN, ...args], options);
 }
 
+/**
+ * `--shards N`, and for several the commit barrier, asked for: the bench's PG 15 allows no prepared
+ * transactions, where `--commit auto` loads with one shard (load/commit-choice.ts), so without it
+ * every shard count would measure one shard. The barrier's commit costs what two-phase's would not
+ * (one COMMIT per shard against a PREPARE and a COMMIT PREPARED), so these are the faster case.
+ */
+export function shardArgs(shards: number): string[] {
+  return ['--shards', String(shards), ...(shards > 1 ? ['--commit', 'barrier'] : [])];
+}
+
 /** The rows `haul load --json` reports committed, checked against the expected count. */
 export function reportedRows(outcome: ProcessOutcome): number {
   const report = JSON.parse(outcome.stdout) as { rows?: unknown; committed?: unknown };

@@ -5,7 +5,14 @@
  * exactly the file's rows, with the same values psql's load gave (fingerprint).
  */
 import type { CsvFile } from './csv-file.ts';
-import { psqlPath, psqlUnavailable, reportedRows, runHaul, runPsqlCopy } from './loader-commands.ts';
+import {
+  psqlPath,
+  psqlUnavailable,
+  reportedRows,
+  runHaul,
+  runPsqlCopy,
+  shardArgs,
+} from './loader-commands.ts';
 import type { LoaderResult } from './loader-report.ts';
 import { type LoaderContender, measureLoader } from './loader-runs.ts';
 import { LOADER_TABLE, type LoaderTable, type TableSummary } from './loader-table.ts';
@@ -28,7 +35,7 @@ function haulLoad(bench: LoadBench, shards: number, format?: 'binary' | 'raw' | 
     name: `haul load, ${shards} shard${shards === 1 ? '' : 's'}${format === undefined ? '' : `, ${format}`}`,
     async run() {
       const args = ['load', bench.file.path, '--table', LOADER_TABLE, '--url', bench.url, ...forced];
-      const outcome = await runHaul([...args, '--shards', String(shards), '--json', '--quiet']);
+      const outcome = await runHaul([...args, ...shardArgs(shards), '--json', '--quiet']);
       const rows = reportedRows(outcome);
       if (rows !== bench.file.rows)
         throw new Error(`haul reported ${rows} rows, expected ${bench.file.rows}`);

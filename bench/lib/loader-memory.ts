@@ -5,7 +5,7 @@
  * the file's rows with the values psql's load gave (fingerprint), or the first run's without psql.
  */
 import type { CsvFile } from './csv-file.ts';
-import { psqlUnavailable, reportedRows, runHaul } from './loader-commands.ts';
+import { psqlUnavailable, reportedRows, runHaul, shardArgs } from './loader-commands.ts';
 import { referenceCheck, referenceLoad } from './loader-load.ts';
 import type { LoaderResult } from './loader-report.ts';
 import { type LoaderContender, measureLoader } from './loader-runs.ts';
@@ -26,7 +26,7 @@ function haulLoad(bench: MemoryBench, shards: number): LoaderContender {
     name: `haul load, ${shards} shard${shards === 1 ? '' : 's'}`,
     async run() {
       const args = ['load', bench.file.path, '--table', LOADER_TABLE, '--url', bench.url];
-      const outcome = await runHaul([...args, '--shards', String(shards), '--json', '--quiet'], {
+      const outcome = await runHaul([...args, ...shardArgs(shards), '--json', '--quiet'], {
         measureMemory: true,
       });
       const rows = reportedRows(outcome);

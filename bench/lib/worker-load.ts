@@ -7,7 +7,7 @@
  */
 import type { CsvFile } from './csv-file.ts';
 import { sampleHeap } from './inspector-heap.ts';
-import { reportedRows, runHaul } from './loader-commands.ts';
+import { reportedRows, runHaul, shardArgs } from './loader-commands.ts';
 import type { LoaderResult } from './loader-report.ts';
 import { type LoaderContender, measureLoader } from './loader-runs.ts';
 import { LOADER_TABLE, type LoaderTable, type TableSummary } from './loader-table.ts';
@@ -53,7 +53,7 @@ function cliContender(bench: WorkerLoadBench, memory: MemoryReading[]): LoaderCo
     name: CLI_LOAD,
     async run() {
       const args = ['load', bench.file.path, '--table', LOADER_TABLE, '--url', bench.url];
-      const outcome = await runHaul([...args, '--shards', String(LOAD_SHARDS), '--json', '--quiet'], {
+      const outcome = await runHaul([...args, ...shardArgs(LOAD_SHARDS), '--json', '--quiet'], {
         measureMemory: true,
       });
       const rows = reportedRows(outcome);

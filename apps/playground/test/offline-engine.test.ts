@@ -61,7 +61,7 @@ describe('offline engine (PGlite)', () => {
       committed: true,
       // As into a server: one shard converts here (binary; load/auto-format.ts), and commits alone.
       copyFormat: 'binary',
-      commit: 'barrier',
+      commit: 'single',
       rejected: 0,
     });
     expect(outcome.createdTable).toMatch(/create table "csv_load"/);

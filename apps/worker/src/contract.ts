@@ -6,6 +6,7 @@
  * status mapping (no Hono at run time), which the page uses for what it runs itself.
  */
 import type {
+  LoadOptions,
   LoadProgress,
   LoadReport,
   ProvisionalTableOutcome,
@@ -95,8 +96,8 @@ export interface LoadQuery {
   /** At most HAUL_MAX_SHARDS; omitted: the loader's 'auto' within the cap. */
   shards?: number;
   mode?: 'atomic' | 'batches';
-  /** How an atomic load commits: 'staged' publishes a staging table in one transaction (resumable by loadId). */
-  commit?: 'auto' | 'staged';
+  /** How an atomic load commits ('auto', 'two-phase', 'staged' or 'barrier'; see the loader's `commit`). */
+  commit?: LoadOptions['commit'];
   /** A row whose `key` exists: 'error' (default), 'skip' or 'update' (implies commit 'staged'). */
   conflict?: 'error' | 'skip' | 'update';
   /** Key columns (sent comma-separated): a primary key or unique index of the table. */

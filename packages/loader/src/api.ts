@@ -67,12 +67,16 @@ export interface LoadOptions extends CsvOptions {
   /** Rows per committed batch in 'batches' mode, and per staged batch with `commit: 'staged'`; default 100,000. */
   batchRows?: number;
   /**
-   * How an atomic load commits. 'auto' (default): two-phase commit where the server allows it, else the
-   * commit barrier. 'staged': the shards COPY into an unlogged staging table, batch by batch, and one
-   * transaction publishes it into the target; all or nothing on any server, and a failed load resumes
-   * with the same `loadId` (staged-load.ts).
+   * How an atomic load commits (load/commit-choice.ts). 'auto' (default): two-phase commit where the
+   * server allows prepared transactions, else one shard (its own COMMIT: faster there than staging,
+   * measured). 'two-phase': PREPARE on every shard, then COMMIT PREPARED (refused by a server without
+   * prepared transactions). 'staged': the shards COPY into an unlogged staging table, batch by batch,
+   * and one transaction publishes it into the target; all or nothing on any server, and a failed load
+   * resumes with the same `loadId` (staged-load.ts). 'barrier': every shard COMMITs at once, only when
+   * asked for: a connection lost between the first COMMIT and the last leaves part of the load
+   * committed (the error then says which shards).
    */
-  commit?: 'auto' | 'staged';
+  commit?: 'auto' | 'two-phase' | 'staged' | 'barrier';
   /**
    * What a row whose key the target has already does (a staged load; implies `commit: 'staged'`):
    * 'error' (default) fails the load (23505); 'skip' keeps the existing row, and of a key repeated in
@@ -206,8 +210,13 @@ export interface LoadReport {
   /** 'binary', 'raw', or 'text' with `textReason` naming the column whose type had no binary converter. */
   copyFormat: 'binary' | 'text' | 'raw' | 'mixed';
   textReason?: string;
-  /** How the shards committed: 'two-phase' (PREPARE TRANSACTION), 'barrier', 'batches' or 'staged'. */
-  commit: 'two-phase' | 'barrier' | 'batches' | 'staged';
+  /**
+   * How the load committed: 'single' (one shard, one COMMIT), 'two-phase' (PREPARE TRANSACTION),
+   * 'staged', 'barrier' (asked for), or 'batches' (mode 'batches').
+   */
+  commit: 'single' | 'two-phase' | 'barrier' | 'batches' | 'staged';
+  /** Why the load was given fewer shards than asked, when the commit decided it up front. */
+  shardsReason?: string;
   /** Batches mode and staged loads: batches skipped because an earlier run with the same load id committed (staged) them. */
   resumedBatches?: number;
   /**

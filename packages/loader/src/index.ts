@@ -19,6 +19,7 @@ export { exportRows } from './export/export.ts';
 export { load } from './load/load.ts';
 export { listPreparedLoads, recoverLoad } from './load/recover.ts';
 export { listProvisionalTables, settleProvisionalTables } from './load/recover-tables.ts';
+export { COMMIT_CHOICES } from './load/settings.ts';
 export { dropStagedLoad, listStagedLoads } from './load/staged-recover.ts';
 export { readTable } from './schema/catalog.ts';
 export { createTableSql, type InferredColumn, inferColumns } from './schema/infer.ts';

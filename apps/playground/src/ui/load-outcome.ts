@@ -17,6 +17,7 @@ export function reportView(report: LoadReport): Child[] {
     ['mode', report.mode],
     ['rejected', formatCount(report.rejected)],
   ];
+  if (report.shardsReason) facts.push(['shards', report.shardsReason]);
   if (report.resumedBatches) facts.push(['resumed batches', formatCount(report.resumedBatches)]);
   return [
     h('h3', {}, verdict),

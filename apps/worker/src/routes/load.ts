@@ -4,7 +4,7 @@
  * `report` or `error` line. A client that disconnects, or the time limit, aborts the load, and an
  * aborted load rolls back.
  */
-import { LoadConfigError, type LoadOptions, load, type RejectedRow } from '@haul/loader';
+import { COMMIT_CHOICES, LoadConfigError, type LoadOptions, load, type RejectedRow } from '@haul/loader';
 import type { Context, Hono } from 'hono';
 import type { AppEnv, RouteDeps } from '../app-env.ts';
 import type { ErrorBody, LoadEvent, LoadParam } from '../contract.ts';
@@ -56,7 +56,7 @@ export function parseLoadParams(query: Query<LoadParam>, maxShards: number): Loa
   if (columns !== undefined) params.columns = columns;
   const mode = oneOf(query, 'mode', ['atomic', 'batches'] as const);
   if (mode !== undefined) params.mode = mode;
-  const commit = oneOf(query, 'commit', ['auto', 'staged'] as const);
+  const commit = oneOf(query, 'commit', COMMIT_CHOICES);
   if (commit !== undefined) params.commit = commit;
   const conflict = oneOf(query, 'conflict', ['error', 'skip', 'update'] as const);
   if (conflict !== undefined) params.conflict = conflict;

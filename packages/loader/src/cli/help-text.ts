@@ -46,10 +46,13 @@ Load:
                             one opens only while every open one has work waiting)
       --mode atomic|batches atomic: all or nothing (default); batches: commit every --batch-rows
                             rows per shard, and resume a failed run with the same --load-id
-      --commit auto|staged  how an atomic load commits. auto: two-phase where the server allows
-                            it, else every shard's COMMIT at once (default); staged: batches into
-                            a staging table, published in one transaction on any server, and a
-                            failed run resumes with the same --load-id
+      --commit auto|two-phase|staged|barrier
+                            how an atomic load commits. auto (default): two-phase where the
+                            server allows prepared transactions, else one shard (the fastest
+                            all-or-nothing load there); staged: batches into a staging table,
+                            published in one transaction on any server, and a failed run
+                            resumes with the same --load-id; barrier: every shard's COMMIT at
+                            once, which a lost connection can leave partly committed
       --conflict error|skip|update
                             a row whose --key the table has: error fails the load (default);
                             skip keeps the table's row (and a repeated key's first row);

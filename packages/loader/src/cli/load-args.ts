@@ -3,6 +3,7 @@
  * flag combination is unit-tested without a database.
  */
 import type { LoadMode, LoadOptions, OnError, SourceFormat } from '../api.ts';
+import { COMMIT_CHOICES } from '../load/settings.ts';
 import {
   byteSize,
   nameList,
@@ -50,7 +51,6 @@ const FLAGS = {
 
 const FORMATS: readonly SourceFormat[] = ['csv', 'tsv', 'ndjson', 'json'];
 const MODES: readonly LoadMode[] = ['atomic', 'batches'];
-const COMMITS: readonly NonNullable<LoadOptions['commit']>[] = ['auto', 'staged'];
 const CONFLICTS: readonly NonNullable<LoadOptions['conflict']>[] = ['error', 'skip', 'update'];
 const ON_ERROR: readonly OnError[] = ['abort', 'reject'];
 const COPY_FORMATS = ['auto', 'raw', 'binary', 'mixed', 'text'] as const;
@@ -146,7 +146,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadArgs {
   if (values['ignore-unknown']) settings.ignoreUnknownColumns = true;
   if (values.shards !== undefined) settings.shards = shardCount(values.shards);
   if (values.mode !== undefined) settings.mode = oneOf('mode', values.mode, MODES, COMMAND);
-  if (values.commit !== undefined) settings.commit = oneOf('commit', values.commit, COMMITS, COMMAND);
+  if (values.commit !== undefined) settings.commit = oneOf('commit', values.commit, COMMIT_CHOICES, COMMAND);
   if (values.conflict !== undefined) {
     settings.conflict = oneOf('conflict', values.conflict, CONFLICTS, COMMAND);
   }

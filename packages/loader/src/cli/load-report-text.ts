@@ -4,8 +4,9 @@ import { textTable } from './text-table.ts';
 import { bytes, count, perSecond, seconds } from './units.ts';
 
 const COMMIT_METHODS: Record<LoadReport['commit'], string> = {
+  single: 'single (one shard, one COMMIT)',
   'two-phase': 'two-phase (PREPARE TRANSACTION on every shard, then COMMIT PREPARED)',
-  barrier: 'barrier (every shard finished its COPY before any committed)',
+  barrier: 'barrier (every shard COMMITs once all finished their COPY; asked for)',
   batches: 'batches (each batch committed on its own)',
   staged: 'staged (batches into a staging table, then one publish transaction)',
 };
@@ -39,6 +40,7 @@ export function loadReportText(report: LoadReport, context: ReportContext = {}):
     ['rows/s', count(report.rowsPerSecond)],
     ['mode', report.mode],
     ['commit', COMMIT_METHODS[report.commit]],
+    ...(report.shardsReason ? ([['shards', report.shardsReason]] as [string, string][]) : []),
     ['copy format', copyFormatText(report)],
     ['rejected', count(report.rejected)],
   ];

@@ -15,6 +15,7 @@ import {
   RejectLimitError,
   rejectedRow,
 } from '../errors.ts';
+import { readSessionSettings } from '../schema/catalog.ts';
 import { abortableSource } from '../source/abortable-source.ts';
 import { type DelimitedDialect, resolveDialect } from '../source/dialect.ts';
 import { inferFormat } from '../source/format.ts';
@@ -26,6 +27,7 @@ import type { EncodedChunk } from './chunk.ts';
 import { CHUNK_SLACK } from './chunk-builder.ts';
 import { ChunkEncoder } from './chunk-encoder.ts';
 import { ChunkPool } from './chunk-pool.ts';
+import { chooseCommit } from './commit-choice.ts';
 import { Coordinator } from './coordinator.ts';
 import { abandonTable, ProvisionalTable } from './create-table.ts';
 import { BatchFormats, shardLimits } from './dealer.ts';
@@ -53,7 +55,7 @@ function chunkPool(chunkBytes: number, shards: number): ChunkPool {
 
 export async function load(options: LoadOptions): Promise<LoadReport> {
   const settings = validate(options);
-  const { loadId, shards: maxShards, mode, onError } = settings;
+  const { loadId, mode, onError } = settings;
   // A staged load runs its shards as batches mode does, into the stage, and publishes at the end.
   const shardMode = settings.commit === 'staged' ? 'batches' : mode;
   const connector = resolveConnector(options);
@@ -111,9 +113,20 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const firstBatch: RowBatch | null = head.done ? null : head.value;
     const dialect = dialectOf(options, firstBatch);
     if (options.createTable) provisional = await ProvisionalTable.open(first, options.table, loadId);
+    const session = await readSessionSettings(first);
+    const choice = chooseCommit(settings, session.maxPreparedTransactions);
+    const maxShards = choice.shards;
     // A staged load's shards run batches, whose chunks all go to one shard: no mixed format.
-    const planned = shardMode === mode ? options : { ...options, mode: shardMode };
-    const plan = await planLoad(first, planned, reader, firstBatch, dialect, provisional ?? undefined);
+    const planned = { ...options, mode: shardMode, shards: maxShards };
+    const plan = await planLoad(
+      first,
+      planned,
+      reader,
+      firstBatch,
+      dialect,
+      session,
+      provisional ?? undefined,
+    );
     // Raw rows need only their boundaries; the server splits and checks the fields. Not in reject
     // mode, where the encoder's checks set bad rows aside without a refused COPY each.
     if (plan.format === 'raw' && onError === 'abort') reader.findRowsOnly();
@@ -128,7 +141,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const control =
       staged?.control ??
       (mode === 'batches' ? await BatchControl.open(first, plan.table, loadId, settings.batchRows) : null);
-    const twoPhase = shardMode === 'atomic' && plan.maxPreparedTransactions > 0;
+    const twoPhase = choice.commit === 'two-phase';
     const pendingRejects: RejectedRow[] = [];
     const encoder = new ChunkEncoder(
       {
@@ -201,7 +214,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const participants = await active.connections();
     const commitSignal = options.signal ? AbortSignal.any([options.signal, stalled.signal]) : stalled.signal;
     const commitOptions = { signal: commitSignal };
-    let commit: LoadReport['commit'] = 'batches';
+    let commit = choice.commit;
     const stagedMs = Date.now() - started;
     let published: PublishOutcome | undefined;
     const shard0 = participants.find((participant) => participant.index === 0);
@@ -217,7 +230,6 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       });
     } else if (mode === 'atomic') {
       if (twoPhase && participants.length > 1) {
-        commit = 'two-phase';
         const table = plan.table.qualified;
         await watch.waitOn('commit', () =>
           commitTwoPhase(
@@ -234,7 +246,8 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
           ),
         );
       } else {
-        commit = 'barrier';
+        // One participant commits alone ('single'); several only when the barrier was asked for.
+        if (participants.length <= 1) commit = 'single';
         await watch.waitOn('commit', () => commitBarrier(participants, commitOptions));
       }
     }
@@ -259,6 +272,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       copyFormat: plan.format,
       ...(plan.textReason ? { textReason: plan.textReason } : {}),
       commit,
+      ...(choice.shardsReason ? { shardsReason: choice.shardsReason } : {}),
       ...(control ? { resumedBatches: control.committedBatches } : {}),
       ...(published ? { published, stagedMs, publishMs: Date.now() - started - stagedMs } : {}),
       rejected,

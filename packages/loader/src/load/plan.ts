@@ -7,7 +7,7 @@ import type { Connection } from '@haul/protocol';
 import type { FromText as FieldConverter } from '@haul/protocol/types';
 import type { LoadOptions } from '../api.ts';
 import { LoadConfigError } from '../errors.ts';
-import { readSessionSettings, readTable } from '../schema/catalog.ts';
+import { readTable, type SessionSettings } from '../schema/catalog.ts';
 import { converterFor } from '../schema/column-converter.ts';
 import { quoteIdent } from '../schema/identifiers.ts';
 import { createTableSql, type InferredColumn } from '../schema/infer.ts';
@@ -32,7 +32,6 @@ export interface LoadPlan {
   converters: FieldConverter[];
   /** The COPY statement of each shard format the load uses. */
   copySql: Partial<Record<ShardFormat, string>>;
-  maxPreparedTransactions: number;
   createdTable?: string;
 }
 
@@ -61,6 +60,7 @@ export async function planLoad(
   first: RowBatch | null,
   /** The source's delimited-text dialect; null for JSON and rows in memory. */
   dialect: DelimitedDialect | null,
+  session: SessionSettings,
   creator: TableCreator = createInPlace,
 ): Promise<LoadPlan> {
   let createdTable: string | undefined;
@@ -78,7 +78,6 @@ export async function planLoad(
     table = await readTable(conn, options.table);
     if (createdTable) checkCreatedNames(table, columns);
   }
-  const session = await readSessionSettings(conn);
   const { mapping, rawFits } = copyColumns(table, options, reader, first, dialect);
   const converters: FieldConverter[] = [];
   let textReason: string | undefined;
@@ -119,7 +118,6 @@ export async function planLoad(
     ...(textReason && format === 'text' ? { textReason } : {}),
     converters,
     copySql,
-    maxPreparedTransactions: session.maxPreparedTransactions,
     ...(createdTable ? { createdTable } : {}),
   };
 }

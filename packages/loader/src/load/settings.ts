@@ -14,12 +14,20 @@ const DEFAULT_STALL_TIMEOUT = 60_000;
 /** A week: long enough to come back to a failed load after a weekend, short enough not to pile up. */
 const DEFAULT_ABANDONED_STAGE = 7 * 24 * 3600 * 1000;
 
+/** The values of `LoadOptions.commit`, for the CLI's and the worker's parameter checks. */
+export const COMMIT_CHOICES = [
+  'auto',
+  'two-phase',
+  'staged',
+  'barrier',
+] as const satisfies readonly NonNullable<LoadOptions['commit']>[];
+
 export interface Settings {
   loadId: string;
   shards: number;
   mode: 'atomic' | 'batches';
-  /** Atomic loads: 'staged' through a staging table (staged-load.ts), else two-phase or the barrier. */
-  commit: 'auto' | 'staged';
+  /** Atomic loads: how they commit (commit-choice.ts decides 'auto' once the server is known). */
+  commit: 'auto' | 'two-phase' | 'staged' | 'barrier';
   /** What a staged load does with a key the target has ('error': append); 'skip'/'update' need `key`. */
   conflict: 'error' | 'skip' | 'update';
   key: readonly string[];
@@ -69,17 +77,17 @@ export function validate(options: LoadOptions): Settings {
   if (typeof replace !== 'boolean') throw new LoadConfigError('replace must be true or false');
   // Handling existing keys, or replacing the rows, is a publish of a stage: it implies the staged commit.
   const commit = options.commit ?? (conflict === 'error' && !replace ? 'auto' : 'staged');
-  if (commit !== 'auto' && commit !== 'staged')
-    throw new LoadConfigError(`commit must be 'auto' or 'staged'`);
+  if (!(COMMIT_CHOICES as readonly string[]).includes(commit))
+    throw new LoadConfigError(`commit must be one of ${COMMIT_CHOICES.map((c) => `'${c}'`).join(', ')}`);
   if (replace && commit !== 'staged') {
     throw new LoadConfigError(`replace publishes a staged load; it needs commit 'staged'`);
   }
   if (conflict !== 'error' && commit !== 'staged') {
     throw new LoadConfigError(`conflict '${conflict}' publishes a staged load; it needs commit 'staged'`);
   }
-  if (commit === 'staged' && mode !== 'atomic') {
+  if (commit !== 'auto' && mode !== 'atomic') {
     throw new LoadConfigError(
-      `commit 'staged' is an atomic load's commit; mode 'batches' commits each batch itself`,
+      `commit '${commit}' is an atomic load's commit; mode 'batches' commits each batch itself`,
     );
   }
   if (commit === 'staged' && options.createTable) {

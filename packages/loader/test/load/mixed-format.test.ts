@@ -100,6 +100,8 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     format: 'csv' as const,
     copyFormat: 'mixed' as const,
     shards: 3,
+    // The servers here allow no prepared transactions: several shards only through the barrier.
+    commit: 'barrier' as const,
     chunkBytes: CHUNK,
   });
 
@@ -171,14 +173,23 @@ describe.each(databaseTargets())('$name', ({ url }) => {
       table: name,
       source: file([]).text,
       format: 'csv',
+      commit: 'barrier',
       chunkBytes: CHUNK,
     });
-    expect(report).toMatchObject({ copyFormat: 'mixed', rows: ROWS });
+    expect(report).toMatchObject({ copyFormat: 'mixed', rows: ROWS, commit: 'barrier' });
+  });
+
+  it("is not what one shard gets: 'auto' on a server without prepared transactions", async () => {
+    const name = await table();
+    const report = await load({ ...via(url), table: name, source: file([]).text, format: 'csv' });
+    expect(report).toMatchObject({ copyFormat: 'binary', rows: ROWS, commit: 'single' });
+    expect(report.shards.length).toBe(1);
+    expect(report.shardsReason).toMatch(/max_prepared_transactions = 0/);
   });
 
   it('is refused where it cannot be: batches mode', async () => {
     const name = await table();
-    await expect(load({ ...mixed(name, file([]).text), mode: 'batches' })).rejects.toThrow(
+    await expect(load({ ...mixed(name, file([]).text), mode: 'batches', commit: 'auto' })).rejects.toThrow(
       "copyFormat 'mixed' is not possible in mode 'batches'",
     );
   });

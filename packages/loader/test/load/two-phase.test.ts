@@ -50,6 +50,27 @@ describe('two-phase commit and recover', () => {
     expect(left.length).toBe(0);
   });
 
+  it("commit 'two-phase' asked for runs as auto does here, capped at what the server prepares", async () => {
+    const name = uniqueName('tpc_cap');
+    await admin.unsafe(`create table ${name} (id int, label text)`);
+    let text = 'id,label\n';
+    for (let i = 0; i < 40_000; i++) text += `${i},row ${i}\n`;
+    const report = await load({
+      url: server.url,
+      connect,
+      table: name,
+      source: text,
+      format: 'csv',
+      shards: 12,
+      commit: 'two-phase',
+      chunkBytes: 8 * 1024,
+    });
+    expect(report).toMatchObject({ commit: 'two-phase', rows: 40_000 });
+    expect(report.shards.length).toBeLessThanOrEqual(10);
+    expect(report.shardsReason).toMatch(/^10 of 12 used: the server prepares at most 10/);
+    expect(await scalar(admin, `select count(*)::int as n from ${name}`)).toBe(40_000);
+  });
+
   /** Leaves a load prepared on 3 connections as a crashed coordinator would, shard 0 optionally committed. */
   async function strandLoad(name: string, loadId: string, commitShard0: boolean): Promise<void> {
     const conns = await Promise.all([0, 1, 2].map(() => connect(server.url)));

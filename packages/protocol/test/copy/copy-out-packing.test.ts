@@ -87,9 +87,15 @@ describe('CopyOut packing', () => {
       // Each chunk ends on a payload boundary (rows are never split between chunks).
       const ends = new Set<number>();
       let at = 0;
-      for (const payload of sent.payloads) ends.add((at += payload.length));
+      for (const payload of sent.payloads) {
+        at += payload.length;
+        ends.add(at);
+      }
       at = 0;
-      for (const chunk of got) expect(ends.has((at += chunk.length)), `seed ${seed}`).toBe(true);
+      for (const chunk of got) {
+        at += chunk.length;
+        expect(ends.has(at), `seed ${seed}`).toBe(true);
+      }
     }
   });
 
