@@ -20,12 +20,15 @@ import {
   loaderConsoleTable,
   loaderMarkdownTable,
   median,
+  medianMs,
   megabytes,
   targetLines,
+  timeRatio,
 } from './lib/loader-report.ts';
 import type { LoaderWorkloadEntry } from './lib/loader-results.ts';
+import { runStagedBench } from './lib/loader-staged.ts';
 import { LoaderTable } from './lib/loader-table.ts';
-import { markdownGrid } from './lib/report.ts';
+import { table as consoleGrid, markdownGrid } from './lib/report.ts';
 
 /** Issue 13's targets: A2, the CLI in at most 0.7× psql's time; A3, at most 0.8× with its best partition count. */
 const LOAD_TARGET = 0.7;
@@ -78,6 +81,28 @@ function memoryMarkdown(results: readonly LoaderResult[], file: CsvFile): string
   );
 }
 
+/** S1's table: each run's time against the psql run leaving the same table, and its two phases. */
+function stagedTable(results: readonly LoaderResult[], as: 'console' | 'markdown'): string {
+  const seconds = (ms: number | undefined) => (ms === undefined ? '—' : (ms / 1000).toFixed(2));
+  const rows = results.map((result) => {
+    const peer = results.find((other) => other.contender === result.peer);
+    const ratio = peer ? timeRatio(result, peer) : undefined;
+    const phases = result.runsPhasesMs ?? [];
+    return [
+      result.contender,
+      seconds(medianMs(result)),
+      ratio === undefined ? '—' : `${ratio.toFixed(2)}×`,
+      seconds(median(phases.map((phase) => phase.stagedMs))),
+      seconds(median(phases.map((phase) => phase.publishMs))),
+      ...(as === 'console' ? [result.status === 'ok' ? '' : `${result.status}: ${result.reason ?? ''}`] : []),
+    ];
+  });
+  const header = ['contender', 's (median)', '× its psql', 'staged s', 'publish s'];
+  return as === 'markdown'
+    ? markdownGrid(header, rows)
+    : consoleGrid([...header, ''], rows, new Set([1, 2, 3, 4]));
+}
+
 export async function runLoaderWorkloads(
   url: string,
   options: LoaderOptions,
@@ -90,7 +115,7 @@ export async function runLoaderWorkloads(
   const selected = new Set(options.workloads);
   try {
     let csv: CsvFile | undefined;
-    if (selected.has('load') || selected.has('export')) {
+    if (selected.has('load') || selected.has('export') || selected.has('staged')) {
       log(`== loader: the A1 columns as CSV (${options.loadRows.toLocaleString('en-US')} rows, with header)`);
       csv = await generate(join(dir, 'a2.csv'), { rows: options.loadRows }, log);
     }
@@ -131,6 +156,18 @@ export async function runLoaderWorkloads(
         ...(psql ? { psql } : {}),
         options: { rows: csv.rows, runs },
       };
+      outcome.failed ||= failedAny(results);
+    }
+
+    if (selected.has('staged') && csv) {
+      log(`== ${LOADER_TITLES['loader-staged']}`);
+      const { results } = await runStagedBench({ url, file: csv, dir, runs, log });
+      log(`\n${stagedTable(results, 'console')}\n`);
+      outcome.markdown.push(
+        `**${LOADER_TITLES['loader-staged']}** (${csv.rows.toLocaleString('en-US')} rows, median of ${runs}, spawn to exit)\n`,
+      );
+      outcome.markdown.push(`${stagedTable(results, 'markdown')}\n`);
+      outcome.entries['loader-staged'] = { results, options: { rows: csv.rows, bytes: csv.bytes, runs } };
       outcome.failed ||= failedAny(results);
     }
 

@@ -9,9 +9,9 @@
 import { parseArgs } from 'node:util';
 import { QUICK_DEFAULTS } from './options.ts';
 
-export type LoaderWorkload = 'load' | 'export' | 'memory';
+export type LoaderWorkload = 'load' | 'export' | 'memory' | 'staged';
 
-export const LOADER_WORKLOADS: readonly LoaderWorkload[] = ['load', 'export', 'memory'];
+export const LOADER_WORKLOADS: readonly LoaderWorkload[] = ['load', 'export', 'memory', 'staged'];
 
 /** `worker` selects both parts of the worker benchmark. */
 const WORKER_WORKLOADS = ['worker', 'worker-load', 'worker-ws'] as const;

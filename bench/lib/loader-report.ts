@@ -5,12 +5,19 @@
 import type { Check } from './measure.ts';
 import { markdownGrid, table } from './report.ts';
 
-export type LoaderWorkloadId = 'loader-load' | 'loader-export' | 'loader-memory' | 'worker-load';
+export type LoaderWorkloadId =
+  | 'loader-load'
+  | 'loader-export'
+  | 'loader-memory'
+  | 'loader-staged'
+  | 'worker-load';
 
 export const LOADER_TITLES: Record<LoaderWorkloadId, string> = {
   'loader-load': 'A2: haul load of a CSV file vs psql \\copy (format csv, header)',
   'loader-export': 'A3: haul export to a CSV file vs psql \\copy … to (format csv)',
   'loader-memory': 'M1: peak RSS of haul load streaming a large CSV file (1 GB by default)',
+  'loader-staged':
+    'S1: the A2 CSV into a table with a primary key: direct, staged append, upsert and skip vs psql',
   'worker-load': 'W1: the A2 CSV file loaded through the worker (Node, workerd) vs haul load',
 };
 
@@ -27,6 +34,10 @@ export interface LoaderResult {
   runsCpuMs?: number[];
   /** A check of the database or the output after each run. */
   checks: Check[];
+  /** The psql contender this one's ratio is against, when not the workload's one psql. */
+  peer?: string;
+  /** Staged loads: the report's staged and publish phases of each measured run. */
+  runsPhasesMs?: { stagedMs: number; publishMs: number }[];
   /** Rows (and file bytes) each run moved. */
   rows: number;
   bytes: number;

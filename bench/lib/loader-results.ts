@@ -53,7 +53,9 @@ export async function mergeLoaderResults(
       title: LOADER_TITLES[workload],
       generatedAt,
       options: entry.options,
-      results: entry.results.map((result) => rounded(result, entry.psql)),
+      results: entry.results.map((result) =>
+        rounded(result, entry.results.find((peer) => peer.contender === result.peer) ?? entry.psql),
+      ),
     };
   }
   await writeFile(path, formatJson(report));

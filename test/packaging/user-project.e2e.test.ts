@@ -188,11 +188,11 @@ describe('a user project installing the tarballs', () => {
       const result = JSON.parse(await runApp(runtime, name)) as {
         query: unknown;
         batch: string[];
-        load: { rows: number; committed: boolean; shards: number };
+        load: { rows: number; committed: boolean; commit: string; shards: number };
       };
       expect(result.query).toEqual([{ n: 42 }]);
       expect(result.batch).toEqual(['rejected', 'rejected', 'rejected']);
-      expect(result.load).toEqual({ rows: 20_000, committed: true, shards: 3 });
+      expect(result.load).toEqual({ rows: 20_000, committed: true, commit: 'staged', shards: 3 });
       const [stored] = await sql.unsafe(
         `select count(*)::int as n, sum(id)::bigint as ids, count(*) filter (where name <> 'name ' || id)::int as wrong from ${name}`,
       );
