@@ -151,8 +151,7 @@ function psqlContender(
   };
 }
 
-export const PSQL_EMPTY = 'psql \\copy, empty table';
-export const PSQL_FULL = 'psql \\copy, 1M rows, other keys';
+const PSQL_EMPTY = 'psql \\copy, empty table';
 const PSQL_UPSERT = 'psql temp table + on conflict do update, half the keys';
 const PSQL_SKIP = 'psql temp table + on conflict do nothing, half the keys';
 
@@ -161,6 +160,10 @@ export function stagedContenders(
   phases: StagedPhases,
   psqlMissing: string | undefined,
 ): StagedContender[] {
+  const rows = bench.file.rows;
+  // The table holds as many rows as the file: "1M rows" in the full run.
+  const full = `${rows >= 1e6 ? `${rows / 1e6}M` : `${rows / 1e3}k`} rows`;
+  const psqlFull = `psql \\copy, ${full}, other keys`;
   const staged = ['--commit', 'staged', '--shards', '2'];
   const key = ['--key', 'id'];
   return [
@@ -180,20 +183,20 @@ export function stagedContenders(
     }),
     psqlContender(bench, { name: PSQL_EMPTY, target: 'empty', outcome: 'append' }, psqlMissing),
     haulStaged(bench, phases, {
-      name: 'haul direct (auto: 1 shard), 1M rows, other keys',
+      name: `haul direct (auto: 1 shard), ${full}, other keys`,
       target: 'other keys',
       outcome: 'append',
-      peer: PSQL_FULL,
+      peer: psqlFull,
       args: [],
     }),
     haulStaged(bench, phases, {
-      name: 'haul staged append, 2 shards, 1M rows, other keys',
+      name: `haul staged append, 2 shards, ${full}, other keys`,
       target: 'other keys',
       outcome: 'append',
-      peer: PSQL_FULL,
+      peer: psqlFull,
       args: staged,
     }),
-    psqlContender(bench, { name: PSQL_FULL, target: 'other keys', outcome: 'append' }, psqlMissing),
+    psqlContender(bench, { name: psqlFull, target: 'other keys', outcome: 'append' }, psqlMissing),
     haulStaged(bench, phases, {
       name: 'haul staged upsert, 2 shards, half the keys',
       target: 'half the keys',
