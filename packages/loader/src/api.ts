@@ -224,6 +224,11 @@ export interface LoadReport {
    * the file); `duplicates`: rows replaced by a later row of the same key in the file ('update').
    */
   published?: { inserted: number; updated: number; skipped: number; duplicates: number; deleted: number };
+  /**
+   * A staged load id whose publish had committed in an earlier run (one that died around its
+   * COMMIT): this run moved nothing; `rows` are what that publish inserted and updated.
+   */
+  publishedBefore?: { rows: number; publishedAt: string };
   /** Staged loads: ms from the start to the last batch staged, and ms the publish transaction took. */
   stagedMs?: number;
   publishMs?: number;

@@ -18,6 +18,12 @@ export function reportView(report: LoadReport): Child[] {
     ['rejected', formatCount(report.rejected)],
   ];
   if (report.shardsReason) facts.push(['shards', report.shardsReason]);
+  if (report.publishedBefore) {
+    facts.push([
+      'published',
+      `by an earlier run at ${report.publishedBefore.publishedAt}; nothing loaded again`,
+    ]);
+  }
   if (report.resumedBatches) facts.push(['resumed batches', formatCount(report.resumedBatches)]);
   return [
     h('h3', {}, verdict),

@@ -45,6 +45,12 @@ export function loadReportText(report: LoadReport, context: ReportContext = {}):
     ['rejected', count(report.rejected)],
   ];
   if (report.rejected > 0 && context.rejectsPath) entries.push(['rejects file', context.rejectsPath]);
+  if (report.publishedBefore) {
+    entries.push([
+      'published',
+      `by an earlier run at ${report.publishedBefore.publishedAt}; nothing was loaded again`,
+    ]);
+  }
   if (report.resumedBatches) {
     const done = report.commit === 'staged' ? 'staged' : 'committed';
     entries.push(['resumed', `${count(report.resumedBatches)} batches already ${done}`]);

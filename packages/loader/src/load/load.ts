@@ -133,7 +133,26 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     if (settings.commit === 'staged') {
       const shape = await stageShape(first, plan.table, plan.mapping.columns, settings);
       const { batchRows, abandonedStageMs } = settings;
-      staged = await StagedLoad.open(first, plan.table, shape, loadId, batchRows, abandonedStageMs);
+      const opened = await StagedLoad.open(first, plan.table, shape, loadId, batchRows, abandonedStageMs);
+      if (!(opened instanceof StagedLoad)) {
+        const ms = Date.now() - started;
+        return {
+          loadId,
+          table: plan.table.qualified,
+          rows: opened.rows,
+          bytes: 0,
+          ms,
+          rowsPerSecond: 0,
+          committed: true,
+          mode,
+          copyFormat: plan.format,
+          commit: 'staged',
+          publishedBefore: opened,
+          rejected: 0,
+          shards: [],
+        };
+      }
+      staged = opened;
     }
     // Mixed: the dealer picks each batch's format (dealer.ts); the encoder is told the same choice.
     const formats = new BatchFormats(plan.format === 'mixed', () => coordinator);

@@ -42,6 +42,8 @@ export interface LoadRow {
   columns: string;
   publish: string;
   state: string;
+  rows: string | null;
+  published_at: string | null;
 }
 
 /** The schema and the loads table, made once among concurrent sessions. */

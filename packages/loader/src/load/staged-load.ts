@@ -49,6 +49,13 @@ export interface PublishOutcome {
   deleted: number;
 }
 
+/** A load id whose publish committed in an earlier run: a re-run moves nothing and says so. */
+export interface PublishedBefore {
+  rows: number;
+  /** When it was published (ISO 8601). */
+  publishedAt: string;
+}
+
 export class StagedLoad {
   private constructor(
     readonly loadId: string,
@@ -61,7 +68,9 @@ export class StagedLoad {
 
   /**
    * Creates (or, for a load id that is staged already, reopens) the load's stage and ledger, and
-   * holds the load id's run lock on `conn` for the rest of its session.
+   * holds the load id's run lock on `conn` for the rest of its session. A load id published already
+   * with the same settings (a re-run after the client died around its COMMIT) opens nothing and
+   * returns what was published, so re-running a load is always safe.
    */
   static async open(
     conn: Connection,
@@ -71,7 +80,7 @@ export class StagedLoad {
     batchRows: number,
     /** Other staged loads older than this (ms) and not running are dropped first; 0: none. */
     abandonedAfterMs: number,
-  ): Promise<StagedLoad> {
+  ): Promise<StagedLoad | PublishedBefore> {
     await ensureStageCatalog(conn);
     const { rows: locked } = await conn.query<{ ok: boolean }>(
       'select pg_try_advisory_lock($1, hashtext($2)) as ok',
@@ -85,13 +94,12 @@ export class StagedLoad {
     const columns = shape.columns.map((column) => JSON.stringify(column)).join(', ');
     const publish = publishWord(shape);
     const { rows } = await conn.query<LoadRow>(
-      `select target, stage, batch_rows, columns, publish, state from ${LOADS_TABLE} where load_id = $1`,
+      `select target, stage, batch_rows, columns, publish, state, rows::text,
+         to_char(published_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as published_at
+       from ${LOADS_TABLE} where load_id = $1`,
       [loadId],
     );
     const existing = rows[0];
-    if (existing?.state === 'published') {
-      throw new LoadConfigError(`load "${loadId}" was published already; use a new load id`);
-    }
     if (
       existing &&
       (existing.target !== target.qualified || existing.columns !== columns || existing.publish !== publish)
@@ -100,6 +108,9 @@ export class StagedLoad {
         `load "${loadId}" was staged into ${existing.target} (${existing.columns}) to publish as ${existing.publish}; ` +
           `resume it the same way (now ${target.qualified} (${columns}), ${publish}) or use a new load id`,
       );
+    }
+    if (existing?.state === 'published') {
+      return { rows: Number(existing.rows ?? 0), publishedAt: existing.published_at ?? '' };
     }
     const stage = existing?.stage ?? newStageName();
     const createSql = createStageSql(stage, target, shape);

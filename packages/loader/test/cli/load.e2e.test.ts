@@ -79,6 +79,15 @@ describe(`haul load on ${name}`, () => {
     expect(result.stdout).toMatch(/published\s+30 rows inserted/);
     expect(result.stdout).toMatch(/phases\s+staged in .*, published in /);
     expect(await rowCount(url, table)).toBe(30);
+    // Run again (as after a client that died around its COMMIT): it says so, and moves nothing.
+    const again = await runCli([...args, '--load-id', loadId]);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(
+      /published\s+by an earlier run at \d{4}-\d\d-\d\dT[\d:]+Z; nothing was loaded again/,
+    );
+    expect(again.stdout).toMatch(/loaded 30 rows into/);
+    expect(await rowCount(url, table)).toBe(30);
   });
 
   it('loads from stdin, with DATABASE_URL from the environment', async () => {

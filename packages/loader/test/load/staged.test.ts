@@ -390,9 +390,16 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     const loadId = uniqueName('again');
     const base = { ...via(url), table: name, format: 'csv' as const, commit: 'staged' as const, loadId };
     await load({ ...base, source: text(10) });
-    // Published already: a second run would load the rows twice.
-    await expect(load({ ...base, source: text(10) })).rejects.toBeInstanceOf(LoadConfigError);
+    // Published already: a second run loads nothing again, and says what the first published.
+    const again = await load({ ...base, source: text(10) });
+    expect(again).toMatchObject({ committed: true, commit: 'staged', rows: 10, bytes: 0, shards: [] });
+    expect(again.publishedBefore?.rows).toBe(10);
+    expect(again.publishedBefore?.publishedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(await scalar(admin, `select count(*)::int from ${name}`)).toBe(10);
+    // ... with the same settings only: the same load id into another shape is refused.
+    await expect(load({ ...base, columns: ['id', 'name'], source: 'id,name\n1,a\n' })).rejects.toThrow(
+      /was staged into/,
+    );
     await expect(
       load({ ...base, loadId: uniqueName('m'), mode: 'batches', source: text(10) }),
     ).rejects.toThrow(/mode 'batches'/);
