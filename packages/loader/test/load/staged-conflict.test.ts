@@ -4,9 +4,11 @@
  * NOTHING for 'skip', DO UPDATE for 'update'), and the loaded table must equal it row for row. The
  * files repeat keys, hold NULLs in non-key columns, and use composite and nullable keys.
  */
+
+import { PostgresError } from '@haul/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
-import { LoadConfigError } from '../../src/errors.ts';
+import { LoadConfigError, LoadFailedError } from '../../src/errors.ts';
 import { load } from '../../src/load/load.ts';
 import { type Admin, adminClient, csv, scalar, uniqueName, via } from '../support/database.ts';
 
@@ -157,6 +159,64 @@ describe.each(databaseTargets())('$name', ({ url }) => {
       key: ['a'],
     });
     await expectSame(target, expected);
+  });
+
+  it('triggers fire at the publish as for the oracle; one that raises fails it and changes nothing', async () => {
+    const ddl = '(a int primary key, b int, name text, score float8)';
+    const existing = rows(40, 80, 5);
+    // Keys once each: a key repeated in the file reaches the table, and its triggers, once (its last
+    // row), where the oracle's row-at-a-time statements would update it once per repeat.
+    const lastByKey = new Map(rows(300, 120, 6).map((row) => [row[0], row]));
+    const file = [...lastByKey.values()];
+    const [target, twin] = await twins(ddl, existing);
+    // A BEFORE UPDATE trigger that rewrites the row and an AFTER INSERT one that counts: each must see
+    // what the oracle's statements make it see (an update per existing key, an insert per new one).
+    await admin.unsafe(`create table ${target}_log (op text)`);
+    await admin.unsafe(`create table ${twin}_log (op text)`);
+    for (const name of [target, twin]) {
+      await admin.unsafe(`create function ${name}_upd() returns trigger language plpgsql as $$
+        begin new.name := coalesce(new.name, '') || '+'; return new; end $$`);
+      await admin.unsafe(`create function ${name}_ins() returns trigger language plpgsql as $$
+        begin insert into ${name}_log values (tg_op); return null; end $$`);
+      await admin.unsafe(
+        `create trigger u before update on ${name} for each row execute function ${name}_upd()`,
+      );
+      await admin.unsafe(
+        `create trigger i after insert on ${name} for each row execute function ${name}_ins()`,
+      );
+    }
+    await oracle(twin, file, 'a', 'update');
+    const source = csv(['a', 'b', 'name', 'score'], file);
+    const base = { ...via(url), table: target, format: 'csv' as const, source, conflict: 'update' as const };
+    await load({ ...base, key: ['a'], batchRows: 70, shards: 2 });
+    const diff = `select count(*)::int from ((table ${target} except all table ${twin})
+      union all (table ${twin} except all table ${target})) d`;
+    expect(await scalar(admin, diff)).toBe(0);
+    expect(await scalar(admin, `select count(*)::int from ${target}_log`)).toBe(
+      await scalar(admin, `select count(*)::int from ${twin}_log`),
+    );
+
+    // A trigger that refuses one row of the file: the whole publish fails with the server's error.
+    await admin.unsafe(`create function ${target}_no() returns trigger language plpgsql as $$
+      begin if new.b = 2 then raise exception 'b = 2 refused for %', new.a using errcode = 'P0001'; end if;
+      return new; end $$`);
+    await admin.unsafe(
+      `create trigger n before insert or update on ${target} for each row execute function ${target}_no()`,
+    );
+    const before = await admin.unsafe(
+      `select md5(string_agg(t::text, ',' order by a)) as h from ${target} t`,
+    );
+    const failed = await load({ ...base, key: ['a'], batchRows: 70, shards: 2 }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(LoadFailedError);
+    expect((failed as LoadFailedError).rolledBack).toBe(true);
+    expect((failed as Error).message).toMatch(/b = 2 refused for \d+/);
+    expect((failed as Error).message).toMatch(/nothing was published/);
+    const cause = (failed as LoadFailedError).cause;
+    expect(cause).toBeInstanceOf(PostgresError);
+    // raise_exception, as the trigger raised it: the server's own error, not a loader one.
+    expect((cause as PostgresError).code).toBe('P0001');
+    const after = await admin.unsafe(`select md5(string_agg(t::text, ',' order by a)) as h from ${target} t`);
+    expect(after[0]!.h).toBe(before[0]!.h);
   });
 
   it('refuses a key that is no unique key, or is not loaded, before any data moves', async () => {
