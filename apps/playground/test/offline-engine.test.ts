@@ -376,8 +376,46 @@ describe('offline tables and export', () => {
         },
         { name: 'label', type: 'text', notNull: true, hasDefault: true, identity: null, generated: false },
       ],
+      uniqueKeys: [],
     });
+    await query('create table keyed (a int, b int, c text unique, primary key (b, a))');
+    expect((await engine.table('keyed'))?.uniqueKeys).toEqual([['b', 'a'], ['c']]);
     expect(await engine.table('nope')).toBeNull();
+  });
+
+  it('upserts by a key the page picked (a staged load over the one PGlite session), and replaces', async () => {
+    await query('create table upsert_t (id int primary key, label text)');
+    await query(`insert into upsert_t select g, 'old ' || g from generate_series(1, 100) g`);
+    const file = [
+      'id,label',
+      ...Array.from({ length: 100 }, (_, i) => `${i + 51},new ${i + 51}`),
+      '60,last',
+    ].join('\n');
+    const request: LoadRequest = { ...CSV, header: true, conflict: 'update', key: ['id'] };
+    const outcome = await engine.load(
+      'upsert_t',
+      blobOf(`${file}\n`),
+      request,
+      collect().onEvent,
+      new AbortController().signal,
+    );
+    if (outcome.type !== 'report') throw new Error(JSON.stringify(outcome));
+    expect(outcome).toMatchObject({
+      commit: 'staged',
+      published: { inserted: 50, updated: 50, duplicates: 1 },
+    });
+    expect(
+      await query('select count(*)::int4 as n, max(label) filter (where id = 60) as l from upsert_t'),
+    ).toEqual([{ n: 150, l: 'last' }]);
+    const replaced = await engine.load(
+      'upsert_t',
+      blobOf('id,label\n1,only\n'),
+      { ...CSV, header: true, replace: true },
+      collect().onEvent,
+      new AbortController().signal,
+    );
+    expect(replaced).toMatchObject({ type: 'report', published: { inserted: 1, deleted: 150 } });
+    expect(await count('upsert_t')).toBe(1);
   });
 
   it('exports CSV and NDJSON that load back to the same rows', async () => {

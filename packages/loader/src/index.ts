@@ -27,6 +27,7 @@ export {
   type CatalogQuery,
   type ColumnSummary,
   listTables,
+  readTableDetail,
   type TableDetail,
   type TableSummary,
   tableDetail,

@@ -8,6 +8,7 @@ import { rejectsCsv } from '../source/rejects-csv.ts';
 import type { AppState } from '../state/app-state.ts';
 import { field, h, replaceChildren, section, select } from './dom.ts';
 import { setDownload } from './download.ts';
+import { existingRowsControls } from './existing-rows.ts';
 import { formatCount, formatMs } from './format.ts';
 import { errorView, reportView } from './load-outcome.ts';
 import { RateChart } from './rate-chart.ts';
@@ -28,6 +29,7 @@ export function loadPanel(state: AppState): HTMLElement {
   });
   const mode = select({ testId: TEST_IDS.loadMode }, ['atomic', 'batches']);
   const onError = select({ testId: TEST_IDS.onError }, ['abort', 'reject']);
+  const existing = existingRowsControls(state);
   const load = h(
     'button',
     { type: 'button', testId: TEST_IDS.load, class: 'primary', disabled: true },
@@ -91,6 +93,7 @@ export function loadPanel(state: AppState): HTMLElement {
       createTable: state.createTable.value,
     };
     if (source.format !== 'ndjson') request.header = source.header;
+    existing.applyTo(request);
     const controller = new AbortController();
     running = controller;
     const rejects: RejectedRow[] = [];
@@ -173,6 +176,7 @@ export function loadPanel(state: AppState): HTMLElement {
       field('Mode', mode, 'atomic: all or nothing; batches: commits as it goes'),
       field('On a bad row', onError, 'abort the load, or set the row aside'),
     ),
+    existing.element,
     h('div', { class: 'actions' }, load, cancel, why),
     progress.element,
     h('div', { class: 'rate-box' }, rate, chart.element),

@@ -26,6 +26,9 @@ export const TEST_IDS = {
   shards: 'shards', // <input type=number>
   loadMode: 'load-mode', // <select> atomic | batches
   onError: 'on-error', // <select> abort | reject
+  conflict: 'conflict', // <select> error | skip | update: a row whose key the table has
+  conflictKey: 'conflict-key', // <select> the target's unique keys, "a, b" for a composite one
+  replace: 'replace', // <input type=checkbox> replace the table's rows
   load: 'load', // <button>
   cancel: 'cancel', // <button>, enabled while loading
   shardProgress: 'shard-progress', // one per shard, data-shard="<i>", a <progress> inside

@@ -4,7 +4,7 @@
  */
 // The loader's own reading of a target table, so the playground shows exactly the columns a load
 // would map onto.
-import { LoadConfigError, listTables, readTable, tableDetail } from '@haul/loader';
+import { LoadConfigError, listTables, readTableDetail } from '@haul/loader';
 import type { Hono } from 'hono';
 import type { AppEnv, RouteDeps } from '../app-env.ts';
 import type { TablesResponse } from '../contract.ts';
@@ -20,8 +20,7 @@ export function tableRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   app.get('/v1/tables/:table', async (c) => {
     const name = c.req.param('table');
     try {
-      const table = await withConnection(deps, (conn) => readTable(conn, name));
-      return c.json(tableDetail(table));
+      return c.json(await withConnection(deps, (conn) => readTableDetail(conn, name)));
     } catch (error) {
       if (error instanceof LoadConfigError) return jsonError(c, 404, error.message);
       throw error;

@@ -3,7 +3,10 @@
  * loader sees them (so a page lists exactly the columns a load would map onto). One definition for the
  * worker's GET /v1/tables routes and the playground's offline PGlite engine.
  */
+import type { Connection } from '@haul/protocol';
+import { readTable } from './catalog.ts';
 import type { TargetTable } from './target.ts';
+import { readUniqueKeys } from './unique-keys.ts';
 
 export interface TableSummary {
   schema: string;
@@ -28,6 +31,8 @@ export interface TableDetail {
   schema: string;
   name: string;
   columns: ColumnSummary[];
+  /** Its primary key (first) and unique indexes a conflict-handling load may name as `key`. */
+  uniqueKeys: string[][];
 }
 
 /** The one call listing needs: a protocol Connection and PGlite both have it. */
@@ -58,7 +63,18 @@ export async function listTables(db: CatalogQuery): Promise<TableSummary[]> {
 }
 
 /** A table read by `readTable` in the pickers' shape. */
-export function tableDetail(table: TargetTable): TableDetail {
+/** `name` as a picker shows it: the loader's reading of its columns, and its unique keys. */
+export async function readTableDetail(conn: Connection, name: string): Promise<TableDetail> {
+  const table = await readTable(conn, name);
+  const keys = await readUniqueKeys(conn, table);
+  keys.sort((a, b) => Number(b.primary) - Number(a.primary));
+  return tableDetail(
+    table,
+    keys.map((key) => [...key.columns]),
+  );
+}
+
+export function tableDetail(table: TargetTable, uniqueKeys: string[][] = []): TableDetail {
   return {
     schema: table.schema,
     name: table.name,
@@ -70,5 +86,6 @@ export function tableDetail(table: TargetTable): TableDetail {
       identity: column.identity === 'a' ? 'always' : column.identity === 'd' ? 'by default' : null,
       generated: column.generated,
     })),
+    uniqueKeys,
   };
 }

@@ -8,6 +8,7 @@
 import { PostgresError } from '@haul/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
+import { connect } from '../../../protocol/src/adapters/node.ts';
 import { LoadConfigError, LoadFailedError } from '../../src/errors.ts';
 import { load } from '../../src/load/load.ts';
 import { type Admin, adminClient, csv, scalar, uniqueName, via } from '../support/database.ts';
@@ -118,6 +119,36 @@ describe.each(databaseTargets())('$name', ({ url }) => {
       }
     },
   );
+
+  it('a first connection that once set haul.batch (a reused session) stages and publishes as a fresh one', async () => {
+    const ddl = '(a int primary key, b int, name text, score float8)';
+    const file = rows(200, 90, 9);
+    const [target, twin] = await twins(ddl, rows(20, 90, 8));
+    await oracle(twin, file, 'a', 'update');
+    const tagged = String(via(url).url);
+    let reused = false;
+    const report = await load({
+      table: target,
+      source: csv(['a', 'b', 'name', 'score'], file),
+      format: 'csv',
+      conflict: 'update',
+      key: ['a'],
+      batchRows: 50,
+      // The placeholder, once set and reset, reads back as '' (not NULL) in that session.
+      connector: async () => {
+        const conn = await connect(tagged);
+        if (!reused) {
+          reused = true;
+          await conn.exec('set haul.batch = 3; reset haul.batch');
+        }
+        return conn;
+      },
+    });
+    expect(report.commit).toBe('staged');
+    const diff = `select count(*)::int from ((table ${target} except all table ${twin})
+      union all (table ${twin} except all table ${target})) d`;
+    expect(await scalar(admin, diff)).toBe(0);
+  });
 
   it('conflict update on a composite key, last occurrence in the file winning', async () => {
     const [target, expected] = await twins(

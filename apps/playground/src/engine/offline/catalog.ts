@@ -3,7 +3,7 @@
  * (apps/worker/src/routes/tables.ts): the loader's own catalog reading over a Connection onto
  * PGlite, so the page shows exactly the columns an offline load maps onto.
  */
-import { LoadConfigError, listTables as listCatalogTables, readTable, tableDetail } from '@haul/loader';
+import { LoadConfigError, listTables as listCatalogTables, readTableDetail } from '@haul/loader';
 import type { TableDetail, TableSummary } from '../contract.ts';
 import type { PGliteSessions } from './session.ts';
 
@@ -14,7 +14,7 @@ export function listTables(sessions: PGliteSessions): Promise<TableSummary[]> {
 /** null when `name` names no table or view. */
 export async function describeTable(sessions: PGliteSessions, name: string): Promise<TableDetail | null> {
   try {
-    return tableDetail(await sessions.withConnection((conn) => readTable(conn, name)));
+    return await sessions.withConnection((conn) => readTableDetail(conn, name));
   } catch (error) {
     if (error instanceof LoadConfigError) return null;
     throw error;
