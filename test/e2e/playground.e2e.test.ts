@@ -21,6 +21,7 @@ const TOKEN = 'e2e-token.playground';
 const suffix = `${process.pid}_${Date.now().toString(36)}`;
 const LOADED = `e2e_loaded_${suffix}`;
 const STRICT = `e2e_strict_${suffix}`;
+const KEYED = `e2e_keyed_${suffix}`;
 const ROWS = 150_000;
 
 const id = (name: keyof typeof TEST_IDS) => `[data-testid="${TEST_IDS[name]}"]`;
@@ -74,6 +75,8 @@ describe('playground in Chromium', () => {
     admin = postgres(target.url, { max: 1, onnotice: () => {} });
     await admin.unsafe(`drop table if exists ${LOADED}`);
     await admin.unsafe(`create table ${STRICT} (id int primary key, name text not null, amount numeric)`);
+    await admin.unsafe(`create table ${KEYED} (id int primary key, name text not null, amount numeric)`);
+    await admin.unsafe(`insert into ${KEYED} values (1, 'old one', 1), (2, 'old two', 2)`);
     server = await startNodeServer({
       port: 0,
       assetsDir: PLAYGROUND_DIST,
@@ -87,6 +90,7 @@ describe('playground in Chromium', () => {
     await server?.close();
     await admin?.unsafe(`drop table if exists ${LOADED}`).catch(() => {});
     await admin?.unsafe(`drop table if exists ${STRICT}`).catch(() => {});
+    await admin?.unsafe(`drop table if exists ${KEYED}`).catch(() => {});
     await admin?.end();
   });
 
@@ -165,6 +169,40 @@ describe('playground in Chromium', () => {
     await watched.screenshot('04-bad-row');
     const [{ n }] = await admin.unsafe<[{ n: number }]>(`select count(*)::int as n from ${STRICT}`);
     expect(n).toBe(0);
+    await watched.page.context().close();
+  }, 90_000);
+
+  it('updates rows whose key the table has, the key picked from its primary key', async () => {
+    const watched = await openPage(browser, `${server.url}/#token=${TOKEN}`, {
+      ignore: [/\/load\?.*net::ERR_ABORTED$/],
+    });
+    const { page } = watched;
+    await connectToWorker(watched);
+    const csv = 'id,name,amount\n1,new one,10\n3,new three,30\n1,newer one,11\n';
+    await dropFile(page, id('dropZone'), { name: 'keyed.csv', type: 'text/csv', text: csv });
+    await expect
+      .poll(() => page.locator(`${id('preview')} tr`).count(), { timeout: 30_000 })
+      .toBeGreaterThan(2);
+    await page.fill(id('tableName'), KEYED);
+    // The table's keys come with its description: the choice opens once it is known.
+    await expect.poll(() => page.locator(id('conflict')).isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.selectOption(id('conflict'), 'update');
+    await expect(page.locator(id('conflictKey')).inputValue()).resolves.toBe('id');
+    await page.click(id('load'));
+    const report = page.locator(id('loadReport'));
+    await report.waitFor({ state: 'visible', timeout: 60_000 });
+    await expect(report.textContent()).resolves.toMatch(/staged/);
+    await expect(report.textContent()).resolves.toMatch(
+      /1 inserted, 1 updated, 1 replaced by a later row of the same key/,
+    );
+    await watched.screenshot('04b-upsert');
+    const rows = await admin.unsafe(`select id, name, amount::text from ${KEYED} order by id`);
+    expect([...rows]).toEqual([
+      { id: 1, name: 'newer one', amount: '11' },
+      { id: 2, name: 'old two', amount: '2' },
+      { id: 3, name: 'new three', amount: '30' },
+    ]);
+    expect(watched.problems).toEqual([]);
     await watched.page.context().close();
   }, 90_000);
 

@@ -17,6 +17,15 @@ export function reportView(report: LoadReport): Child[] {
     ['mode', report.mode],
     ['rejected', formatCount(report.rejected)],
   ];
+  if (report.published) {
+    const { inserted, updated, skipped, duplicates, deleted } = report.published;
+    const parts = [`${formatCount(inserted)} inserted`];
+    if (deleted > 0) parts.unshift(`${formatCount(deleted)} old rows deleted`);
+    if (updated > 0) parts.push(`${formatCount(updated)} updated`);
+    if (skipped > 0) parts.push(`${formatCount(skipped)} skipped (key already there)`);
+    if (duplicates > 0) parts.push(`${formatCount(duplicates)} replaced by a later row of the same key`);
+    facts.push(['published', parts.join(', ')]);
+  }
   if (report.shardsReason) facts.push(['shards', report.shardsReason]);
   if (report.publishedBefore) {
     facts.push([

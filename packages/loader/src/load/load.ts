@@ -31,7 +31,7 @@ import { chooseCommit } from './commit-choice.ts';
 import { Coordinator } from './coordinator.ts';
 import { abandonTable, ProvisionalTable } from './create-table.ts';
 import { BatchFormats, shardLimits } from './dealer.ts';
-import { planLoad } from './plan.ts';
+import { planLoad, type TableCreator } from './plan.ts';
 import { ProgressTicker } from './progress.ts';
 import { recentBytesPerShard } from './refused-row.ts';
 import { validate } from './settings.ts';
@@ -43,6 +43,13 @@ import { StallWatch } from './stall-watch.ts';
 import { commitBarrier, commitTwoPhase, formatGid } from './two-phase.ts';
 
 const ROLLBACK_TIMEOUT = 5_000;
+
+/** A staged load's `createTable` for a table that does not exist yet: not done yet, refused before data moves. */
+const refuseToCreate: TableCreator = {
+  create(_conn, table) {
+    throw new LoadConfigError(`commit 'staged' cannot create the table yet; create ${table} first`);
+  },
+};
 
 /**
  * The chunk buffers a load keeps for reuse: at most what can be in flight at once, per shard its
@@ -112,7 +119,11 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const head = await batches.next();
     const firstBatch: RowBatch | null = head.done ? null : head.value;
     const dialect = dialectOf(options, firstBatch);
-    if (options.createTable) provisional = await ProvisionalTable.open(first, options.table, loadId);
+    // A staged load appends to a table that exists; createTable then only refuses a missing one.
+    const staging = settings.commit === 'staged';
+    if (options.createTable && !staging) {
+      provisional = await ProvisionalTable.open(first, options.table, loadId);
+    }
     const session = await readSessionSettings(first);
     const choice = chooseCommit(settings, session.maxPreparedTransactions);
     const maxShards = choice.shards;
@@ -125,7 +136,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       firstBatch,
       dialect,
       session,
-      provisional ?? undefined,
+      staging ? refuseToCreate : (provisional ?? undefined),
     );
     // Raw rows need only their boundaries; the server splits and checks the fields. Not in reject
     // mode, where the encoder's checks set bad rows aside without a refused COPY each.

@@ -90,9 +90,6 @@ export function validate(options: LoadOptions): Settings {
       `commit '${commit}' is an atomic load's commit; mode 'batches' commits each batch itself`,
     );
   }
-  if (commit === 'staged' && options.createTable) {
-    throw new LoadConfigError(`commit 'staged' cannot create the table yet; create it first`);
-  }
   const abandonedStageMs = options.abandonedStageMs ?? DEFAULT_ABANDONED_STAGE;
   if (!Number.isInteger(abandonedStageMs) || abandonedStageMs < 0) {
     throw new LoadConfigError('abandonedStageMs must be a whole number of ms (0: never drop)');
