@@ -27,13 +27,20 @@ export interface BatchRecord {
   sourceEnd: number;
 }
 
+/** What an earlier run committed of a batch: its rows, and the source bytes its rows came from. */
+interface DoneBatch {
+  rows: number;
+  sourceStart: number;
+  sourceEnd: number;
+}
+
 export class BatchControl {
   private constructor(
     readonly qualified: string,
     private readonly loadId: string,
     private readonly batchRows: number,
     private readonly target: string,
-    private readonly done: Map<number, number>,
+    private readonly done: Map<number, DoneBatch>,
   ) {}
 
   /** Creates the ledger if needed and reads what an earlier run of `loadId` committed. */
@@ -70,8 +77,14 @@ export class BatchControl {
       batch_rows: number;
       target: string;
       row_count: string;
-    }>(`select batch_no, batch_rows, target, row_count::text from ${qualified} where load_id = $1`, [loadId]);
-    const done = new Map<number, number>();
+      source_start: string;
+      source_end: string;
+    }>(
+      `select batch_no, batch_rows, target, row_count::text, source_start::text, source_end::text
+         from ${qualified} where load_id = $1`,
+      [loadId],
+    );
+    const done = new Map<number, DoneBatch>();
     for (const row of rows) {
       if (row.batch_rows !== batchRows || row.target !== table.qualified) {
         throw new LoadConfigError(
@@ -79,7 +92,11 @@ export class BatchControl {
             `resume it with the same settings (now ${batchRows} into ${table.qualified}) or use a new load id`,
         );
       }
-      done.set(row.batch_no, Number(row.row_count));
+      done.set(row.batch_no, {
+        rows: Number(row.row_count),
+        sourceStart: Number(row.source_start),
+        sourceEnd: Number(row.source_end),
+      });
     }
     return new BatchControl(qualified, loadId, batchRows, table.qualified, done);
   }
@@ -97,13 +114,32 @@ export class BatchControl {
   /** Rows an earlier run committed. */
   get committedRows(): number {
     let rows = 0;
-    for (const count of this.done.values()) rows += count;
+    for (const batch of this.done.values()) rows += batch.rows;
     return rows;
   }
 
-  /** Whether source row `row` (0-based, header excluded) belongs to a batch already committed. */
-  skips(row: number): boolean {
-    return this.done.has(Math.floor(row / this.batchRows));
+  /**
+   * Whether source row `row` (0-based, header excluded) belongs to a batch already committed. Given
+   * the row's source bytes [start, end) (delimited text; JSON batches have none), a batch's first and
+   * last rows must sit where they sat in the run that committed it, or this is another file: a
+   * LoadConfigError rather than a resume that skips rows it never loaded.
+   */
+  skips(row: number, start?: number, end?: number): boolean {
+    const index = Math.floor(row / this.batchRows);
+    const done = this.done.get(index);
+    if (done === undefined) return false;
+    if (start === undefined || end === undefined) return true;
+    const first = row === index * this.batchRows;
+    const last = row === (index + 1) * this.batchRows - 1;
+    if ((first && start !== done.sourceStart) || (last && end !== done.sourceEnd)) {
+      const at = first ? `starts at byte ${start}` : `ends at byte ${end}`;
+      throw new LoadConfigError(
+        `load "${this.loadId}" committed batch ${index} from source bytes ${done.sourceStart}-${done.sourceEnd}, ` +
+          `but here its ${first ? 'first' : 'last'} row (row ${row + 1} of the source) ${at}: ` +
+          'this is not the file it was started with; resume with that file or use a new load id',
+      );
+    }
+    return true;
   }
 
   batchOf(row: number): number {

@@ -62,6 +62,9 @@ export type BadRowHandler = (error: BadRowError, text: string) => void;
 
 const textDecoder = new TextDecoder();
 
+/** Whether a source row is skipped (its batch committed in an earlier run); delimited rows give their bytes. */
+export type SkipRow = (row: number, sourceStart?: number, sourceEnd?: number) => boolean;
+
 export class ChunkEncoder {
   /** The chunk being filled; its writer is `w`. */
   private readonly chunk: ChunkBuilder;
@@ -103,11 +106,7 @@ export class ChunkEncoder {
    * A mixed load says which format the batch goes in (a batch found without its fields is raw); a
    * chunk holds one format, so a change cuts the chunk being filled.
    */
-  *encode(
-    batch: RowBatch,
-    skip?: (row: number) => boolean,
-    format?: 'binary' | 'raw',
-  ): Generator<EncodedChunk> {
+  *encode(batch: RowBatch, skip?: SkipRow, format?: 'binary' | 'raw'): Generator<EncodedChunk> {
     if (this.plan.format === 'mixed') {
       const rowsOnly = batch.kind === 'fields' && batch.batch.rowsOnly === true;
       const wanted = rowsOnly ? 'raw' : (format ?? this.format);
@@ -131,7 +130,7 @@ export class ChunkEncoder {
     return this.chunk.rows > 0 ? this.cut() : null;
   }
 
-  private *encodeFields(batch: FieldBatch, skip?: (row: number) => boolean): Generator<EncodedChunk> {
+  private *encodeFields(batch: FieldBatch, skip?: SkipRow): Generator<EncodedChunk> {
     const { rowField, rowStart } = batch;
     // Rows found without their fields go to the server as they are, which counts and checks them.
     const rowsOnly = batch.rowsOnly === true;
@@ -140,7 +139,7 @@ export class ChunkEncoder {
       const rowSourceStart = batch.sourceOffset + rowStart[r]! - rowStart[0]!;
       const rowSourceEnd = batch.sourceOffset + rowStart[r + 1]! - rowStart[0]!;
       const row = this.rowsSeen++;
-      if (skip?.(row)) {
+      if (skip?.(row, rowSourceStart, rowSourceEnd)) {
         const cut = this.boundary(row + 1);
         if (cut) yield cut;
         continue;
@@ -193,7 +192,7 @@ export class ChunkEncoder {
     this.raw.flush(this.w);
   }
 
-  private *encodeValues(batch: ValueBatch, skip?: (row: number) => boolean): Generator<EncodedChunk> {
+  private *encodeValues(batch: ValueBatch, skip?: SkipRow): Generator<EncodedChunk> {
     if (this.chunk.sourceStart < 0) this.chunk.sourceStart = batch.sourceStart;
     this.chunk.sourceEnd = batch.sourceEnd;
     for (let r = 0; r < batch.rows.length; r++) {

@@ -25,7 +25,7 @@ import { unescapeField } from '../source/unescape.ts';
 import { BatchControl } from './batch-control.ts';
 import type { EncodedChunk } from './chunk.ts';
 import { CHUNK_SLACK } from './chunk-builder.ts';
-import { ChunkEncoder } from './chunk-encoder.ts';
+import { ChunkEncoder, type SkipRow } from './chunk-encoder.ts';
 import { ChunkPool } from './chunk-pool.ts';
 import { chooseCommit } from './commit-choice.ts';
 import { Coordinator } from './coordinator.ts';
@@ -223,7 +223,10 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       const batchOf = control ? control.batchOf(chunk.firstRow) : null;
       await watch.waitOn('shards', () => active.deal(chunk, batchOf));
     };
-    const skip = control && control.committedBatches > 0 ? (row: number) => control.skips(row) : undefined;
+    const skip: SkipRow | undefined =
+      control && control.committedBatches > 0
+        ? (row, start, end) => control.skips(row, start, end)
+        : undefined;
     let batch = firstBatch;
     while (batch) {
       const format = formats.forBatch(batch === firstBatch);
