@@ -142,6 +142,21 @@ export class BatchControl {
     return true;
   }
 
+  /**
+   * The source ended after `rows` rows: a batch an earlier run committed beyond that came from
+   * another (longer) file, and publishing it would load rows this one does not have.
+   */
+  checkEnd(rows: number): void {
+    for (const index of this.done.keys()) {
+      if (index * this.batchRows >= rows) {
+        throw new LoadConfigError(
+          `load "${this.loadId}": the source ended after row ${rows}, but batch ${index} was staged from rows ` +
+            'after it: this is not the file it was started with; resume with that file or use a new load id',
+        );
+      }
+    }
+  }
+
   batchOf(row: number): number {
     return Math.floor(row / this.batchRows);
   }

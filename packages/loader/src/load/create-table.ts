@@ -61,6 +61,35 @@ export function markerLoadId(comment: string | null | undefined): string | null 
   return comment ? (MARKER.exec(comment)?.[1] ?? null) : null;
 }
 
+/**
+ * Where a table named `table` is, or would be created: its own schema if it exists, else the first
+ * existing schema of search_path for an unqualified name. Names cut to 63 bytes as the server does.
+ */
+export async function newTableName(
+  conn: Connection,
+  table: string,
+): Promise<{ schema: string; name: string; qualified: string }> {
+  const parsed = parseQualifiedName(table);
+  const name = truncateIdentifier(parsed.name);
+  let schema = parsed.schema === null ? null : truncateIdentifier(parsed.schema);
+  if (schema === null) {
+    const { rows } = await conn.query<{ schema: string | null }>(
+      `select coalesce((select n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where c.oid = to_regclass($1)), current_schema()) as schema`,
+      [quoteIdent(name)],
+    );
+    schema = rows[0]?.schema ?? null;
+    if (schema === null) {
+      const path = await conn.query<{ path: string }>(`select current_setting('search_path') as path`);
+      throw new LoadConfigError(
+        `cannot create ${table}: no schema in search_path (${path.rows[0]?.path ?? ''}) exists; ` +
+          'qualify the name as schema.name',
+      );
+    }
+  }
+  return { schema, name, qualified: `${quoteIdent(schema)}.${quoteIdent(name)}` };
+}
+
 export class ProvisionalTable implements TableCreator {
   private qualified = '';
   private holding = false;
@@ -74,33 +103,15 @@ export class ProvisionalTable implements TableCreator {
    * search_path for an unqualified name), and the shared USE lock on that name.
    */
   static async open(conn: Connection, table: string, loadId: string): Promise<ProvisionalTable> {
-    const parsed = parseQualifiedName(table);
-    const name = truncateIdentifier(parsed.name);
-    let schema = parsed.schema === null ? null : truncateIdentifier(parsed.schema);
-    if (schema === null) {
-      const { rows } = await conn.query<{ schema: string | null }>(
-        `select coalesce((select n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-           where c.oid = to_regclass($1)), current_schema()) as schema`,
-        [quoteIdent(name)],
-      );
-      schema = rows[0]?.schema ?? null;
-      if (schema === null) {
-        const path = await conn.query<{ path: string }>(`select current_setting('search_path') as path`);
-        throw new LoadConfigError(
-          `cannot create ${table}: no schema in search_path (${path.rows[0]?.path ?? ''}) exists; ` +
-            'qualify the name as schema.name',
-        );
-      }
-    }
     const provisional = new ProvisionalTable(loadId);
-    provisional.qualified = `${quoteIdent(schema)}.${quoteIdent(name)}`;
+    provisional.qualified = (await newTableName(conn, table)).qualified;
     await conn.query(`select pg_advisory_lock_shared(${USE_LOCK}, hashtext($1))`, [provisional.qualified]);
     provisional.holding = true;
     return provisional;
   }
 
   /** Creates the table committed and marked, unless it exists by the time the CREATE lock is ours. */
-  async create(conn: Connection, table: string, columns: readonly InferredColumn[]): Promise<boolean> {
+  async create(conn: Connection, table: string, columns: readonly InferredColumn[]): Promise<string | false> {
     const { schema } = splitQualified(this.qualified);
     await conn.exec('begin');
     try {
@@ -121,7 +132,7 @@ export class ProvisionalTable implements TableCreator {
       await conn.exec(`comment on table ${this.qualified} is ${quoteLiteral(markerFor(this.loadId))}`);
       await conn.exec('commit');
       this.created = true;
-      return true;
+      return this.qualified;
     } catch (error) {
       await conn.exec('rollback', { timeout: CLEANUP_TIMEOUT }).catch(() => {});
       // Dropped between the check and the CREATE: still the caller's mistake, not a server failure.

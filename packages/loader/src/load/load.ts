@@ -31,25 +31,19 @@ import { chooseCommit } from './commit-choice.ts';
 import { Coordinator } from './coordinator.ts';
 import { abandonTable, ProvisionalTable } from './create-table.ts';
 import { BatchFormats, shardLimits } from './dealer.ts';
-import { planLoad, type TableCreator } from './plan.ts';
+import { planLoad } from './plan.ts';
 import { ProgressTicker } from './progress.ts';
 import { recentBytesPerShard } from './refused-row.ts';
 import { validate } from './settings.ts';
 import { SHARD_QUEUE } from './shard.ts';
 import { LoadShardTransactions } from './shard-transactions.ts';
 import { stageShape } from './stage-shape.ts';
-import { type PublishOutcome, StagedLoad } from './staged-load.ts';
+import { StagedCreate } from './staged-create.ts';
+import { type PublishOutcome, publishedBeforeReport, StagedLoad } from './staged-load.ts';
 import { StallWatch } from './stall-watch.ts';
 import { commitBarrier, commitTwoPhase, formatGid } from './two-phase.ts';
 
 const ROLLBACK_TIMEOUT = 5_000;
-
-/** A staged load's `createTable` for a table that does not exist yet: not done yet, refused before data moves. */
-const refuseToCreate: TableCreator = {
-  create(_conn, table) {
-    throw new LoadConfigError(`commit 'staged' cannot create the table yet; create ${table} first`);
-  },
-};
 
 /**
  * The chunk buffers a load keeps for reuse: at most what can be in flight at once, per shard its
@@ -119,8 +113,9 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const head = await batches.next();
     const firstBatch: RowBatch | null = head.done ? null : head.value;
     const dialect = dialectOf(options, firstBatch);
-    // A staged load appends to a table that exists; createTable then only refuses a missing one.
+    // A staged load creates a missing table as its stage, moved into place at the publish.
     const staging = settings.commit === 'staged';
+    const creating = staging && options.createTable ? new StagedCreate(loadId, settings.batchRows) : null;
     if (options.createTable && !staging) {
       provisional = await ProvisionalTable.open(first, options.table, loadId);
     }
@@ -136,7 +131,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       firstBatch,
       dialect,
       session,
-      staging ? refuseToCreate : (provisional ?? undefined),
+      creating ?? provisional ?? undefined,
     );
     // Raw rows need only their boundaries; the server splits and checks the fields. Not in reject
     // mode, where the encoder's checks set bad rows aside without a refused COPY each.
@@ -144,24 +139,19 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     if (settings.commit === 'staged') {
       const shape = await stageShape(first, plan.table, plan.mapping.columns, settings);
       const { batchRows, abandonedStageMs } = settings;
-      const opened = await StagedLoad.open(first, plan.table, shape, loadId, batchRows, abandonedStageMs);
+      const creates = creating?.table ?? null;
+      const opened = await StagedLoad.open(
+        first,
+        plan.table,
+        shape,
+        loadId,
+        batchRows,
+        abandonedStageMs,
+        creates,
+      );
       if (!(opened instanceof StagedLoad)) {
-        const ms = Date.now() - started;
-        return {
-          loadId,
-          table: plan.table.qualified,
-          rows: opened.rows,
-          bytes: 0,
-          ms,
-          rowsPerSecond: 0,
-          committed: true,
-          mode,
-          copyFormat: plan.format,
-          commit: 'staged',
-          publishedBefore: opened,
-          rejected: 0,
-          shards: [],
-        };
+        const table = creates?.qualified ?? plan.table.qualified;
+        return publishedBeforeReport({ loadId, table, mode, copyFormat: plan.format }, opened, started);
       }
       staged = opened;
     }
@@ -239,6 +229,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
       const next = await batches.next();
       batch = next.done ? null : next.value;
     }
+    control?.checkEnd(encoder.rows);
     const last = encoder.finish();
     if (last) await deal(last);
     await watch.waitOn('copy end', () => active.finish());
@@ -295,7 +286,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     const ms = Date.now() - started;
     return {
       loadId,
-      table: plan.table.qualified,
+      table: staged?.table ?? plan.table.qualified,
       rows,
       bytes: activeReader.bytesRead,
       ms,

@@ -37,8 +37,12 @@ export interface LoadPlan {
 
 /** How a missing table gets made for `createTable`. */
 export interface TableCreator {
-  /** Creates `table` with `columns`; false when it exists by then (another load created it meanwhile). */
-  create(conn: Connection, table: string, columns: readonly InferredColumn[]): Promise<boolean>;
+  /**
+   * Creates `table` with `columns` and returns the table the load goes into: the new table, or a
+   * stage that becomes it at the publish (staged-create.ts); false when `table` exists by then
+   * (another load created it meanwhile).
+   */
+  create(conn: Connection, table: string, columns: readonly InferredColumn[]): Promise<string | false>;
 }
 
 /**
@@ -49,7 +53,7 @@ export interface TableCreator {
 export const createInPlace: TableCreator = {
   async create(conn, table, columns) {
     await conn.exec(createTableSql(table, columns));
-    return true;
+    return table;
   },
 };
 
@@ -72,10 +76,9 @@ export async function planLoad(
     const columns = newTableColumns(options, reader, first);
     // Whatever would refuse the load on the new table refuses it now, before the table exists.
     copyColumns(standInTable(options.table, columns), options, reader, first, dialect);
-    if (await creator.create(conn, options.table, columns)) {
-      createdTable = createTableSql(options.table, columns);
-    }
-    table = await readTable(conn, options.table);
+    const into = await creator.create(conn, options.table, columns);
+    if (into !== false) createdTable = createTableSql(options.table, columns);
+    table = await readTable(conn, into === false ? options.table : into);
     if (createdTable) checkCreatedNames(table, columns);
   }
   const { mapping, rawFits } = copyColumns(table, options, reader, first, dialect);

@@ -75,6 +75,11 @@ export function publishWord(shape: StageShape): string {
   return shape.replace ? `replace, ${conflict}` : conflict;
 }
 
+/** How the loads table records a load's columns: a resume must stage the same ones. */
+export function columnsWord(columns: readonly string[]): string {
+  return columns.map((column) => JSON.stringify(column)).join(', ');
+}
+
 /** A new stage's qualified name. */
 export function newStageName(): string {
   return `${SCHEMA}.${quoteIdent(`stage_${crypto.randomUUID().replaceAll('-', '')}`)}`;

@@ -14,12 +14,14 @@
  * row), so a publish that committed survives. The publish also checks the staged rows against the
  * ledger, and refuses (rolling back) when they differ.
  */
-import type { Connection, QueryResult } from '@haul/protocol';
+import type { Connection, QueryResult, Transaction } from '@haul/protocol';
+import type { LoadReport } from '../api.ts';
 import { LoadConfigError } from '../errors.ts';
 import type { TargetTable } from '../schema/target.ts';
 import { BatchControl } from './batch-control.ts';
 import { publishSql } from './publish-sql.ts';
 import {
+  columnsWord,
   createStageSql,
   ensureStage,
   ensureStageCatalog,
@@ -31,6 +33,7 @@ import {
   STAGE_LEDGER,
   type StageShape,
 } from './stage-tables.ts';
+import { CREATE_PUBLISH, type NewTable, publishCreated } from './staged-create.ts';
 import { dropAbandonedStages } from './staged-recover.ts';
 
 /** Milliseconds each cleanup statement may take: a failing load must not hang on its way out. */
@@ -56,6 +59,26 @@ export interface PublishedBefore {
   publishedAt: string;
 }
 
+/** The report of a run that found its load id published already: nothing moved. */
+export function publishedBeforeReport(
+  load: Pick<LoadReport, 'loadId' | 'table' | 'mode' | 'copyFormat'>,
+  before: PublishedBefore,
+  started: number,
+): LoadReport {
+  return {
+    ...load,
+    rows: before.rows,
+    bytes: 0,
+    ms: Date.now() - started,
+    rowsPerSecond: 0,
+    committed: true,
+    commit: 'staged',
+    publishedBefore: before,
+    rejected: 0,
+    shards: [],
+  };
+}
+
 export class StagedLoad {
   private constructor(
     readonly loadId: string,
@@ -64,7 +87,14 @@ export class StagedLoad {
     /** Qualified name of the staging table. */
     readonly stage: string,
     readonly control: BatchControl,
+    /** The table this load creates, when it does: the publish moves the stage to it. */
+    readonly creates: NewTable | null,
   ) {}
+
+  /** The table the load goes into, as the report names it. */
+  get table(): string {
+    return this.creates?.qualified ?? this.target.qualified;
+  }
 
   /**
    * Creates (or, for a load id that is staged already, reopens) the load's stage and ledger, and
@@ -80,6 +110,8 @@ export class StagedLoad {
     batchRows: number,
     /** Other staged loads older than this (ms) and not running are dropped first; 0: none. */
     abandonedAfterMs: number,
+    /** `target` is the stage of a table this load creates (staged-create.ts), which it becomes. */
+    creates: NewTable | null = null,
   ): Promise<StagedLoad | PublishedBefore> {
     await ensureStageCatalog(conn);
     const { rows: locked } = await conn.query<{ ok: boolean }>(
@@ -91,8 +123,9 @@ export class StagedLoad {
         `load "${loadId}" is running in another session; wait for it or use a new load id`,
       );
     }
-    const columns = shape.columns.map((column) => JSON.stringify(column)).join(', ');
-    const publish = publishWord(shape);
+    const columns = columnsWord(shape.columns);
+    const publish = creates ? CREATE_PUBLISH : publishWord(shape);
+    const recorded = creates?.qualified ?? target.qualified;
     const { rows } = await conn.query<LoadRow>(
       `select target, stage, batch_rows, columns, publish, state, rows::text,
          to_char(published_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as published_at
@@ -100,17 +133,23 @@ export class StagedLoad {
       [loadId],
     );
     const existing = rows[0];
+    // Published already, the same way (a created table exists now: a re-run finds it and appends).
+    if (
+      existing?.state === 'published' &&
+      existing.target === recorded &&
+      existing.columns === columns &&
+      (existing.publish === publish || existing.publish === CREATE_PUBLISH)
+    ) {
+      return { rows: Number(existing.rows ?? 0), publishedAt: existing.published_at ?? '' };
+    }
     if (
       existing &&
-      (existing.target !== target.qualified || existing.columns !== columns || existing.publish !== publish)
+      (existing.target !== recorded || existing.columns !== columns || existing.publish !== publish)
     ) {
       throw new LoadConfigError(
         `load "${loadId}" was staged into ${existing.target} (${existing.columns}) to publish as ${existing.publish}; ` +
-          `resume it the same way (now ${target.qualified} (${columns}), ${publish}) or use a new load id`,
+          `resume it the same way (now ${recorded} (${columns}), ${publish}) or use a new load id`,
       );
-    }
-    if (existing?.state === 'published') {
-      return { rows: Number(existing.rows ?? 0), publishedAt: existing.published_at ?? '' };
     }
     const stage = existing?.stage ?? newStageName();
     const createSql = createStageSql(stage, target, shape);
@@ -127,8 +166,9 @@ export class StagedLoad {
     const control = await BatchControl.open(conn, target, loadId, batchRows, STAGE_LEDGER);
     // This load's lock is held: it counts as running, so a resume of an old load keeps its stage.
     if (abandonedAfterMs > 0) await dropAbandonedStages(conn, abandonedAfterMs);
-    if (existing) await ensureStage(conn, stage, createSql, control, loadId);
-    return new StagedLoad(loadId, target, shape, stage, control);
+    // A created table's stage was made or checked by its creator.
+    if (existing && !creates) await ensureStage(conn, stage, createSql, control, loadId);
+    return new StagedLoad(loadId, target, shape, stage, control, creates);
   }
 
   /** The plan's `copy <target> (cols) from stdin (…)` per shard format, into the stage instead. */
@@ -167,27 +207,37 @@ export class StagedLoad {
         );
       }
       // Append counts the staged rows as it inserts them (one scan); the conflict modes insert
-      // fewer than they stage, so they count first.
+      // fewer than they stage, and a created table inserts none, so they count first.
       let staged = expectedRows;
-      if (this.shape.conflict !== 'error') {
+      if (this.shape.conflict !== 'error' || this.creates) {
         const counted = await tx.query<{ n: string }>(`select count(*)::text as n from ${this.stage}`);
         staged = Number(counted.rows[0]?.n ?? 0);
         if (staged !== expectedRows) throw this.mismatch(staged, expectedRows);
+      }
+      if (this.creates) {
+        await publishCreated(tx, this.stage, this.creates, signal);
+        await this.markPublished(tx, staged);
+        return { inserted: staged, updated: 0, skipped: 0, duplicates: 0, deleted: 0 };
       }
       const deleted = this.shape.replace
         ? ((await tx.query(`delete from ${this.target.qualified}`, [], signal)).rowCount ?? 0)
         : 0;
       const statement = publishSql({ target: this.target.qualified, stage: this.stage, ...this.shape });
       const outcome = { ...this.outcome(staged, await tx.query(statement, [], signal)), deleted };
-      await tx.query(
-        `update ${LOADS_TABLE} set state = 'published', rows = $2, published_at = now()
-           where load_id = $1 and state = 'staging'`,
-        [this.loadId, outcome.inserted + outcome.updated],
-      );
-      await tx.query(`delete from ${STAGE_LEDGER.qualified} where load_id = $1`, [this.loadId]);
+      await this.markPublished(tx, outcome.inserted + outcome.updated);
       await tx.exec(`drop table ${this.stage}`);
       return outcome;
     }, signal);
+  }
+
+  /** The load published with `rows` rows in, its ledger rows gone (inside the publish transaction). */
+  private async markPublished(tx: Transaction, rows: number): Promise<void> {
+    await tx.query(
+      `update ${LOADS_TABLE} set state = 'published', rows = $2, published_at = now()
+         where load_id = $1 and state = 'staging'`,
+      [this.loadId, rows],
+    );
+    await tx.query(`delete from ${STAGE_LEDGER.qualified} where load_id = $1`, [this.loadId]);
   }
 
   private outcome(staged: number, result: QueryResult): Omit<PublishOutcome, 'deleted'> {

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
-import { BadRowError, LoadConfigError, LoadFailedError } from '../../src/errors.ts';
+import { BadRowError, LoadFailedError } from '../../src/errors.ts';
 import { load } from '../../src/load/load.ts';
 import { dropStagedLoad, listStagedLoads } from '../../src/load/staged-recover.ts';
 import {
@@ -393,6 +393,72 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     expect(await stages()).toBe(before);
   });
 
+  it('createTable: the new table is the stage, moved into place at the publish; a failure leaves none', async () => {
+    const name = uniqueName('created');
+    const loadId = uniqueName('create');
+    const options = { ...oneShardStaged(name, loadId), createTable: true };
+    const exists = () => stageExists(`public.${name}`);
+    // The bad row far past the rows the new table's types are inferred from.
+    const failed = await rejection(load({ ...options, source: text(20_000, 19_950) }));
+    expect(failed).toBeInstanceOf(LoadFailedError);
+    expect((failed as Error).message).toMatch(/nothing was published; \d+ staged batches stay/);
+    const staged = await ledgerRows(loadId);
+    expect(staged).toBeGreaterThan(150);
+    // No table under the name while the load is not published, not even an empty one.
+    expect(await exists()).toBe(false);
+    const row = await loadRow(loadId);
+    expect(row?.state).toBe('staging');
+    expect(await stageExists(row!.stage)).toBe(true);
+
+    // The file cut short: the batches staged beyond its end are not in it.
+    const short = await rejection(load({ ...options, source: text(1000) }));
+    expect((short as Error).message).toMatch(
+      /the source ended after row 1000, but batch \d+ was staged from rows after it/,
+    );
+    expect(await exists()).toBe(false);
+
+    const report = await load({ ...options, source: text(20_000) });
+    expect(report).toMatchObject({
+      commit: 'staged',
+      rows: 20_000,
+      resumedBatches: staged,
+      table: `"public"."${name}"`,
+    });
+    expect(report.createdTable).toMatch(new RegExp(`create table "?${name}"?`));
+    expect(report.published).toMatchObject({ inserted: 20_000 });
+    expect(await exists()).toBe(true);
+    expect(await stageExists(row!.stage)).toBe(false);
+    const check = await admin<{ n: number; ids: number; logged: string }[]>`
+      select count(*)::int as n, count(distinct id)::int as ids,
+        (select relpersistence::text from pg_class where oid = ${`public.${name}`}::regclass) as logged
+      from ${admin(name)}`;
+    // A permanent (logged) table, as a direct createTable load makes.
+    expect(check[0]).toEqual({ n: 20_000, ids: 20_000, logged: 'p' });
+    // Run again: published already, nothing loaded again.
+    const again = await load({ ...options, source: text(20_000) });
+    expect(again.publishedBefore?.rows).toBe(20_000);
+    expect(await scalar(admin, `select count(*)::int from ${name}`)).toBe(20_000);
+    await admin.unsafe(`drop table ${name}`);
+  });
+
+  it('createTable: a table of the name made by someone else meanwhile stops the publish; nothing lost', async () => {
+    const name = uniqueName('raced');
+    const loadId = uniqueName('race');
+    const options = { ...oneShardStaged(name, loadId), createTable: true };
+    await rejection(load({ ...options, source: text(20_000, 19_950) }));
+    const staged = await ledgerRows(loadId);
+    expect(staged).toBeGreaterThan(150);
+    await admin.unsafe(`create table ${name} (id int8 primary key, name text, score float8)`);
+    await admin.unsafe(`insert into ${name} values (1, 'theirs', 0)`);
+    // The table exists now: the re-run would append to it, which is not what was staged.
+    const refused = await rejection(load({ ...options, source: text(20_000) }));
+    expect((refused as Error).message).toMatch(/was staged into .* to publish as create/);
+    expect(await scalar(admin, `select count(*)::int from ${name}`)).toBe(1);
+    expect(await ledgerRows(loadId)).toBe(staged);
+    await dropStagedLoad(via(url), loadId);
+    await admin.unsafe(`drop table ${name}`);
+  });
+
   it('refuses what it cannot resume or stage, before any data moves', async () => {
     const name = await table();
     const loadId = uniqueName('again');
@@ -411,15 +477,6 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     await expect(
       load({ ...base, loadId: uniqueName('m'), mode: 'batches', source: text(10) }),
     ).rejects.toThrow(/mode 'batches'/);
-    await expect(
-      load({
-        ...base,
-        loadId: uniqueName('c'),
-        table: uniqueName('absent'),
-        createTable: true,
-        source: text(10),
-      }),
-    ).rejects.toBeInstanceOf(LoadConfigError);
 
     // Staged with other columns: resuming it with these would mix two shapes in one stage.
     const other = uniqueName('shape');
