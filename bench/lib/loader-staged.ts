@@ -15,7 +15,7 @@ import type { CsvFile } from './csv-file.ts';
 import { psqlPath, psqlUnavailable, reportedRows, runHaul } from './loader-commands.ts';
 import type { LoaderResult } from './loader-report.ts';
 import { type LoaderContender, measureLoader } from './loader-runs.ts';
-import type { TableSummary } from './loader-table.ts';
+import { summarizeTable, type TableSummary } from './loader-table.ts';
 import { runTimed } from './timed-process.ts';
 
 export const STAGED_TABLE = 'bench_staged';
@@ -73,12 +73,8 @@ class StagedTable {
     await this.client.query('checkpoint');
   }
 
-  async summarize(): Promise<TableSummary> {
-    const result = await this.client.query<{ rows: string; fingerprint: string }>(
-      `select count(*) as rows, coalesce(sum(hashtext(t::text)::int8), 0) as fingerprint from ${STAGED_TABLE} t`,
-    );
-    const row = result.rows[0];
-    return { rows: Number(row?.rows ?? 0), fingerprint: row?.fingerprint ?? '0' };
+  summarize(): Promise<TableSummary> {
+    return summarizeTable(this.client, STAGED_TABLE);
   }
 
   async close(): Promise<void> {

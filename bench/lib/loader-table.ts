@@ -15,6 +15,15 @@ export interface TableSummary {
   fingerprint: string;
 }
 
+/** `table`'s row count and value fingerprint, read through `client`. */
+export async function summarizeTable(client: pg.Client, table: string): Promise<TableSummary> {
+  const result = await client.query<{ rows: string; fingerprint: string }>(
+    `select count(*) as rows, coalesce(sum(hashtext(t::text)::int8), 0) as fingerprint from ${table} t`,
+  );
+  const row = result.rows[0];
+  return { rows: Number(row?.rows ?? 0), fingerprint: row?.fingerprint ?? '0' };
+}
+
 export class LoaderTable {
   private constructor(private readonly client: pg.Client) {}
 
@@ -34,12 +43,8 @@ export class LoaderTable {
     await this.client.query('checkpoint');
   }
 
-  async summarize(): Promise<TableSummary> {
-    const result = await this.client.query<{ rows: string; fingerprint: string }>(
-      `select count(*) as rows, coalesce(sum(hashtext(t::text)::int8), 0) as fingerprint from ${LOADER_TABLE} t`,
-    );
-    const row = result.rows[0];
-    return { rows: Number(row?.rows ?? 0), fingerprint: row?.fingerprint ?? '0' };
+  summarize(): Promise<TableSummary> {
+    return summarizeTable(this.client, LOADER_TABLE);
   }
 
   /** The table's rows; 0 when there is no table (A3 run alone, without A2 before it). */
