@@ -33,6 +33,17 @@ export interface StageShape {
   key: UniqueKey | null;
   /** The publish deletes the target's rows first. */
   replace: boolean;
+  /**
+   * The target's row rules the stage checks too, so COPY names a refused row's source line (at the
+   * publish it could not): `not null` loaded columns and CHECK constraints on loaded columns only.
+   */
+  rules?: StageRules;
+}
+
+export interface StageRules {
+  notNull: readonly string[];
+  /** Each CHECK under its own name, e.g. `constraint low_score CHECK ((score < (25)::double precision))`. */
+  checks: readonly string[];
 }
 
 export interface LoadRow {
@@ -93,7 +104,46 @@ export function newStageName(): string {
 export function createStageSql(stage: string, target: TargetTable, shape: StageShape): string {
   const columnList = shape.columns.map(quoteIdent).join(', ');
   const create = `create unlogged table ${stage} as select ${columnList} from ${target.qualified} with no data`;
-  return shape.conflict === 'error' ? create : `${create}; alter table ${stage} ${ORDER_COLUMNS_SQL}`;
+  const rules = ruleClauses(shape.rules);
+  const ruled = rules.length > 0 ? `${create}; alter table ${stage} ${rules.join(', ')}` : create;
+  return shape.conflict === 'error' ? ruled : `${ruled}; alter table ${stage} ${ORDER_COLUMNS_SQL}`;
+}
+
+/** The stage's NOT NULL and CHECK clauses for `rules`, for one ALTER TABLE. */
+function ruleClauses(rules: StageRules | undefined): string[] {
+  return [
+    ...(rules?.notNull ?? []).map((column) => `alter column ${quoteIdent(column)} set not null`),
+    ...(rules?.checks ?? []).map((check) => `add ${check}`),
+  ];
+}
+
+/**
+ * A resumed load's stage takes the target's rules as they are now (the user may have changed the
+ * table to let the refused row in): the old ones dropped, the current ones added NOT VALID (rows
+ * staged already passed the old ones, and the publish checks everything again).
+ */
+export async function syncStageRules(conn: Connection, stage: string, shape: StageShape): Promise<void> {
+  const { rows } = await conn.query<{ checks: string[]; notNull: string[] }>(
+    `select coalesce((select array_agg(conname::text) from pg_constraint
+         where conrelid = $1::regclass and contype = 'c'), '{}') as checks,
+       coalesce((select array_agg(attname::text) from pg_attribute
+         where attrelid = $1::regclass and attnum > 0 and attnotnull and not attisdropped), '{}') as "notNull"`,
+    [stage],
+  );
+  const found = rows[0]!;
+  const drops = [
+    ...found.checks.map((name) => `drop constraint ${quoteIdent(name)}`),
+    ...found.notNull
+      .filter((column) => shape.columns.includes(column))
+      .map((column) => `alter column ${quoteIdent(column)} drop not null`),
+  ];
+  if (drops.length > 0) await conn.exec(`alter table ${stage} ${drops.join(', ')}`);
+  const rules = shape.rules && {
+    ...shape.rules,
+    checks: shape.rules.checks.map((check) => `${check} not valid`),
+  };
+  const adds = ruleClauses(rules);
+  if (adds.length > 0) await conn.exec(`alter table ${stage} ${adds.join(', ')}`);
 }
 
 /**

@@ -32,6 +32,7 @@ import {
   RUN_LOCK,
   STAGE_LEDGER,
   type StageShape,
+  syncStageRules,
 } from './stage-tables.ts';
 import { CREATE_PUBLISH, type NewTable, publishCreated } from './staged-create.ts';
 import { dropAbandonedStages } from './staged-recover.ts';
@@ -167,7 +168,10 @@ export class StagedLoad {
     // This load's lock is held: it counts as running, so a resume of an old load keeps its stage.
     if (abandonedAfterMs > 0) await dropAbandonedStages(conn, abandonedAfterMs);
     // A created table's stage was made or checked by its creator.
-    if (existing && !creates) await ensureStage(conn, stage, createSql, control, loadId);
+    if (existing && !creates) {
+      await ensureStage(conn, stage, createSql, control, loadId);
+      await syncStageRules(conn, stage, shape);
+    }
     return new StagedLoad(loadId, target, shape, stage, control, creates);
   }
 

@@ -5,6 +5,7 @@
  * refused before any data moves. The PG 15 service runs with max_prepared_transactions = 0, where
  * the default atomic commit is the barrier.
  */
+import { SqlState } from '@haul/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
 import { BadRowError, LoadFailedError } from '../../src/errors.ts';
@@ -391,6 +392,55 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     expect((error as Error).message).toMatch(/\(nothing was published\)/);
     expect(await loadRow(loadId)).toBeUndefined();
     expect(await stages()).toBe(before);
+  });
+
+  it("the table's NOT NULL and CHECK rules hold in the stage: a refused row is named by its line", async () => {
+    const name = await table('(id int8 primary key, name text not null, score float8 check (score < 1000))');
+    const loadId = uniqueName('rules');
+    const rows = Array.from({ length: 4000 }, (_, i) => `${i + 1},n${i + 1},${(i + 1) / 8}`);
+    rows[3499] = '3500,n3500,5000';
+    rows[3699] = '3700,,1';
+    const source = `${HEADER}\n${rows.join('\n')}\n`;
+    const options = { ...oneShardStaged(name, loadId), source };
+    // Abort mode: the CHECK alone (the encoder finds a NULL for a NOT NULL column itself, maybe first).
+    const failed = await rejection(
+      load({ ...options, source: source.replace('\n3700,,1\n', '\n3700,n,1\n') }),
+    );
+    expect(failed).toBeInstanceOf(LoadFailedError);
+    const cause = (failed as LoadFailedError).cause as BadRowError;
+    expect(cause).toBeInstanceOf(BadRowError);
+    expect(cause.line).toBe(3501);
+    expect(cause.sqlstate).toBe(SqlState.CheckViolation);
+    expect((failed as Error).message).toMatch(/violates check constraint "\w+_score_check"/);
+    // Reject mode: both rows set aside with their lines, the rest published.
+    const rejected: { line: number; sqlstate?: string }[] = [];
+    const report = await load({
+      ...options,
+      loadId: uniqueName('rules_reject'),
+      onError: 'reject',
+      onReject: (row) => {
+        rejected.push({ line: row.line, ...(row.sqlstate ? { sqlstate: row.sqlstate } : {}) });
+      },
+    });
+    expect(report).toMatchObject({ rows: 3998, rejected: 2 });
+    expect(rejected).toEqual([
+      { line: 3501, sqlstate: SqlState.CheckViolation },
+      { line: 3701, sqlstate: SqlState.NotNullViolation },
+    ]);
+    await dropStagedLoad(via(url), loadId);
+  });
+
+  it('with a BEFORE row trigger on the target the stage holds no rules (the trigger may mend the row)', async () => {
+    const name = await table('(id int8 primary key, name text, score float8 check (score >= 0))');
+    await admin.unsafe(`create function ${name}_mend() returns trigger language plpgsql as $$
+      begin new.score := abs(new.score); return new; end $$`);
+    await admin.unsafe(
+      `create trigger m before insert on ${name} for each row execute function ${name}_mend()`,
+    );
+    const source = `${HEADER}\n1,a,-5\n2,b,2\n`;
+    const report = await load({ ...oneShardStaged(name, uniqueName('mend')), source });
+    expect(report.rows).toBe(2);
+    expect(await scalar(admin, `select count(*)::int from ${name} where score = 5`)).toBe(1);
   });
 
   it('createTable: the new table is the stage, moved into place at the publish; a failure leaves none', async () => {
