@@ -6,6 +6,7 @@
  * the default atomic commit is the barrier.
  */
 import { SqlState } from '@haul/protocol';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../../../tools/test-targets.ts';
 import { BadRowError, LoadFailedError } from '../../src/errors.ts';
@@ -198,6 +199,56 @@ describe.each(databaseTargets())('$name', ({ url }) => {
     expect(report).toMatchObject({ commit: 'staged', rows, published: { inserted: rows, deleted: 700 } });
     expect([...seen].sort((a, b) => a - b)).toEqual([700, rows]);
     expect(await scalar(admin, `select count(*)::int from ${name} where name = 'old'`)).toBe(0);
+  });
+
+  it('replace while another session keeps updating the old rows: it publishes, and only the file remains', async () => {
+    const name = await table();
+    await admin.unsafe(`insert into ${name} select g, 'old', 0 from generate_series(1, 700) g`);
+    const writer = postgres(url, { max: 1, onnotice: () => {} });
+    const rows = 20_000;
+    let writing = true;
+    let updates = 0;
+    let writerError: unknown = null;
+    // Short transactions on the rows being replaced (only those: after the publish the same ids are
+    // the file's), before and during the publish: its DELETE waits for each, and an UPDATE queued
+    // behind it finds its row gone (READ COMMITTED).
+    const write = (async () => {
+      try {
+        for (let k = 0; writing; k++) {
+          const result = await writer.unsafe(
+            `update ${name} set name = 'touched', score = score + 1 where id = $1 and name in ('old', 'touched')`,
+            [(k % 700) + 1],
+          );
+          updates += result.count;
+        }
+      } catch (error) {
+        writerError = error;
+      }
+    })();
+    try {
+      const report = await load({
+        ...via(url),
+        table: name,
+        source: slowCsv(HEADER, rows, line, { piece: 2000, pauseMs: 3 }),
+        format: 'csv',
+        shards: 2,
+        batchRows: 4000,
+        chunkBytes: 16 * 1024,
+        replace: true,
+      });
+      writing = false;
+      await write;
+      expect(writerError).toBeNull();
+      expect(updates).toBeGreaterThan(0);
+      expect(report).toMatchObject({ rows, published: { inserted: rows, deleted: 700 } });
+      const left = await admin<{ n: number; old: number }[]>`
+        select count(*)::int as n, count(*) filter (where name in ('old', 'touched'))::int as old from ${admin(name)}`;
+      expect(left[0]).toEqual({ n: rows, old: 0 });
+    } finally {
+      writing = false;
+      await write;
+      await writer.end();
+    }
   });
 
   it('a bad row fails the load with its line, keeps the staged batches, and a re-run resumes', async () => {
