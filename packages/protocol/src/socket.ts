@@ -6,7 +6,8 @@
 /**
  * Receives what the socket reads. Chunks are plain Uint8Array (never a Node Buffer) and are handed
  * over: the receiver may keep them and write into them (COPY TO packs a read's rows in place), so an
- * adapter never delivers a buffer it reads into again. After a local close/destroy, `end` is still called once.
+ * adapter never delivers a buffer it reads into again. After a local close/destroy, `end` is still
+ * called once.
  */
 export interface SocketHandlers {
   data(chunk: Uint8Array): void;

@@ -136,7 +136,7 @@ export async function load(options: LoadOptions): Promise<LoadReport> {
     // Raw rows need only their boundaries; the server splits and checks the fields. Not in reject
     // mode, where the encoder's checks set bad rows aside without a refused COPY each.
     if (plan.format === 'raw' && onError === 'abort') reader.findRowsOnly();
-    if (settings.commit === 'staged') {
+    if (staging) {
       const shape = await stageShape(first, plan.table, plan.mapping.columns, settings);
       const { batchRows, abandonedStageMs } = settings;
       const creates = creating?.table ?? null;

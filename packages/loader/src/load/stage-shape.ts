@@ -18,11 +18,13 @@ export async function stageShape(
 ): Promise<StageShape> {
   const columns = loaded.map((column) => column.name);
   const { conflict, replace } = settings;
-  const rules = await stageRules(conn, table, loaded);
-  if (conflict === 'error') return { columns, conflict, key: null, replace, rules };
+  if (conflict === 'error')
+    return { columns, conflict, key: null, replace, rules: await stageRules(conn, table, loaded) };
   const clash = columns.find((column) => column === ORDER_BATCH || column === ORDER_SEQ);
   if (clash) throw new LoadConfigError(`column "${clash}" is a name a keyed staged load keeps for itself`);
-  const key = matchUniqueKey(table, await readUniqueKeys(conn, table), settings.key, columns);
+  // One round trip for both catalog reads (the connection pipelines them).
+  const [rules, keys] = await Promise.all([stageRules(conn, table, loaded), readUniqueKeys(conn, table)]);
+  const key = matchUniqueKey(table, keys, settings.key, columns);
   return { columns, conflict, key, replace, rules };
 }
 

@@ -5,6 +5,7 @@
  * the stages; staged-load.ts says why.
  */
 import { type Connection, PostgresError, SqlState } from '@haul/protocol';
+import { LoadConfigError } from '../errors.ts';
 import { quoteIdent } from '../schema/identifiers.ts';
 import type { TargetTable } from '../schema/target.ts';
 import type { UniqueKey } from '../schema/unique-keys.ts';
@@ -20,6 +21,19 @@ export const LOADS_TABLE = `${SCHEMA}.${quoteIdent('loads')}`;
  * it for its session, so one run of a load id at a time, and nothing drops a stage a run is using.
  */
 export const RUN_LOCK = 0x68730001;
+
+/** Takes `loadId`'s run lock for the session (nesting: a session may take it twice), or refuses. */
+export async function takeRunLock(conn: Connection, loadId: string): Promise<void> {
+  const { rows } = await conn.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [
+    RUN_LOCK,
+    loadId,
+  ]);
+  if (!rows[0]?.ok) {
+    throw new LoadConfigError(
+      `load "${loadId}" is running in another session; wait for it or use a new load id`,
+    );
+  }
+}
 export const STAGE_LEDGER: LedgerTable = {
   qualified: `${SCHEMA}.${quoteIdent('staged_batches')}`,
   unlogged: true,
@@ -123,26 +137,35 @@ function ruleClauses(rules: StageRules | undefined): string[] {
  * staged already passed the old ones, and the publish checks everything again).
  */
 export async function syncStageRules(conn: Connection, stage: string, shape: StageShape): Promise<void> {
-  const { rows } = await conn.query<{ checks: string[]; notNull: string[] }>(
-    `select coalesce((select array_agg(conname::text) from pg_constraint
-         where conrelid = $1::regclass and contype = 'c'), '{}') as checks,
+  // Only what differs changes: SET NOT NULL scans the whole stage, which a resume of a big load
+  // must not pay for rules that stayed the same. A CHECK is compared as its creation text.
+  const { rows } = await conn.query<{ checks: { name: string; text: string }[]; notNull: string[] }>(
+    `select coalesce((select json_agg(json_build_object('name', conname::text, 'text', format('constraint %I %s',
+           conname, regexp_replace(pg_get_constraintdef(oid), ' NOT VALID$', ''))))
+         from pg_constraint where conrelid = $1::regclass and contype = 'c'), '[]') as checks,
        coalesce((select array_agg(attname::text) from pg_attribute
          where attrelid = $1::regclass and attnum > 0 and attnotnull and not attisdropped), '{}') as "notNull"`,
     [stage],
   );
   const found = rows[0]!;
+  const wantedChecks = shape.rules?.checks ?? [];
+  const wantedNotNull = shape.rules?.notNull ?? [];
+  const notNull = found.notNull.filter((column) => shape.columns.includes(column));
   const drops = [
-    ...found.checks.map((name) => `drop constraint ${quoteIdent(name)}`),
-    ...found.notNull
-      .filter((column) => shape.columns.includes(column))
+    ...found.checks
+      .filter((check) => !wantedChecks.includes(check.text))
+      .map((check) => `drop constraint ${quoteIdent(check.name)}`),
+    ...notNull
+      .filter((column) => !wantedNotNull.includes(column))
       .map((column) => `alter column ${quoteIdent(column)} drop not null`),
   ];
   if (drops.length > 0) await conn.exec(`alter table ${stage} ${drops.join(', ')}`);
-  const rules = shape.rules && {
-    ...shape.rules,
-    checks: shape.rules.checks.map((check) => `${check} not valid`),
-  };
-  const adds = ruleClauses(rules);
+  const adds = ruleClauses({
+    notNull: wantedNotNull.filter((column) => !notNull.includes(column)),
+    checks: wantedChecks
+      .filter((check) => !found.checks.some((had) => had.text === check))
+      .map((check) => `${check} not valid`),
+  });
   if (adds.length > 0) await conn.exec(`alter table ${stage} ${adds.join(', ')}`);
 }
 

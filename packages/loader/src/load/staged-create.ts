@@ -20,9 +20,9 @@ import {
   ensureStageCatalog,
   LOADS_TABLE,
   newStageName,
-  RUN_LOCK,
   STAGE_LEDGER,
   STAGE_SCHEMA,
+  takeRunLock,
 } from './stage-tables.ts';
 
 /** The table a staged load creates: where it goes at the publish. */
@@ -51,15 +51,7 @@ export class StagedCreate implements TableCreator {
     const target = await newTableName(conn, table);
     await ensureStageCatalog(conn);
     // The run lock first (StagedLoad.open takes it again: advisory locks nest within a session).
-    const { rows: locked } = await conn.query<{ ok: boolean }>(
-      'select pg_try_advisory_lock($1, hashtext($2)) as ok',
-      [RUN_LOCK, this.loadId],
-    );
-    if (!locked[0]?.ok) {
-      throw new LoadConfigError(
-        `load "${this.loadId}" is running in another session; wait for it or use a new load id`,
-      );
-    }
+    await takeRunLock(conn, this.loadId);
     const { rows } = await conn.query<{ stage: string; target: string; exists: boolean }>(
       `select stage, target, to_regclass(stage) is not null as exists
        from ${LOADS_TABLE} where load_id = $1 and state = 'staging' and publish = $2`,

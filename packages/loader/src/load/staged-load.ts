@@ -29,10 +29,10 @@ import {
   type LoadRow,
   newStageName,
   publishWord,
-  RUN_LOCK,
   STAGE_LEDGER,
   type StageShape,
   syncStageRules,
+  takeRunLock,
 } from './stage-tables.ts';
 import { CREATE_PUBLISH, type NewTable, publishCreated } from './staged-create.ts';
 import { dropAbandonedStages } from './staged-recover.ts';
@@ -115,15 +115,7 @@ export class StagedLoad {
     creates: NewTable | null = null,
   ): Promise<StagedLoad | PublishedBefore> {
     await ensureStageCatalog(conn);
-    const { rows: locked } = await conn.query<{ ok: boolean }>(
-      'select pg_try_advisory_lock($1, hashtext($2)) as ok',
-      [RUN_LOCK, loadId],
-    );
-    if (!locked[0]?.ok) {
-      throw new LoadConfigError(
-        `load "${loadId}" is running in another session; wait for it or use a new load id`,
-      );
-    }
+    await takeRunLock(conn, loadId);
     const columns = columnsWord(shape.columns);
     const publish = creates ? CREATE_PUBLISH : publishWord(shape);
     const recorded = creates?.qualified ?? target.qualified;
